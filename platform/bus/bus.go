@@ -1,0 +1,182 @@
+// Package bus is Parley's JetStream plumbing: the connection, the streams and buckets every
+// service shares, publishing protobuf with a content-derived Nats-Msg-Id, and the consume loop
+// that acks only after the handler's output is published.
+package bus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/protobuf/proto"
+)
+
+// Streams and subjects (SPEC section 2). Subjects are "<prefix>.<token>".
+const (
+	StreamItems   = "PARLEY_ITEMS"
+	SubjectItems  = "parley.items"
+	StreamEvents  = "PARLEY_EVENTS"
+	SubjectEvents = "parley.events"
+	StreamAlerts  = "PARLEY_ALERTS"
+	SubjectAlerts = "parley.alerts"
+	StreamDLQ     = "PARLEY_DLQ"
+	SubjectDLQ    = "parley.dlq"
+
+	// HeaderFetchedAt carries the time fetch first saw an item, in RFC 3339 with nanoseconds,
+	// through every stage, so notify can measure pipeline latency.
+	HeaderFetchedAt = "Parley-Fetched-At"
+)
+
+// KV buckets.
+const (
+	BucketSeenItems  = "parley_seen_items"
+	BucketFeeds      = "parley_feeds"
+	BucketArticles   = "parley_articles"
+	BucketRounds     = "parley_rounds"
+	BucketDeliveries = "parley_deliveries"
+)
+
+// DefaultDuplicateWindow is how long the server remembers a Nats-Msg-Id. It covers a crash and
+// redelivery; long-term "once ever" is kept in KV buckets.
+const DefaultDuplicateWindow = 30 * time.Minute
+
+// Bus is a JetStream connection with Parley's streams known.
+type Bus struct {
+	NC       *nats.Conn
+	JS       jetstream.JetStream
+	Replicas int
+}
+
+// Connect dials NATS and keeps reconnecting for ever: a NATS restart must not end a service.
+func Connect(ctx context.Context, url, name string, log *slog.Logger) (*nats.Conn, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	opts := []nats.Option{
+		nats.Name(name),
+		nats.MaxReconnects(-1),
+		nats.RetryOnFailedConnect(true),
+		nats.ReconnectWait(500 * time.Millisecond),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+			if err != nil {
+				log.Warn("nats disconnected", "nats_url", url, "err", err)
+			}
+		}),
+		nats.ReconnectHandler(func(nc *nats.Conn) {
+			log.Info("nats reconnected", "nats_url", nc.ConnectedUrlRedacted())
+		}),
+	}
+	nc, err := nats.Connect(url, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("connect to nats %s: %w", url, err)
+	}
+	// With RetryOnFailedConnect the first connect happens in the background; wait for it so
+	// callers can create streams straight away.
+	for !nc.IsConnected() {
+		select {
+		case <-ctx.Done():
+			nc.Close()
+			return nil, fmt.Errorf("connect to nats %s: %w", url, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return nc, nil
+}
+
+// New wraps a connection. replicas is the replica count of streams and buckets it creates.
+func New(nc *nats.Conn, replicas int) (*Bus, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, fmt.Errorf("jetstream: %w", err)
+	}
+	if replicas < 1 {
+		replicas = 1
+	}
+	return &Bus{NC: nc, JS: js, Replicas: replicas}, nil
+}
+
+// EnsureStreams creates or updates every stream. Idempotent: whichever service starts first
+// creates them.
+func (b *Bus) EnsureStreams(ctx context.Context) error {
+	streams := []jetstream.StreamConfig{
+		{Name: StreamItems, Subjects: []string{SubjectItems + ".>"}, MaxAge: 7 * 24 * time.Hour},
+		{Name: StreamEvents, Subjects: []string{SubjectEvents + ".>"}, MaxAge: 30 * 24 * time.Hour},
+		{Name: StreamAlerts, Subjects: []string{SubjectAlerts + ".>"}, MaxAge: 30 * 24 * time.Hour},
+		{Name: StreamDLQ, Subjects: []string{SubjectDLQ + ".>"}, MaxAge: 90 * 24 * time.Hour},
+	}
+	for _, sc := range streams {
+		sc.Storage = jetstream.FileStorage
+		sc.Duplicates = DefaultDuplicateWindow
+		sc.Replicas = b.Replicas
+		if _, err := b.JS.CreateOrUpdateStream(ctx, sc); err != nil {
+			return fmt.Errorf("stream %s: %w", sc.Name, err)
+		}
+	}
+	return nil
+}
+
+// KeyValue opens a bucket, creating it when missing.
+func (b *Bus) KeyValue(ctx context.Context, bucket string, history uint8) (jetstream.KeyValue, error) {
+	if history == 0 {
+		history = 1
+	}
+	kv, err := b.JS.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket:   bucket,
+		History:  history,
+		Storage:  jetstream.FileStorage,
+		Replicas: b.Replicas,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("kv bucket %s: %w", bucket, err)
+	}
+	return kv, nil
+}
+
+// Publish sends m as protobuf on subject with Nats-Msg-Id msgID and waits for the stream's ack.
+// A duplicate (same msgID inside the window) is acknowledged by the server and dropped, which
+// is what makes a re-publish after a crash harmless.
+func (b *Bus) Publish(ctx context.Context, subject, msgID string, m proto.Message, hdr nats.Header) (*jetstream.PubAck, error) {
+	data, err := proto.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("marshal %T: %w", m, err)
+	}
+	msg := &nats.Msg{Subject: subject, Data: data, Header: nats.Header{}}
+	for k, vs := range hdr {
+		for _, v := range vs {
+			msg.Header.Add(k, v)
+		}
+	}
+	ack, err := b.JS.PublishMsg(ctx, msg, jetstream.WithMsgID(msgID))
+	if err != nil {
+		return nil, fmt.Errorf("publish %s (msg id %s): %w", subject, msgID, err)
+	}
+	return ack, nil
+}
+
+// Durable creates or updates a durable pull consumer on stream.
+func (b *Bus) Durable(ctx context.Context, stream string, cfg jetstream.ConsumerConfig) (jetstream.Consumer, error) {
+	cfg.AckPolicy = jetstream.AckExplicitPolicy
+	if cfg.AckWait == 0 {
+		cfg.AckWait = 30 * time.Second
+	}
+	if cfg.Replicas == 0 {
+		cfg.Replicas = b.Replicas
+	}
+	c, err := b.JS.CreateOrUpdateConsumer(ctx, stream, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("consumer %s on %s: %w", cfg.Durable, stream, err)
+	}
+	return c, nil
+}
+
+// Ready reports whether the connection is up; used by /readyz.
+func (b *Bus) Ready(ctx context.Context) error {
+	if !b.NC.IsConnected() {
+		return errors.New("nats: not connected")
+	}
+	return nil
+}

@@ -1,0 +1,283 @@
+// Package config loads Parley's YAML configuration (SPEC section 6): ${VAR} expansion inside
+// values, PARLEY_* environment overrides, defaults, and errors that name the offending key.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// File is the whole configuration of a Parley process.
+type File struct {
+	NATS          NATS           `yaml:"nats"`
+	HTTP          HTTP           `yaml:"http"`
+	Log           Log            `yaml:"log"`
+	Feeds         []Feed         `yaml:"feeds"`
+	Subscriptions []Subscription `yaml:"subscriptions"`
+	// AllowPrivateAddresses lets fetch reach loopback and private addresses
+	// (PARLEY_ALLOW_PRIVATE_ADDRESSES); refused by default so a feed URL cannot probe the
+	// operator's own network.
+	AllowPrivateAddresses bool `yaml:"allow_private_addresses"`
+}
+
+// NATS says where the message bus is. An empty URL means an embedded server.
+type NATS struct {
+	URL      string `yaml:"url"`
+	StoreDir string `yaml:"store_dir"`
+	// Listen is the client address of the embedded server, so `parley tail` and other
+	// processes can reach it.
+	Listen string `yaml:"listen"`
+	// Replicas of every stream and bucket; 3 on a clustered JetStream.
+	Replicas int `yaml:"replicas"`
+}
+
+// HTTP is the operational endpoint: /metrics, /healthz, /readyz.
+type HTTP struct {
+	Listen string `yaml:"listen"`
+}
+
+// Log chooses the slog handler.
+type Log struct {
+	Level  string `yaml:"level"`  // debug, info, warn, error
+	Format string `yaml:"format"` // text or json
+}
+
+// Feed is one feed to poll.
+type Feed struct {
+	URL      string   `yaml:"url"`
+	Name     string   `yaml:"name"`
+	Interval Duration `yaml:"interval"`
+	FullText bool     `yaml:"full_text"`
+}
+
+// Subscription is one alert channel.
+type Subscription struct {
+	Name   string `yaml:"name"`
+	Target string `yaml:"target"`
+	Secret string `yaml:"secret"`
+	Filter Filter `yaml:"filter"`
+}
+
+// Filter narrows the alerts a subscription receives; an empty list matches everything.
+type Filter struct {
+	Parties []string `yaml:"parties"`
+	Kinds   []string `yaml:"kinds"`
+	Topics  []string `yaml:"topics"`
+	Status  []string `yaml:"status"`
+}
+
+// Defaults used where the file says nothing.
+const (
+	DefaultStoreDir     = "./data"
+	DefaultNATSListen   = "127.0.0.1:4222"
+	DefaultHTTPListen   = "127.0.0.1:8080"
+	DefaultFeedInterval = 5 * time.Minute
+	EnvPrefix           = "PARLEY_"
+)
+
+// Default returns the configuration used when no file is given.
+func Default() *File {
+	f := &File{}
+	f.applyDefaults()
+	return f
+}
+
+func (f *File) applyDefaults() {
+	if f.NATS.StoreDir == "" {
+		f.NATS.StoreDir = DefaultStoreDir
+	}
+	if f.NATS.Listen == "" {
+		f.NATS.Listen = DefaultNATSListen
+	}
+	if f.NATS.Replicas == 0 {
+		f.NATS.Replicas = 1
+	}
+	if f.HTTP.Listen == "" {
+		f.HTTP.Listen = DefaultHTTPListen
+	}
+	if f.Log.Level == "" {
+		f.Log.Level = "info"
+	}
+	if f.Log.Format == "" {
+		f.Log.Format = "text"
+	}
+	for i := range f.Feeds {
+		if f.Feeds[i].Interval == 0 {
+			f.Feeds[i].Interval = Duration(DefaultFeedInterval)
+		}
+	}
+}
+
+// Load reads the YAML file at path (none when path is empty), expands ${VAR} in values,
+// applies PARLEY_* overrides from lookup (os.LookupEnv when nil), fills defaults and validates.
+func Load(path string, lookup func(string) (string, bool)) (*File, error) {
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	f := &File{}
+	if path != "" {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+		if err := decode(raw, f, lookup); err != nil {
+			return nil, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	if err := applyEnv(f, lookup); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	f.applyDefaults()
+	if err := f.Validate(); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return f, nil
+}
+
+// Parse is Load for bytes already read; used by tests and the bundled demo.
+func Parse(raw []byte, lookup func(string) (string, bool)) (*File, error) {
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	f := &File{}
+	if err := decode(raw, f, lookup); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if err := applyEnv(f, lookup); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	f.applyDefaults()
+	if err := f.Validate(); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return f, nil
+}
+
+func decode(raw []byte, f *File, lookup func(string) (string, bool)) error {
+	var root yaml.Node
+	if err := yaml.Unmarshal(raw, &root); err != nil {
+		return err
+	}
+	if len(root.Content) == 0 {
+		return nil // an empty file is the default configuration
+	}
+	if err := expandNode(&root, lookup); err != nil {
+		return err
+	}
+	// Re-encoding the expanded tree lets the strict decoder report unknown keys with their
+	// line, which Node.Decode cannot do.
+	expanded, err := yaml.Marshal(&root)
+	if err != nil {
+		return err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(expanded))
+	dec.KnownFields(true)
+	if err := dec.Decode(f); err != nil {
+		return fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	return nil
+}
+
+// expandNode replaces ${VAR} in scalar values only, so a secret containing YAML syntax cannot
+// change the document's structure.
+func expandNode(n *yaml.Node, lookup func(string) (string, bool)) error {
+	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "${") {
+		var missing []string
+		n.Value = os.Expand(n.Value, func(name string) string {
+			v, ok := lookup(name)
+			if !ok {
+				missing = append(missing, name)
+			}
+			return v
+		})
+		if len(missing) > 0 {
+			return fmt.Errorf("line %d: environment variable %s is not set", n.Line, strings.Join(missing, ", "))
+		}
+		n.Tag = "" // let the decoder re-infer bool/int after expansion
+		n.Style = 0
+	}
+	for _, c := range n.Content {
+		if err := expandNode(c, lookup); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Validate checks every key and names the first bad one.
+func (f *File) Validate() error {
+	var errs []error
+	if f.NATS.URL != "" {
+		if u, err := url.Parse(f.NATS.URL); err != nil || u.Host == "" {
+			errs = append(errs, fmt.Errorf("nats.url: %q is not a URL like nats://host:4222", f.NATS.URL))
+		}
+	}
+	if f.NATS.Replicas < 1 || f.NATS.Replicas > 5 {
+		errs = append(errs, fmt.Errorf("nats.replicas: %d is not between 1 and 5", f.NATS.Replicas))
+	}
+	switch f.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("log.level: %q is not one of debug, info, warn, error", f.Log.Level))
+	}
+	switch f.Log.Format {
+	case "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("log.format: %q is not text or json", f.Log.Format))
+	}
+	seenFeed := map[string]bool{}
+	for i, fd := range f.Feeds {
+		key := fmt.Sprintf("feeds[%d]", i)
+		u, err := url.Parse(fd.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("%s.url: %q is not an http(s) URL", key, fd.URL))
+		}
+		if seenFeed[fd.URL] {
+			errs = append(errs, fmt.Errorf("%s.url: %q is listed twice", key, fd.URL))
+		}
+		seenFeed[fd.URL] = true
+		if fd.Interval < Duration(10*time.Second) {
+			errs = append(errs, fmt.Errorf("%s.interval: %s is shorter than 10s", key, fd.Interval))
+		}
+	}
+	seenSub := map[string]bool{}
+	for i, s := range f.Subscriptions {
+		key := fmt.Sprintf("subscriptions[%d]", i)
+		if !validName(s.Name) {
+			errs = append(errs, fmt.Errorf("%s.name: %q must be letters, digits, - or _", key, s.Name))
+		}
+		if seenSub[s.Name] {
+			errs = append(errs, fmt.Errorf("%s.name: %q is used twice", key, s.Name))
+		}
+		seenSub[s.Name] = true
+		u, err := url.Parse(s.Target)
+		if err != nil || u.Scheme == "" {
+			errs = append(errs, fmt.Errorf("%s.target: %q is not a URL", key, s.Target))
+		}
+		for _, k := range s.Filter.Kinds {
+			if k != "new_round" && k != "round_updated" {
+				errs = append(errs, fmt.Errorf("%s.filter.kinds: %q is not new_round or round_updated", key, k))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func validName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
