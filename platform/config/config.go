@@ -243,8 +243,8 @@ func (f *File) Validate() error {
 			errs = append(errs, fmt.Errorf("%s.url: %q is listed twice", key, fd.URL))
 		}
 		seenFeed[fd.URL] = true
-		if fd.Interval < Duration(10*time.Second) {
-			errs = append(errs, fmt.Errorf("%s.interval: %s is shorter than 10s", key, fd.Interval))
+		if fd.Interval < Duration(time.Second) {
+			errs = append(errs, fmt.Errorf("%s.interval: %s is shorter than 1s", key, fd.Interval))
 		}
 	}
 	seenSub := map[string]bool{}

@@ -25,3 +25,6 @@ func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(),
 
 // String formats like time.Duration.
 func (d Duration) String() string { return time.Duration(d).String() }
+
+// Duration returns the value as a time.Duration.
+func (d Duration) Duration() time.Duration { return time.Duration(d) }

@@ -1,0 +1,221 @@
+// Package pipeline runs the whole of Parley in one process: an embedded NATS server (or an
+// external one), the fetch, parse and notify services talking through it, and the
+// operational HTTP endpoints.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"sync"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/parleyhq/parley/platform/bus"
+	"github.com/parleyhq/parley/platform/config"
+	"github.com/parleyhq/parley/platform/natsembed"
+	"github.com/parleyhq/parley/platform/ops"
+	"github.com/parleyhq/parley/services/fetch"
+	"github.com/parleyhq/parley/services/notify"
+	"github.com/parleyhq/parley/services/parse"
+)
+
+// Config of a whole-pipeline process.
+type Config struct {
+	File   *config.File
+	Logger *slog.Logger
+	// Console receives console:// alerts; default stdout (set by notify).
+	Console io.Writer
+	// FallbackPorts lets the embedded NATS and the HTTP endpoint take a free port when the
+	// configured one is busy: the demo must start on any machine.
+	FallbackPorts bool
+	// OnReady, if set, is called once every service is running.
+	OnReady func(Addrs)
+}
+
+// Addrs are where a running pipeline can be reached.
+type Addrs struct {
+	NATSURL string
+	HTTP    string
+}
+
+// Validate checks the config.
+func (c Config) Validate() error {
+	if c.File == nil {
+		return errors.New("pipeline: File is required")
+	}
+	return c.File.Validate()
+}
+
+// Run runs the pipeline until ctx is cancelled, then stops every service, waits for their
+// in-flight work and shuts the embedded server down. It returns nil after a clean stop.
+func Run(ctx context.Context, c Config) error {
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	f := c.File
+	log := c.Logger
+
+	natsURL := f.NATS.URL
+	if natsURL == "" {
+		srv, err := startEmbedded(f, log, c.FallbackPorts)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			srv.Shutdown()
+			srv.WaitForShutdown()
+		}()
+		natsURL = srv.ClientURL()
+		log.Info("embedded nats started", "nats_url", natsURL, "store_dir", f.NATS.StoreDir)
+	}
+
+	opsSrv := ops.New(log)
+	conns := map[string]*bus.Bus{}
+	for _, name := range []string{"fetch", "parse", "notify"} {
+		nc, err := bus.Connect(ctx, natsURL, "parley-"+name, log)
+		if err != nil {
+			closeAll(conns)
+			return fmt.Errorf("pipeline: %w", err)
+		}
+		b, err := bus.New(nc, f.NATS.Replicas)
+		if err != nil {
+			nc.Close()
+			closeAll(conns)
+			return fmt.Errorf("pipeline: %w", err)
+		}
+		conns[name] = b
+		opsSrv.AddCheck("nats_"+name, b.Ready)
+	}
+	defer closeAll(conns)
+	if err := conns["fetch"].EnsureStreams(ctx); err != nil {
+		return fmt.Errorf("pipeline: %w", err)
+	}
+
+	httpReady := make(chan string, 1)
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	start := func(name string, run func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := run(runCtx); err != nil {
+				errs <- fmt.Errorf("%s: %w", name, err)
+				cancel() // one service failing stops the process: an operator must see it
+			}
+		}()
+	}
+	start("http", func(ctx context.Context) error {
+		err := opsSrv.Serve(ctx, f.HTTP.Listen, func(a net.Addr) { httpReady <- a.String() })
+		if err != nil && c.FallbackPorts && isAddrInUse(err) {
+			log.Warn("http address busy; using a free port", "http_listen", f.HTTP.Listen)
+			return opsSrv.Serve(ctx, "127.0.0.1:0", func(a net.Addr) { httpReady <- a.String() })
+		}
+		return err
+	})
+	start("notify", func(ctx context.Context) error {
+		return notify.Run(ctx, notify.Config{
+			Bus:           conns["notify"],
+			Subscriptions: Subscriptions(f.Subscriptions),
+			Logger:        log.With("service", "notify"),
+			Registerer:    opsSrv.Registry,
+			Console:       c.Console,
+		})
+	})
+	start("parse", func(ctx context.Context) error {
+		return parse.Run(ctx, parse.Config{
+			Bus:        conns["parse"],
+			Logger:     log.With("service", "parse"),
+			Registerer: opsSrv.Registry,
+		})
+	})
+	start("fetch", func(ctx context.Context) error {
+		return fetch.Run(ctx, fetch.Config{
+			Bus:                   conns["fetch"],
+			Feeds:                 Feeds(f.Feeds),
+			Logger:                log.With("service", "fetch"),
+			Registerer:            opsSrv.Registry,
+			AllowPrivateAddresses: f.AllowPrivateAddresses,
+		})
+	})
+
+	select {
+	case addr := <-httpReady:
+		log.Info("parley running", "http_listen", addr, "feeds", len(f.Feeds), "subscriptions", len(f.Subscriptions))
+		if c.OnReady != nil {
+			c.OnReady(Addrs{NATSURL: natsURL, HTTP: addr})
+		}
+	case <-runCtx.Done():
+	}
+	<-runCtx.Done()
+	wg.Wait()
+	close(errs)
+	var all []error
+	for err := range errs {
+		all = append(all, err)
+	}
+	if err := errors.Join(all...); err != nil {
+		return err
+	}
+	log.Info("parley stopped")
+	return nil
+}
+
+func startEmbedded(f *config.File, log *slog.Logger, fallback bool) (*server.Server, error) {
+	cfg := natsembed.Config{StoreDir: filepath.Clean(f.NATS.StoreDir), Listen: f.NATS.Listen}
+	srv, err := natsembed.Start(cfg, log)
+	if err != nil && fallback {
+		if ln, lerr := net.Listen("tcp", f.NATS.Listen); lerr != nil {
+			log.Warn("nats address busy; using a free port", "nats_listen", f.NATS.Listen)
+			cfg.Listen = "127.0.0.1:-1"
+			srv, err = natsembed.Start(cfg, log)
+		} else {
+			_ = ln.Close()
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	return srv, nil
+}
+
+func isAddrInUse(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "listen"
+}
+
+func closeAll(conns map[string]*bus.Bus) {
+	for _, b := range conns {
+		_ = b.NC.Drain()
+	}
+}
+
+// Feeds converts the config's feeds into fetch's.
+func Feeds(in []config.Feed) []fetch.Feed {
+	out := make([]fetch.Feed, 0, len(in))
+	for _, f := range in {
+		out = append(out, fetch.Feed{URL: f.URL, Name: f.Name, Interval: f.Interval.Duration(), FullText: f.FullText})
+	}
+	return out
+}
+
+// Subscriptions converts the config's subscriptions into notify's.
+func Subscriptions(in []config.Subscription) []notify.Subscription {
+	out := make([]notify.Subscription, 0, len(in))
+	for _, s := range in {
+		out = append(out, notify.Subscription{
+			Name: s.Name, Target: s.Target, Secret: s.Secret,
+			Filter: notify.Filter{Parties: s.Filter.Parties, Kinds: s.Filter.Kinds, Topics: s.Filter.Topics, Status: s.Filter.Status},
+		})
+	}
+	return out
+}
+

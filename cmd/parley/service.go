@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/parleyhq/parley/cmd/parley/internal/pipeline"
+	"github.com/parleyhq/parley/platform/bus"
+	"github.com/parleyhq/parley/platform/config"
+	"github.com/parleyhq/parley/platform/logging"
+	"github.com/parleyhq/parley/platform/ops"
+	"github.com/parleyhq/parley/services/fetch"
+	"github.com/parleyhq/parley/services/notify"
+	"github.com/parleyhq/parley/services/parse"
+)
+
+// serviceCommand runs one service against an external NATS, as a container does.
+func serviceCommand(name string) func(context.Context, []string, stdio) error {
+	return func(ctx context.Context, args []string, io stdio) error {
+		fs := newFlags(name, io)
+		url := fs.String("nats", "", "NATS server `URL` (overrides nats.url)")
+		path := fs.String("config", "", "YAML config `file`")
+		if err := parseFlags(fs, args); err != nil {
+			return err
+		}
+		if err := noArgs(fs); err != nil {
+			return err
+		}
+		f, err := config.Load(*path, nil)
+		if err != nil {
+			return err
+		}
+		if *url != "" {
+			f.NATS.URL = *url
+		}
+		if f.NATS.URL == "" {
+			return errors.New("needs an external NATS: pass --nats URL or set nats.url / PARLEY_NATS_URL (parley run embeds one)")
+		}
+		log, err := logging.New(io.err, f.Log.Level, f.Log.Format)
+		if err != nil {
+			return err
+		}
+		log = log.With("service", name)
+		nc, err := bus.Connect(ctx, f.NATS.URL, "parley-"+name, log)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = nc.Drain() }()
+		b, err := bus.New(nc, f.NATS.Replicas)
+		if err != nil {
+			return err
+		}
+		if err := b.EnsureStreams(ctx); err != nil {
+			return err
+		}
+		opsSrv := ops.New(log)
+		opsSrv.AddCheck("nats", b.Ready)
+
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		var wg sync.WaitGroup
+		var httpErr error
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if httpErr = opsSrv.Serve(ctx, f.HTTP.Listen, nil); httpErr != nil {
+				cancel()
+			}
+		}()
+		var runErr error
+		switch name {
+		case "fetch":
+			runErr = fetch.Run(ctx, fetch.Config{Bus: b, Feeds: pipeline.Feeds(f.Feeds), Logger: log,
+				Registerer: opsSrv.Registry, AllowPrivateAddresses: f.AllowPrivateAddresses})
+		case "parse":
+			runErr = parse.Run(ctx, parse.Config{Bus: b, Logger: log, Registerer: opsSrv.Registry})
+		case "notify":
+			runErr = notify.Run(ctx, notify.Config{Bus: b, Subscriptions: pipeline.Subscriptions(f.Subscriptions),
+				Logger: log, Registerer: opsSrv.Registry, Console: io.out})
+		default:
+			runErr = fmt.Errorf("no service %q", name)
+		}
+		cancel()
+		wg.Wait()
+		return errors.Join(runErr, httpErr)
+	}
+}
