@@ -1,0 +1,192 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/parleyhq/parley/platform/bus"
+	parleyv1 "github.com/parleyhq/parley/proto/parley/v1"
+	"github.com/parleyhq/parley/services/notify/deliver"
+	"github.com/parleyhq/parley/services/notify/round"
+)
+
+// maxRetryAfter caps the wait a receiver may ask for, so a typo in its Retry-After does not
+// park an alert for days.
+const maxRetryAfter = time.Hour
+
+// Headers on dead-lettered alerts, for whoever inspects parley.dlq.*.
+const (
+	headerSubscription = "Parley-Subscription"
+	headerError        = "Parley-Error"
+	headerAttempts     = "Parley-Attempts"
+)
+
+// deliverer sends the alerts of one subscription.
+type deliverer struct {
+	name        string
+	channel     string
+	match       matcher
+	webhook     *deliver.Webhook
+	console     *deliver.Console
+	bus         *bus.Bus
+	kv          jetstream.KeyValue
+	metrics     *metrics
+	log         *slog.Logger
+	maxAttempts uint64
+	exp         func(uint64) time.Duration
+	// retryAfter passes the receiver's Retry-After from the failed attempt to backoff, which
+	// bus.Consume calls right after the handler returns.
+	retryAfter atomic.Int64
+}
+
+func newDeliverer(s Subscription, c Config, kv jetstream.KeyValue, m *metrics, console *deliver.Console, client *http.Client, log *slog.Logger) (*deliverer, error) {
+	channel, err := channelOf(s.Target)
+	if err != nil {
+		return nil, err
+	}
+	d := &deliverer{
+		name:        s.Name,
+		channel:     channel,
+		match:       newMatcher(s.Filter),
+		bus:         c.Bus,
+		kv:          kv,
+		metrics:     m,
+		log:         log,
+		maxAttempts: uint64(c.MaxAttempts),
+		exp:         bus.ExpBackoff(c.RetryBase, c.RetryMax),
+	}
+	switch channel {
+	case channelConsole:
+		d.console = console
+	case channelWebhook:
+		key, err := deliver.Key(s.Secret)
+		if err != nil {
+			return nil, err
+		}
+		if s.Secret == "" {
+			log.Warn("webhook subscription has no secret; its signatures prove nothing")
+		}
+		d.webhook = &deliver.Webhook{Client: client, URL: s.Target, Key: key, Timeout: c.DeliveryTimeout}
+	}
+	return d, nil
+}
+
+func (d *deliverer) handle(ctx context.Context, msg jetstream.Msg) error {
+	var pa parleyv1.Alert
+	if err := proto.Unmarshal(msg.Data(), &pa); err != nil {
+		return bus.Permanent(fmt.Errorf("decode Alert: %w", err))
+	}
+	if pa.GetId() == "" {
+		return bus.Permanent(errors.New("alert without id"))
+	}
+	a := alertFromProto(&pa)
+	if !d.match.match(a) {
+		return nil
+	}
+	key := d.name + "." + a.ID
+	if _, err := d.kv.Get(ctx, key); err == nil {
+		// A re-published copy of an alert this subscription already has.
+		d.log.Debug("alert already delivered", "alert_id", a.ID)
+		return nil
+	} else if !errors.Is(err, jetstream.ErrKeyNotFound) {
+		return fmt.Errorf("read delivery record %s: %w", key, err)
+	}
+	attempt := uint64(1)
+	if md, err := msg.Metadata(); err == nil {
+		attempt = md.NumDelivered
+	}
+
+	err := d.send(ctx, &pa, a)
+	if err == nil {
+		d.metrics.deliveries.WithLabelValues(d.channel, resultOK).Inc()
+		if at, ok := fetchedAt(msg); ok {
+			d.metrics.latency.Observe(time.Since(at).Seconds())
+		}
+		if _, err := d.kv.Put(ctx, key, []byte(time.Now().UTC().Format(time.RFC3339Nano))); err != nil {
+			// The ack below still stops redelivery of this message; only a re-published copy
+			// could now be sent twice, and the Idempotency-Key lets the receiver drop it.
+			d.log.Warn("alert delivered but not recorded", "alert_id", a.ID, "err", err)
+		}
+		d.log.Info("alert delivered", "alert_id", a.ID, "kind", a.Kind, "round_id", a.Round.ID, "attempt", attempt)
+		return nil
+	}
+
+	if deliver.IsRetryable(err) && attempt < d.maxAttempts {
+		d.metrics.deliveries.WithLabelValues(d.channel, resultRetry).Inc()
+		var de *deliver.Error
+		if errors.As(err, &de) {
+			d.retryAfter.Store(int64(de.RetryAfter))
+		}
+		// bus.Consume logs the failure at warn level with the subscription and error.
+		d.log.Debug("alert delivery failed; will retry", "alert_id", a.ID, "attempt", attempt, "err", err)
+		return err
+	}
+	if dlqErr := d.deadLetter(ctx, msg, &pa, err, attempt); dlqErr != nil {
+		return fmt.Errorf("dead-letter after %w: %w", err, dlqErr)
+	}
+	d.metrics.deliveries.WithLabelValues(d.channel, resultDead).Inc()
+	d.log.Error("alert delivery failed; dead-lettered", "alert_id", a.ID, "attempt", attempt,
+		"dlq_subject", bus.SubjectDLQ+"."+d.name, "err", err)
+	return nil
+}
+
+func (d *deliverer) send(ctx context.Context, pa *parleyv1.Alert, a round.Alert) error {
+	if d.console != nil {
+		return d.console.Print(a)
+	}
+	body, err := AlertJSON(pa)
+	if err != nil {
+		return &deliver.Error{Err: fmt.Errorf("encode alert: %w", err)}
+	}
+	return d.webhook.Send(ctx, a.ID, body)
+}
+
+func (d *deliverer) deadLetter(ctx context.Context, msg jetstream.Msg, pa *parleyv1.Alert, cause error, attempts uint64) error {
+	hdr := nats.Header{}
+	hdr.Set(headerSubscription, d.name)
+	hdr.Set(headerError, truncate(cause.Error(), 1024))
+	hdr.Set(headerAttempts, strconv.FormatUint(attempts, 10))
+	if v := msg.Headers().Get(bus.HeaderFetchedAt); v != "" {
+		hdr.Set(bus.HeaderFetchedAt, v)
+	}
+	_, err := d.bus.Publish(ctx, bus.SubjectDLQ+"."+d.name, d.name+"."+pa.GetId(), pa, hdr)
+	return err
+}
+
+// backoff is exponential with jitter, so receivers coming back up are not hit by every
+// retry at once, and never shorter than the receiver's own Retry-After.
+func (d *deliverer) backoff(attempt uint64) time.Duration {
+	base := d.exp(attempt)
+	delay := base/2 + rand.N(base/2+1)
+	if ra := time.Duration(d.retryAfter.Swap(0)); ra > delay {
+		delay = min(ra, maxRetryAfter)
+	}
+	return delay
+}
+
+func fetchedAt(msg jetstream.Msg) (time.Time, bool) {
+	v := msg.Headers().Get(bus.HeaderFetchedAt)
+	if v == "" {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	return t, err == nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
