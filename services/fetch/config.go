@@ -1,0 +1,130 @@
+package fetch
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/parleyhq/parley/platform/bus"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Defaults applied by SetDefaults.
+const (
+	DefaultUserAgent       = "Parley/0.1 (+https://github.com/parleyhq/parley)"
+	DefaultTimeout         = 30 * time.Second
+	DefaultMaxBodyBytes    = 10 << 20
+	DefaultConcurrency     = 16
+	DefaultHostConcurrency = 4
+	DefaultInterval        = 5 * time.Minute
+	// MinInterval keeps a typo from turning fetch into a load generator; it is low enough for
+	// tests and local demos.
+	MinInterval = 50 * time.Millisecond
+)
+
+// Feed is one feed to poll.
+type Feed struct {
+	URL string
+	// Name is the outlet's name for Source; empty means the feed's own title.
+	Name     string
+	Interval time.Duration
+	// FullText fetches each new item's linked page into FeedItem.PageHtml.
+	FullText bool
+}
+
+// Config of one fetcher.
+type Config struct {
+	Bus        *bus.Bus // required; streams already ensured by the caller
+	Feeds      []Feed
+	Logger     *slog.Logger          // default slog.Default()
+	Registerer prometheus.Registerer // nil: metrics are kept but not exported
+	UserAgent  string
+	Timeout    time.Duration // whole request, body included
+	// MaxBodyBytes caps every response body, measured after gzip decoding.
+	MaxBodyBytes int64
+	// Concurrency bounds HTTP requests in flight across all feeds.
+	Concurrency int
+	// HostConcurrency bounds HTTP requests in flight to any one host, so a publisher with
+	// many feeds is not hit by all of them at once.
+	HostConcurrency int
+	// AllowPrivateAddresses lets fetch connect to loopback, private, link-local and metadata
+	// addresses. Checked on the connected address, so DNS rebinding cannot get round it.
+	AllowPrivateAddresses bool
+}
+
+// SetDefaults fills zero fields.
+func (c *Config) SetDefaults() {
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.UserAgent == "" {
+		c.UserAgent = DefaultUserAgent
+	}
+	if c.Timeout == 0 {
+		c.Timeout = DefaultTimeout
+	}
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.Concurrency == 0 {
+		c.Concurrency = DefaultConcurrency
+	}
+	if c.HostConcurrency == 0 {
+		c.HostConcurrency = DefaultHostConcurrency
+	}
+	for i := range c.Feeds {
+		if c.Feeds[i].Interval == 0 {
+			c.Feeds[i].Interval = DefaultInterval
+		}
+	}
+}
+
+// Validate reports the first bad field by name. Zero values are accepted: they mean the default.
+func (c Config) Validate() error {
+	if c.Bus == nil {
+		return errors.New("fetch: bus is required")
+	}
+	switch {
+	case c.Timeout < 0:
+		return fmt.Errorf("fetch: timeout: %s is negative", c.Timeout)
+	case c.MaxBodyBytes < 0:
+		return fmt.Errorf("fetch: max_body_bytes: %d is negative", c.MaxBodyBytes)
+	case c.Concurrency < 0:
+		return fmt.Errorf("fetch: concurrency: %d is negative", c.Concurrency)
+	case c.HostConcurrency < 0:
+		return fmt.Errorf("fetch: host_concurrency: %d is negative", c.HostConcurrency)
+	}
+	seen := make(map[string]int, len(c.Feeds))
+	for i, f := range c.Feeds {
+		if err := validateURL(f.URL); err != nil {
+			return fmt.Errorf("fetch: feeds[%d].url: %w", i, err)
+		}
+		if j, dup := seen[f.URL]; dup {
+			return fmt.Errorf("fetch: feeds[%d].url: %s is already feeds[%d]", i, f.URL, j)
+		}
+		seen[f.URL] = i
+		if f.Interval != 0 && f.Interval < MinInterval {
+			return fmt.Errorf("fetch: feeds[%d].interval: %s is below the minimum %s", i, f.Interval, MinInterval)
+		}
+	}
+	return nil
+}
+
+func validateURL(s string) error {
+	if s == "" {
+		return errors.New("is empty")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return err
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("%q: scheme must be http or https", s)
+	}
+	if u.Hostname() == "" {
+		return fmt.Errorf("%q: no host", s)
+	}
+	return nil
+}

@@ -1,0 +1,248 @@
+// Package feed does fetch's HTTP: conditional GETs bounded in time and size, feed parsing with
+// gofeed after the body has been brought to UTF-8 whatever charset it declares, and fetching
+// linked article pages.
+package feed
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/parleyhq/parley/services/fetch/limit"
+)
+
+// Options configure a Client.
+type Options struct {
+	UserAgent    string
+	Timeout      time.Duration // the whole request, body included
+	MaxBodyBytes int64         // after content decoding
+	// Control vets each address before connecting (see package guard); nil allows all.
+	Control func(network, address string, c syscall.RawConn) error
+	// Limiter bounds requests in flight; nil means unbounded.
+	Limiter *limit.Limiter
+	// MaxIdleConnsPerHost keeps that many connections warm per host; default 8.
+	MaxIdleConnsPerHost int
+}
+
+// Client makes fetch's HTTP requests. It is safe for concurrent use.
+type Client struct {
+	http      *http.Client
+	transport *http.Transport
+	o         Options
+}
+
+const maxRedirects = 5
+
+// NewClient builds a client with its own transport, so separate fetchers in one process share
+// no connections or limits.
+func NewClient(o Options) *Client {
+	if o.MaxIdleConnsPerHost <= 0 {
+		o.MaxIdleConnsPerHost = 8
+	}
+	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second, Control: o.Control}
+	tr := &http.Transport{
+		// No proxy: through a proxy the dial-time address check would see the proxy, not the
+		// feed's host, and the guard would be pointless.
+		Proxy:                 nil,
+		DialContext:           dialer.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          1024,
+		MaxIdleConnsPerHost:   o.MaxIdleConnsPerHost,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+	c := &http.Client{
+		Transport: tr,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= maxRedirects {
+				return fmt.Errorf("stopped after %d redirects", maxRedirects)
+			}
+			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+				return fmt.Errorf("redirect to unsupported scheme %q", req.URL.Scheme)
+			}
+			return nil
+		},
+	}
+	return &Client{http: c, transport: tr, o: o}
+}
+
+// Close drops idle connections.
+func (c *Client) Close() { c.transport.CloseIdleConnections() }
+
+// Request is one GET.
+type Request struct {
+	URL string
+	// ETag and LastModified, when set, make the request conditional.
+	ETag         string
+	LastModified string
+	Accept       string
+}
+
+// Response is a complete, successful (2xx or 304) response.
+type Response struct {
+	StatusCode   int
+	Body         []byte
+	ContentType  string
+	ETag         string
+	LastModified string
+	// URL is where the body came from after redirects.
+	URL string
+}
+
+// NotModified reports a 304 answer to a conditional request.
+func (r *Response) NotModified() bool { return r.StatusCode == http.StatusNotModified }
+
+// StatusError is a response outside 2xx and 304.
+type StatusError struct {
+	StatusCode int
+	Status     string
+	// RetryAfter is the server's Retry-After, zero when absent or unparseable.
+	RetryAfter time.Duration
+}
+
+func (e *StatusError) Error() string {
+	s := "HTTP " + e.Status
+	if e.RetryAfter > 0 {
+		s += fmt.Sprintf(" (retry after %s)", e.RetryAfter)
+	}
+	return s
+}
+
+// TooLargeError is a body over the configured cap.
+type TooLargeError struct{ Limit int64 }
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("response body exceeds the limit of %d bytes (max_body_bytes)", e.Limit)
+}
+
+// TimeoutError is a request that did not complete within the configured time.
+type TimeoutError struct{ Limit time.Duration }
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("no complete response within the %s timeout", e.Limit)
+}
+
+// Get performs one GET, reading the whole body. A 304 is a Response, not an error.
+func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
+	u, err := url.Parse(r.URL)
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", r.URL, err)
+	}
+	if c.o.Limiter != nil {
+		release, err := c.o.Limiter.Acquire(ctx, u.Hostname())
+		if err != nil {
+			return nil, fmt.Errorf("GET %s: waiting for a request slot: %w", r.URL, err)
+		}
+		defer release()
+	}
+	// The timeout starts once a slot is held: time spent queueing is not the server's fault.
+	if c.o.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, c.o.Timeout, &TimeoutError{Limit: c.o.Timeout})
+		defer cancel()
+	}
+	resp, err := c.do(ctx, u, r)
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", r.URL, explain(ctx, err))
+	}
+	return resp, nil
+}
+
+func (c *Client) do(ctx context.Context, u *url.URL, r Request) (*Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	if c.o.UserAgent != "" {
+		req.Header.Set("User-Agent", c.o.UserAgent)
+	}
+	if r.Accept != "" {
+		req.Header.Set("Accept", r.Accept)
+	}
+	if r.ETag != "" {
+		req.Header.Set("If-None-Match", r.ETag)
+	}
+	if r.LastModified != "" {
+		req.Header.Set("If-Modified-Since", r.LastModified)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+
+	out := &Response{
+		StatusCode:   resp.StatusCode,
+		ContentType:  resp.Header.Get("Content-Type"),
+		ETag:         resp.Header.Get("ETag"),
+		LastModified: resp.Header.Get("Last-Modified"),
+		URL:          resp.Request.URL.String(),
+	}
+	if resp.StatusCode == http.StatusNotModified {
+		return out, nil
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		// Drain a little so the connection can be reused; an error page is not worth more.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		return nil, &StatusError{
+			StatusCode: resp.StatusCode,
+			Status:     resp.Status,
+			RetryAfter: retryAfter(resp.Header.Get("Retry-After"), time.Now()),
+		}
+	}
+	limit := c.o.MaxBodyBytes
+	if limit > 0 && resp.ContentLength > limit {
+		return nil, &TooLargeError{Limit: limit}
+	}
+	// The transport has already undone gzip, so this bounds the decoded size: a small
+	// compressed bomb cannot blow up memory.
+	var body io.Reader = resp.Body
+	if limit > 0 {
+		body = io.LimitReader(resp.Body, limit+1)
+	}
+	b, err := io.ReadAll(body)
+	if err != nil {
+		return nil, fmt.Errorf("reading body: %w", err)
+	}
+	if limit > 0 && int64(len(b)) > limit {
+		return nil, &TooLargeError{Limit: limit}
+	}
+	out.Body = b
+	return out, nil
+}
+
+// explain replaces the transport's bare "context deadline exceeded" with the limit that was hit.
+func explain(ctx context.Context, err error) error {
+	var te *TimeoutError
+	if errors.As(context.Cause(ctx), &te) && !errors.As(err, new(*TooLargeError)) {
+		return te
+	}
+	return err
+}
+
+// retryAfter parses a Retry-After value: delay-seconds or an HTTP date.
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		return time.Duration(min(secs, int64(365*24*time.Hour/time.Second))) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}

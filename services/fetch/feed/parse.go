@@ -1,0 +1,149 @@
+package feed
+
+import (
+	"bytes"
+	"fmt"
+	"mime"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mmcdole/gofeed"
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// AcceptFeed is the Accept header for feed requests.
+const AcceptFeed = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
+
+// Parse decodes body to UTF-8 (see ToUTF8) and parses it as RSS, Atom or JSON Feed.
+func Parse(body []byte, contentType string) (*gofeed.Feed, error) {
+	utf8Body, err := ToUTF8(body, contentType)
+	if err != nil {
+		return nil, err
+	}
+	f, err := gofeed.NewParser().Parse(bytes.NewReader(utf8Body))
+	if err != nil {
+		return nil, fmt.Errorf("parse feed: %w", err)
+	}
+	return f, nil
+}
+
+var prologEncoding = regexp.MustCompile(`^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']`)
+
+// ToUTF8 returns a feed body as UTF-8 with any XML declaration rewritten to say so.
+//
+// gofeed alone honours only the XML declaration, and only when encoding/xml asks for it: a feed
+// that names its charset solely in Content-Type (common for windows-1251 and KOI8-R feeds) is
+// read as UTF-8 and fails or comes out garbled. So the charset is chosen here, in this order:
+// a byte-order mark; then UTF-8 if the body is valid UTF-8 and either one declaration says
+// UTF-8 or none is made (a server that re-encoded its feed but kept a stale XML declaration is
+// common, and real single-byte Cyrillic text is practically never valid UTF-8); then the first
+// other charset declared, XML declaration before Content-Type; then windows-1252, the web's
+// fallback, so that an undeclared legacy feed still parses.
+func ToUTF8(body []byte, contentType string) ([]byte, error) {
+	enc, name := chooseEncoding(body, contentType)
+	if enc == nil {
+		return rewriteDeclaration(bytes.TrimPrefix(body, utf8BOM)), nil
+	}
+	out, _, err := transform.Bytes(enc.NewDecoder(), body)
+	if err != nil {
+		return nil, fmt.Errorf("decode %s: %w", name, err)
+	}
+	return rewriteDeclaration(bytes.TrimPrefix(out, utf8BOM)), nil
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// chooseEncoding returns nil for UTF-8.
+func chooseEncoding(body []byte, contentType string) (encoding.Encoding, string) {
+	switch {
+	case bytes.HasPrefix(body, utf8BOM):
+		return nil, "utf-8"
+	case bytes.HasPrefix(body, []byte{0xFE, 0xFF}), bytes.HasPrefix(body, []byte{0xFF, 0xFE}):
+		return unicode.UTF16(unicode.BigEndian, unicode.UseBOM), "utf-16"
+	}
+	var declared []string
+	if m := prologEncoding.FindSubmatch(head(body, 1024)); m != nil {
+		declared = append(declared, string(m[1]))
+	}
+	if cs := contentTypeCharset(contentType); cs != "" {
+		declared = append(declared, cs)
+	}
+	type known struct {
+		enc  encoding.Encoding
+		name string
+	}
+	var candidates []known
+	saysUTF8 := len(declared) == 0
+	for _, label := range declared {
+		enc, name := charset.Lookup(label)
+		if enc == nil {
+			continue // an unknown label is no evidence either way
+		}
+		if name == "utf-8" {
+			saysUTF8 = true
+			continue
+		}
+		if name == "utf-16le" || name == "utf-16be" {
+			// A UTF-16 label on a body without a BOM that parses as UTF-8 is a lie told by
+			// a template; genuine UTF-16 would not look like ASCII.
+			if utf8.Valid(body) {
+				saysUTF8 = true
+			}
+			continue
+		}
+		candidates = append(candidates, known{enc, name})
+	}
+	if utf8.Valid(body) && (saysUTF8 || isASCII(body)) {
+		return nil, "utf-8"
+	}
+	if len(candidates) > 0 {
+		return candidates[0].enc, candidates[0].name
+	}
+	if utf8.Valid(body) {
+		return nil, "utf-8"
+	}
+	return charmap.Windows1252, "windows-1252"
+}
+
+func head(b []byte, n int) []byte { return b[:min(len(b), n)] }
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func contentTypeCharset(ct string) string {
+	if ct == "" {
+		return ""
+	}
+	_, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(params["charset"])
+}
+
+// rewriteDeclaration makes the XML declaration say UTF-8, which the body now is; otherwise
+// encoding/xml would decode the already decoded bytes a second time.
+func rewriteDeclaration(b []byte) []byte {
+	loc := prologEncoding.FindSubmatchIndex(head(b, 1024))
+	if loc == nil {
+		return b
+	}
+	if strings.EqualFold(string(b[loc[2]:loc[3]]), "utf-8") {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	out = append(out, b[:loc[2]]...)
+	out = append(out, "UTF-8"...)
+	return append(out, b[loc[3]:]...)
+}

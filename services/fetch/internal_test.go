@@ -1,0 +1,83 @@
+package fetch
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+)
+
+func TestBackoff(t *testing.T) {
+	cases := []struct {
+		interval time.Duration
+		failures int
+		want     time.Duration
+	}{
+		{5 * time.Minute, 1, 10 * time.Minute},
+		{5 * time.Minute, 2, 20 * time.Minute},
+		{5 * time.Minute, 3, 40 * time.Minute},
+		{5 * time.Minute, 4, 50 * time.Minute}, // ten intervals
+		{5 * time.Minute, 40, 50 * time.Minute},
+		{30 * time.Minute, 9, time.Hour},  // an hour
+		{2 * time.Hour, 3, 2 * time.Hour}, // never below the interval
+		{200 * time.Millisecond, 10, 2 * time.Second},
+	}
+	for _, tc := range cases {
+		if got := backoff(tc.interval, tc.failures); got != tc.want {
+			t.Errorf("backoff(%s, %d) = %s, want %s", tc.interval, tc.failures, got, tc.want)
+		}
+	}
+}
+
+func TestFinish(t *testing.T) {
+	start := time.Date(2025, 5, 14, 10, 0, 0, 0, time.UTC)
+	claim := State{ETag: `"a"`, LastPoll: start, NextPoll: start.Add(time.Minute), LastResult: ResultOK, Published: 7}
+
+	st := finish(claim, outcome{result: ResultError, err: errors.New("boom"), retryAfter: 3 * time.Hour}, time.Minute, start)
+	if st.Failures != 1 || st.LastError != "boom" || st.ETag != `"a"` || st.NextPoll.Sub(start) < 3*time.Hour {
+		t.Errorf("after error with Retry-After: %+v", st)
+	}
+	st = finish(st, outcome{result: ResultError, err: errors.New("boom"), retryAfter: 1000 * time.Hour}, time.Minute, start)
+	if d := st.NextPoll.Sub(start); d < maxRetryAfter || d > maxRetryAfter+maxRetryAfter/10 {
+		t.Errorf("Retry-After not capped: next poll in %s", d)
+	}
+
+	st = finish(st, outcome{result: ResultOK, items: 3, published: 2, setValidators: true, etag: `"b"`}, time.Minute, start)
+	if st.Failures != 0 || st.LastError != "" || st.ETag != `"b"` || st.Items != 3 || st.Published != 9 {
+		t.Errorf("after success: %+v", st)
+	}
+
+	// A 304 on a healthy feed changes nothing beyond what the claim wrote: no second write.
+	claim = State{ETag: `"b"`, LastPoll: start, NextPoll: start.Add(time.Minute), LastResult: ResultNotModified, Items: 3}
+	if st := finish(claim, outcome{result: ResultNotModified, setValidators: true, etag: `"b"`}, time.Minute, start); st != claim {
+		t.Errorf("304 changed the state: %+v", st)
+	}
+}
+
+func TestItemID(t *testing.T) {
+	const u = "https://news.example.org/rss"
+	withGUID := &gofeed.Item{GUID: "g1", Link: "https://x/1", Title: "T"}
+	sameGUID := &gofeed.Item{GUID: " g1 ", Link: "https://x/other", Title: "Other"}
+	if ItemID(u, withGUID) != ItemID(u, sameGUID) {
+		t.Error("the GUID alone should identify an item")
+	}
+	if ItemID(u, withGUID) == ItemID(u+"?x", withGUID) {
+		t.Error("the feed URL should be part of the identity")
+	}
+	byLink := &gofeed.Item{Link: "https://x/1", Title: "T"}
+	if ItemID(u, byLink) == ItemID(u, &gofeed.Item{Link: "https://x/2", Title: "T"}) {
+		t.Error("without a GUID the link should identify an item")
+	}
+	a := &gofeed.Item{Title: "T", Published: "Mon, 12 May 2025 08:00:00 GMT"}
+	b := &gofeed.Item{Title: "T", Published: "Tue, 13 May 2025 08:00:00 GMT"}
+	if ItemID(u, a) == ItemID(u, b) {
+		t.Error("title and date should identify an item without GUID or link")
+	}
+	if id := ItemID(u, a); len(id) != 32 {
+		t.Errorf("id %q is not 32 hex digits", id)
+	}
+	if id := FeedID(u); len(id) != 16 {
+		t.Errorf("feed id %q is not 16 hex digits", id)
+	}
+}

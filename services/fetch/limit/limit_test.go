@@ -1,0 +1,66 @@
+package limit
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestBounds(t *testing.T) {
+	l := New(3, 2)
+	var perHost, total, maxHost, maxTotal atomic.Int64
+	var wg sync.WaitGroup
+	for i := range 20 {
+		host := "a"
+		if i%2 == 1 {
+			host = "b"
+		}
+		wg.Go(func() {
+			release, err := l.Acquire(context.Background(), host)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer release()
+			if host == "a" {
+				n := perHost.Add(1)
+				defer perHost.Add(-1)
+				for m := maxHost.Load(); n > m && !maxHost.CompareAndSwap(m, n); m = maxHost.Load() {
+				}
+			}
+			n := total.Add(1)
+			defer total.Add(-1)
+			for m := maxTotal.Load(); n > m && !maxTotal.CompareAndSwap(m, n); m = maxTotal.Load() {
+			}
+			time.Sleep(5 * time.Millisecond) // hold the slot so that others queue
+		})
+	}
+	wg.Wait()
+	if maxHost.Load() > 2 || maxTotal.Load() > 3 {
+		t.Errorf("max per host %d (limit 2), max total %d (limit 3)", maxHost.Load(), maxTotal.Load())
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.hosts) != 0 {
+		t.Errorf("%d idle hosts still tracked", len(l.hosts))
+	}
+}
+
+func TestAcquireCancelled(t *testing.T) {
+	l := New(1, 1)
+	release, _ := l.Acquire(context.Background(), "a")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := l.Acquire(ctx, "a"); err == nil {
+		t.Fatal("acquired a slot that was taken")
+	}
+	release()
+	release() // a second call is harmless
+	r2, err := l.Acquire(context.Background(), "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2()
+}

@@ -1,0 +1,382 @@
+package fetch
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/parleyhq/parley/platform/bus"
+	parleyv1 "github.com/parleyhq/parley/proto/parley/v1"
+	"github.com/parleyhq/parley/services/fetch/feed"
+)
+
+const (
+	// opTimeout bounds each NATS operation of a poll.
+	opTimeout = 10 * time.Second
+	// maxRetryAfter caps a server's Retry-After, so a typo on their side cannot silence a
+	// feed for a year.
+	maxRetryAfter = 24 * time.Hour
+)
+
+// worker polls one feed. Only its own goroutine touches it.
+type worker struct {
+	r       *runner
+	feed    Feed
+	id      string
+	subject string
+	log     *slog.Logger
+
+	st     State  // last known record in the feeds bucket
+	rev    uint64 // its revision; 0 when absent
+	loaded bool   // st and rev are current as far as this worker knows
+}
+
+func newWorker(r *runner, f Feed) *worker {
+	id := FeedID(f.URL)
+	return &worker{
+		r:       r,
+		feed:    f,
+		id:      id,
+		subject: bus.SubjectItems + "." + id,
+		log:     r.log.With("feed_url", f.URL, "feed_id", id),
+	}
+}
+
+func (w *worker) run(ctx context.Context) {
+	// Spread the first polls of many feeds a little instead of firing all at once.
+	t := time.NewTimer(jitter(min(w.feed.Interval/10, 2*time.Second)))
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		next := w.poll(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		t.Reset(max(time.Until(next), 0))
+	}
+}
+
+// outcome is what one poll found.
+type outcome struct {
+	result      string // ResultOK, ResultNotModified or ResultError
+	err         error
+	retryAfter  time.Duration
+	interrupted bool // shutdown cut the poll short; nothing is recorded
+	items       int
+	published   int
+	// validators are stored only when set, i.e. once every item of the body is out.
+	setValidators      bool
+	etag, lastModified string
+	bodySHA256         string
+}
+
+// poll claims the feed, fetches it, publishes what is new and records the result. It returns
+// when to poll next.
+func (w *worker) poll(ctx context.Context) time.Time {
+	now := time.Now()
+	claimed, err := w.claim(ctx, now)
+	switch {
+	case ctx.Err() != nil:
+		return now
+	case err != nil:
+		// Without the state store nothing could be published either; wait as after a failure.
+		w.r.m.polls.WithLabelValues(ResultError).Inc()
+		w.log.Warn("poll postponed: feed state unavailable", "err", err)
+		return now.Add(backoff(w.feed.Interval, w.st.Failures+1))
+	case !claimed:
+		w.r.m.polls.WithLabelValues(ResultSkipped).Inc()
+		return later(w.due(), now.Add(w.feed.Interval/10))
+	}
+
+	claim := w.st
+	out := w.fetch(ctx)
+	if out.interrupted {
+		return now
+	}
+	w.r.m.polls.WithLabelValues(out.result).Inc()
+	w.r.m.duration.Observe(time.Since(now).Seconds())
+
+	st := finish(claim, out, w.feed.Interval, now)
+	switch {
+	case out.err != nil:
+		w.log.Warn("poll failed", "err", out.err, "failures", st.Failures, "next_poll", st.NextPoll)
+	case out.published > 0:
+		w.log.Info("feed polled", "result", out.result, "items", out.items, "published", out.published)
+	default:
+		w.log.Debug("feed polled", "result", out.result, "items", out.items)
+	}
+	w.save(ctx, claim, st)
+	return st.NextPoll
+}
+
+// claim records in the feeds bucket that this worker is polling the feed now, unless the
+// record says the feed is not due yet (another replica polled it, or a restart came early).
+// The write is conditional on the revision last seen, so of several replicas racing for a
+// feed exactly one wins; the others count the poll as skipped.
+func (w *worker) claim(ctx context.Context, now time.Time) (bool, error) {
+	for attempt := 0; ; attempt++ {
+		if !w.loaded {
+			opCtx, cancel := context.WithTimeout(ctx, opTimeout)
+			st, rev, _, err := loadState(opCtx, w.r.states, w.id)
+			cancel()
+			if err != nil {
+				return false, err
+			}
+			w.st, w.rev, w.loaded = st, rev, true
+		}
+		if w.due().After(now) {
+			return false, nil
+		}
+		c := w.st
+		c.URL, c.Name = w.feed.URL, w.feed.Name
+		c.LastPoll = now
+		// What a successful poll would set, so that a poll that changes nothing (a 304)
+		// needs no second write; if this process dies mid-poll, the feed falls due again
+		// then and another replica takes it.
+		c.NextPoll = now.Add(w.feed.Interval + jitter(w.feed.Interval/10))
+		opCtx, cancel := context.WithTimeout(ctx, opTimeout)
+		rev, err := storeState(opCtx, w.r.states, w.id, c, w.rev)
+		cancel()
+		if err == nil {
+			w.st, w.rev = c, rev
+			return true, nil
+		}
+		w.loaded = false
+		if !errors.Is(err, jetstream.ErrKeyExists) {
+			return false, fmt.Errorf("claim feed: %w", err)
+		}
+		if attempt > 0 {
+			return false, nil // lost the race twice: someone else is on it
+		}
+	}
+}
+
+// due is when the feed should next be polled according to its record. A shorter interval in
+// the config than when the record was written takes effect at once; back-off does not.
+func (w *worker) due() time.Time {
+	next := w.st.NextPoll
+	if w.st.Failures == 0 && !w.st.LastPoll.IsZero() {
+		if byInterval := w.st.LastPoll.Add(w.feed.Interval); byInterval.Before(next) {
+			next = byInterval
+		}
+	}
+	return next
+}
+
+// save writes st unless it equals the claimed record already stored.
+func (w *worker) save(ctx context.Context, claim, st State) {
+	a, errA := json.Marshal(claim)
+	b, errB := json.Marshal(st)
+	if errA == nil && errB == nil && string(a) == string(b) {
+		return
+	}
+	// The result is recorded even while shutting down: it holds the validators that keep
+	// the next poll from fetching everything again.
+	opCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), opTimeout)
+	defer cancel()
+	rev, err := storeState(opCtx, w.r.states, w.id, st, w.rev)
+	if errors.Is(err, jetstream.ErrKeyExists) {
+		// Another replica claimed the feed while this poll ran long. Its record is newer
+		// than this one unless it has not polled since.
+		fresh, freshRev, _, lerr := loadState(opCtx, w.r.states, w.id)
+		if lerr != nil {
+			err = lerr
+		} else if fresh.LastPoll.After(claim.LastPoll) {
+			w.st, w.rev = fresh, freshRev
+			return
+		} else {
+			rev, err = storeState(opCtx, w.r.states, w.id, st, freshRev)
+		}
+	}
+	if err != nil {
+		w.loaded = false
+		w.st = st // so the back-off keeps growing while the store is away
+		w.log.Warn("could not record feed state", "err", err)
+		return
+	}
+	w.st, w.rev = st, rev
+}
+
+// finish derives the new record from the claimed one and the poll's outcome.
+func finish(claim State, out outcome, interval time.Duration, started time.Time) State {
+	st := claim
+	st.LastResult = out.result
+	st.Published += int64(out.published)
+	if out.result == ResultOK {
+		st.Items = out.items
+	}
+	if out.setValidators {
+		st.ETag, st.LastModified = out.etag, out.lastModified
+		if out.bodySHA256 != "" {
+			st.BodySHA256 = out.bodySHA256
+		}
+	}
+	if out.err != nil {
+		st.Failures++
+		st.LastError = out.err.Error()
+		delay := backoff(interval, st.Failures)
+		if ra := min(out.retryAfter, maxRetryAfter); ra > delay {
+			delay = ra
+		}
+		st.NextPoll = started.Add(delay + jitter(delay/10))
+		return st
+	}
+	st.Failures = 0
+	st.LastError = ""
+	return st
+}
+
+// backoff doubles the wait after each consecutive failure, up to ten intervals or an hour,
+// whichever is less, but never below one interval.
+func backoff(interval time.Duration, failures int) time.Duration {
+	ceiling := max(interval, min(time.Hour, 10*interval))
+	d := interval
+	for i := 0; i < failures && d < ceiling; i++ {
+		d *= 2
+	}
+	return min(d, ceiling)
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func jitter(upTo time.Duration) time.Duration {
+	if upTo <= 0 {
+		return 0
+	}
+	return rand.N(upTo)
+}
+
+// fetch does the HTTP part of a poll and publishes the new items.
+func (w *worker) fetch(ctx context.Context) outcome {
+	resp, err := w.r.client.Get(ctx, feed.Request{
+		URL:          w.feed.URL,
+		ETag:         w.st.ETag,
+		LastModified: w.st.LastModified,
+		Accept:       feed.AcceptFeed,
+	})
+	if ctx.Err() != nil {
+		return outcome{interrupted: true}
+	}
+	if err != nil {
+		o := outcome{result: ResultError, err: err}
+		var se *feed.StatusError
+		if errors.As(err, &se) && (se.StatusCode == http.StatusTooManyRequests || se.StatusCode == http.StatusServiceUnavailable) {
+			o.retryAfter = se.RetryAfter
+		}
+		return o
+	}
+	if resp.NotModified() {
+		o := outcome{result: ResultNotModified, etag: w.st.ETag, lastModified: w.st.LastModified}
+		// A 304 may carry fresher validators.
+		if resp.ETag != "" {
+			o.etag, o.setValidators = resp.ETag, true
+		}
+		if resp.LastModified != "" {
+			o.lastModified, o.setValidators = resp.LastModified, true
+		}
+		return o
+	}
+	sum := sha256.Sum256(resp.Body)
+	bodySHA := hex.EncodeToString(sum[:])
+	if bodySHA == w.st.BodySHA256 {
+		// The server ignored the validators (or has none) but sent the bytes whose items are
+		// all out already: as good as a 304.
+		return outcome{result: ResultNotModified, setValidators: true, etag: resp.ETag, lastModified: resp.LastModified, bodySHA256: bodySHA}
+	}
+	fetched := time.Now()
+	parsed, err := feed.Parse(resp.Body, resp.ContentType)
+	if err != nil {
+		return outcome{result: ResultError, err: err}
+	}
+	base, _ := url.Parse(resp.URL)
+	items := buildItems(w.feed, w.id, parsed, base, fetched)
+	o := outcome{result: ResultOK, items: len(items)}
+	for _, it := range items {
+		if ctx.Err() != nil {
+			return outcome{interrupted: true}
+		}
+		published, err := w.publish(ctx, it, fetched)
+		if published {
+			o.published++
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return outcome{interrupted: true}
+			}
+			o.result, o.err = ResultError, fmt.Errorf("item %s: %w", it.Id, err)
+			return o
+		}
+	}
+	// Only now: validators stored before every item was out would turn the next poll into a
+	// 304 and lose the rest until the feed changed again.
+	o.setValidators, o.etag, o.lastModified, o.bodySHA256 = true, resp.ETag, resp.LastModified, bodySHA
+	return o
+}
+
+// publish sends one item unless it was seen before, and marks it seen once JetStream has it.
+func (w *worker) publish(ctx context.Context, it *parleyv1.FeedItem, fetched time.Time) (bool, error) {
+	checkCtx, cancel := context.WithTimeout(ctx, opTimeout)
+	_, err := w.r.seen.Get(checkCtx, it.Id)
+	cancel()
+	switch {
+	case err == nil:
+		return false, nil
+	case !errors.Is(err, jetstream.ErrKeyNotFound):
+		return false, fmt.Errorf("seen check: %w", err)
+	}
+
+	if w.feed.FullText && it.Url != "" {
+		html, err := w.r.client.Page(ctx, it.Url)
+		switch {
+		case ctx.Err() != nil:
+			return false, ctx.Err()
+		case err != nil:
+			w.log.Warn("full text not fetched; publishing the item without it", "item_id", it.Id, "item_url", it.Url, "err", err)
+		default:
+			it.PageHtml = html
+		}
+	}
+
+	// From here the item is published and marked even during shutdown, so the two do not
+	// drift apart.
+	opCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), opTimeout)
+	defer cancel()
+	stamp := fetched.UTC().Format(time.RFC3339Nano)
+	ack, err := w.r.bus.Publish(opCtx, w.subject, it.Id, it, nats.Header{bus.HeaderFetchedAt: []string{stamp}})
+	if err != nil {
+		return false, err
+	}
+	fresh := !ack.Duplicate
+	if fresh {
+		w.r.m.published.Inc()
+	} else {
+		// An earlier run published it and died before marking it; the stream dropped
+		// this copy.
+		w.log.Debug("item already in the stream; marking it seen", "item_id", it.Id)
+	}
+	if _, err := w.r.seen.Put(opCtx, it.Id, []byte(stamp)); err != nil {
+		// The next poll publishes it again under the same Nats-Msg-Id, which the stream
+		// drops while its duplicate window lasts.
+		return fresh, fmt.Errorf("mark seen: %w", err)
+	}
+	return fresh, nil
+}
