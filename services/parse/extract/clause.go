@@ -1,0 +1,479 @@
+package extract
+
+import (
+	"time"
+)
+
+// entEv is evidence about one party-like entity in a clause.
+type entEv struct {
+	code     string
+	score    int  // 2 = negotiating side for sure, 1 = mentioned near a meeting word
+	mediator int  // evidence of hosting or mediating
+	place    bool // named as a place ("in the UAE", "Geneva, Switzerland")
+}
+
+type personEv struct {
+	idx         int32
+	participant bool
+}
+
+type locCand struct {
+	city, venue int32 // -1 when none
+	country     string
+	score       int
+}
+
+// clause holds what one clause (or several merged clauses) of a sentence says.
+type clause struct {
+	p       *para
+	a, b    int
+	mask    cueMask
+	metPast bool // "met", "held", "ended": a meeting really happened
+	locs    []locCand
+	dates   []dateCand
+	ents    []entEv
+	people  []personEv
+	topics  uint32
+	round   int
+	days    int // stated duration ("two-day talks")
+}
+
+func (c *clause) hasCue() bool { return c.mask&cMeeting != 0 }
+
+func (c *clause) bestLoc() (locCand, bool) {
+	best, ok := locCand{}, false
+	for _, l := range c.locs {
+		if l.score >= 3 && (!ok || l.score > best.score) {
+			best, ok = l, true
+		}
+	}
+	return best, ok
+}
+
+func (c *clause) hasDate() bool {
+	for _, d := range c.dates {
+		if !d.speech {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *clause) hasAnchor() bool {
+	_, ok := c.bestLoc()
+	return ok || c.hasDate()
+}
+
+// merge folds o into c. With fill set, o only supplies the anchors c lacks.
+func (c *clause) merge(o *clause, fill bool) {
+	if o.a < c.a {
+		c.a = o.a
+	}
+	if o.b > c.b {
+		c.b = o.b
+	}
+	c.mask |= o.mask
+	c.metPast = c.metPast || o.metPast
+	_, hasLoc := c.bestLoc()
+	if !fill || !hasLoc {
+		c.locs = append(c.locs, o.locs...)
+	}
+	if !fill || !c.hasDate() {
+		c.dates = append(c.dates, o.dates...)
+	}
+	c.ents = append(c.ents, o.ents...)
+	c.people = append(c.people, o.people...)
+	c.topics |= o.topics
+	if c.round == 0 {
+		c.round = o.round
+	}
+	if c.days == 0 {
+		c.days = o.days
+	}
+}
+
+// hypothetical: talk about talks ("ready for talks", "could meet", "talks
+// suspended") with nothing saying a meeting is really on or took place.
+func (c *clause) hypothetical() bool {
+	if c.mask&cHypo == 0 {
+		return false
+	}
+	return !(c.metPast || c.mask&(cStart|cEnd|cCancel|cPostpone) != 0)
+}
+
+// analyzeClause reads the tokens [a, b) of p.
+// Names and dates are taken from [a, b); the words around a name are read
+// within the whole sentence [sa, sb).
+func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *clause {
+	c := &clause{p: p, a: a, b: b}
+	t := p.toks
+	var cuePos []int  // meeting words
+	var nearPos []int // meeting words and weak meeting words
+	type tcue struct {
+		pos int
+		tn  tense
+	}
+	var tcues []tcue
+	for i := sa; i < sb; i++ {
+		m := p.startM[i]
+		if m&cMeeting != 0 && i >= a && i < b {
+			cuePos = append(cuePos, i)
+		}
+		if m&(cMeeting|cWeakMeet) != 0 {
+			nearPos = append(nearPos, i)
+		}
+	}
+	// Status words count only next to a meeting word: "continuing strikes"
+	// says nothing about talks.
+	const statusBits = cStart | cEnd | cFinish | cCancel | cPostpone | cContinue
+	nearMeeting := func(i int) bool {
+		for _, q := range nearPos {
+			if q-i <= 15 && i-q <= 15 {
+				return true
+			}
+		}
+		return false
+	}
+	for i := a; i < b; i++ {
+		m := p.startM[i]
+		if m&statusBits != 0 && !nearMeeting(i) {
+			m &^= statusBits
+		}
+		c.mask |= m
+		c.topics |= p.topicM[i]
+		if m&cFinish != 0 && m&(cPast|cMeetVerb) != 0 {
+			c.metPast = true
+		}
+		switch {
+		case m&cFuture != 0:
+			tcues = append(tcues, tcue{i, tenseFuture})
+		case m&cPast != 0:
+			tcues = append(tcues, tcue{i, tensePast})
+		case m&cPresent != 0:
+			tcues = append(tcues, tcue{i, tensePresent})
+		}
+	}
+	tenseAt := func(i int) tense {
+		tn, fut := tenseNone, false
+		for k := len(tcues) - 1; k >= 0; k-- {
+			if tcues[k].pos >= i {
+				continue
+			}
+			if tn == tenseNone {
+				tn = tcues[k].tn
+			}
+			if tcues[k].tn == tenseFuture {
+				fut = true
+			}
+		}
+		if tn == tensePresent && fut {
+			return tenseFuture
+		}
+		if tn != tenseNone {
+			return tn
+		}
+		for _, tc := range tcues {
+			if tc.pos > i {
+				return tc.tn
+			}
+		}
+		return tenseNone
+	}
+	c.dates = x.parseDates(p, a, b, pub, tenseAt)
+
+	dist := func(i int) int {
+		best := 1 << 20
+		for _, q := range cuePos {
+			d := q - i
+			if d < 0 {
+				d = -d
+			}
+			if d < best {
+				best = d
+			}
+		}
+		return best
+	}
+	prevTok := func(s int) int { // index before s, skipping "the"
+		k := s - 1
+		if k >= sa && t[k].low == "the" {
+			k--
+		}
+		return k
+	}
+	// walks over lists of names: "Russian, Ukrainian and US", "Qatar and Egypt"
+	isListy := func(k int) bool {
+		if p.startM[k]&cList != 0 {
+			return true
+		}
+		if id := p.annAt[k]; id >= 0 {
+			for _, e := range p.anns[id].entries {
+				if e.kind == kEntity || e.kind == kPerson {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	leftWalk := func(s int) int {
+		k := s - 1
+		for k >= sa && isListy(k) {
+			k--
+		}
+		return k
+	}
+	rightWalk := func(e int) int {
+		k := e
+		for k < sb && isListy(k) {
+			k++
+		}
+		return k
+	}
+	near := func(s, e int, m cueMask, w int) bool {
+		for k := s - w; k < e+w; k++ {
+			if k >= sa && k < sb && (k < s || k >= e) && (p.startM[k]|p.endM[k])&m != 0 {
+				return true
+			}
+		}
+		return false
+	}
+
+	for ai := range p.anns {
+		an := &p.anns[ai]
+		if an.a < a || an.b > b {
+			continue
+		}
+		s, e := an.a, an.b
+		k := prevTok(s)
+		prep, from, fromSide := false, false, false
+		if k >= sa {
+			pm := p.endM[k]
+			switch {
+			case pm&cLocPrep != 0 || pm&cCityNoun != 0:
+				prep = true
+			case pm&cFromPrep != 0:
+				from = true
+				// "delegations from Russia, Ukraine and the US"
+				fromSide = k-1 >= sa && p.endM[k-1]&(cNegotiator|cWeakMeet) != 0
+			case t[k].orig == "," && k-1 >= sa && p.endM[k-1]&cCityNoun != 0:
+				prep = true
+			}
+		}
+		compound := e < sb && (p.startM[e]&cMeetNoun != 0 || t[e].orig == "-" && e+1 < sb && p.startM[e+1]&(cMeetNoun|cMediator) != 0) ||
+			t[e-1].poss && e < sb && p.startM[e]&cMeetNoun != 0
+		penalty := false
+		for j := k; j >= sa && j >= k-3; j-- {
+			if p.endM[j]&(cSpeech|cBack) != 0 {
+				penalty = true
+			}
+		}
+		locScore := 0
+		switch {
+		case compound:
+			locScore = 4
+		case prep:
+			locScore = 3
+		case from:
+			locScore = 1
+		}
+		if locScore > 0 {
+			switch d := dist(s); {
+			case d <= 4:
+				locScore += 2
+			case d <= 10:
+				locScore++
+			}
+		}
+		if penalty {
+			locScore -= 4
+		}
+		usedAsPlace := false
+		for _, en := range an.entries {
+			switch en.kind {
+			case kCity:
+				if locScore > 0 {
+					c.locs = append(c.locs, locCand{city: en.idx, venue: -1, country: x.cities[en.idx].country, score: locScore})
+					if locScore >= 3 {
+						usedAsPlace = true
+					}
+				}
+			case kVenue:
+				if prep || compound {
+					v := x.venues[en.idx]
+					c.locs = append(c.locs, locCand{city: v.city, venue: en.idx, country: x.cities[v.city].country, score: locScore + 1})
+					usedAsPlace = true
+				}
+			}
+		}
+		for _, en := range an.entries {
+			switch en.kind {
+			case kEntity:
+				ent := x.entities[en.idx]
+				if en.sub == subMetonym && usedAsPlace {
+					continue
+				}
+				ev := entEv{code: ent.code}
+				// A place, not a side: "in the UAE", "Geneva, Switzerland", "the Saudi capital".
+				medFrom := from && k-1 >= sa && p.endM[k-1]&cMediator != 0
+				if en.sub == subName && ent.kind == "country" && (prep || from && !fromSide && !medFrom) {
+					ev.place = true
+					if prep && locScore >= 3 {
+						c.locs = append(c.locs, locCand{city: -1, venue: -1, country: ent.code, score: locScore - 1})
+					}
+					c.ents = append(c.ents, ev)
+					continue
+				}
+				if k >= sa && t[k].orig == "," && k-1 >= sa && p.annAt[k-1] >= 0 && hasKind(p.anns[p.annAt[k-1]], kCity) {
+					ev.place = true
+					c.ents = append(c.ents, ev)
+					continue
+				}
+				if en.sub == subDemonym && e < sb && p.startM[e]&cCityNoun != 0 {
+					ev.place = true
+					c.ents = append(c.ents, ev)
+					continue
+				}
+				if near(s, e, cCommentator, 3) {
+					continue
+				}
+				l, r := leftWalk(s), rightWalk(e)
+				// "hosted by X", "mediators from X and Y"
+				if l >= sa && (p.endM[l]&cMediatorPre != 0 ||
+					(t[l].low == "from" || t[l].low == "of") && l-1 >= sa && p.endM[l-1]&cMediator != 0) {
+					ev.mediator = 1
+					ev.place = false
+				}
+				// "Qatari mediators", "the UAE, which hosted the talks",
+				// "Emirati officials, who helped arrange the meeting"
+				for q, n := r, 0; q < sb && n < 6; q, n = q+1, n+1 {
+					m := p.startM[q]
+					if m&cMediator != 0 {
+						ev.mediator = 1
+						break
+					}
+					if m&(cNegotiator|cRel|cList) == 0 {
+						break
+					}
+				}
+				if ev.mediator == 0 {
+					ev.score = 1
+					// "talks between X and Y", "delegations of X and Y", "делегаций России"
+					if l >= sa && (p.endM[l]&(cBetween|cNegotiator|cMeetNoun) != 0 ||
+						(t[l].low == "of" || fromSide) && l-1 >= sa && p.endM[l-1]&(cNegotiator|cMeetNoun|cWeakMeet) != 0) {
+						ev.score = 2
+					}
+					// "X and Y delegations", "X and Y will hold a second round"
+					for q := r; q < sb && q < r+5; q++ {
+						if t[q].kind == tPunct && t[q].orig != "-" {
+							break
+						}
+						if p.startM[q]&cMeeting != 0 || q < r+2 && p.startM[q]&cNegotiator != 0 {
+							ev.score = 2
+							break
+						}
+					}
+					// a source, not a side: "Turkish officials said"
+					for q := e; q < sb && q < r+3; q++ {
+						if p.startM[q]&cSpeech != 0 {
+							ev.score = 1
+							break
+						}
+					}
+				}
+				if k >= sa && p.endM[k]&cObjPrep != 0 && ev.score > 1 {
+					ev.score = 1 // "sanctions against Russia"
+				}
+				if c.mask&cAlly != 0 && ev.score > 1 {
+					ev.score = 1 // "European leaders joined the talks"
+				}
+				c.ents = append(c.ents, ev)
+			case kPerson:
+				pr := x.people[en.idx]
+				if pr.commentator {
+					continue
+				}
+				speech := t[e-1].poss
+				for q := e; q < sb && q < e+3; q++ {
+					if p.startM[q]&cSpeech != 0 {
+						speech = true
+					}
+				}
+				for q := s - 1; q >= sa && q >= s-2; q-- {
+					if p.endM[q]&cSpeech != 0 {
+						speech = true
+					}
+				}
+				ev := entEv{code: pr.party, score: 2}
+				if speech {
+					ev.score = 1
+				}
+				if pr.mediator {
+					// a host's minister: "Turkish Foreign Minister Hakan Fidan"
+					ev.mediator, ev.score = 2, 0
+				}
+				c.ents = append(c.ents, ev)
+				c.people = append(c.people, personEv{idx: en.idx, participant: !speech})
+			}
+		}
+	}
+
+	// Round number: "the third round", "3rd round", "round two".
+	for i := a; i < b && c.round == 0; i++ {
+		if t[i].low != "round" || p.startM[i]&cMeetNoun == 0 {
+			continue
+		}
+		q := i - 1
+		for q > a && (t[q].low == "new" || t[q].low == "full" || t[q].low == "formal") {
+			q-- // "the second full round"
+		}
+		if q >= a {
+			if n, ok := x.ordinals[t[q].low]; ok && n > 0 && t[q].low != "one" {
+				c.round = n
+			} else if t[q].kind == tNum && t[q].numLen < len(t[q].orig) && t[q].num > 0 && t[q].num < 50 {
+				c.round = t[q].num // "3rd"
+			}
+		}
+		if c.round == 0 && i+1 < b {
+			if n, ok := x.ordinals[t[i+1].low]; ok && !t[i+1].upper && n <= 10 {
+				c.round = n
+			} else if t[i+1].kind == tNum && t[i+1].numLen == len(t[i+1].orig) && t[i+1].num > 0 && t[i+1].num < 50 {
+				c.round = t[i+1].num
+			}
+		}
+	}
+	// Duration: "two-day talks", "two days of talks", "three-day meeting".
+	for i := a; i+1 < b; i++ {
+		n, ok := numberWords[t[i].low]
+		if t[i].kind == tNum && t[i].numLen == len(t[i].orig) {
+			n, ok = t[i].num, true
+		}
+		if !ok || n < 2 || n > 7 || t[i].low == "a" || t[i].low == "an" {
+			continue
+		}
+		j := i + 1
+		if t[j].orig == "-" && j+1 < b {
+			j++
+		}
+		if t[j].low == "day" || t[j].low == "days" {
+			// "two-day talks", "two days of (trilateral) talks"
+			if j+1 < b && (p.startM[j+1]&cMeetNoun != 0 || t[j+1].low == "of" &&
+				(j+2 < b && p.startM[j+2]&cMeeting != 0 || j+3 < b && p.startM[j+3]&cMeeting != 0)) {
+				c.days = n
+			}
+			// "ended on Wednesday after two days"
+			if i-1 >= a && (t[i-1].low == "after" || t[i-1].low == "over" || t[i-1].low == "for") && len(nearPos) > 0 {
+				c.days = n
+			}
+		}
+	}
+	return c
+}
+
+func hasKind(a ann, k entryKind) bool {
+	for _, e := range a.entries {
+		if e.kind == k {
+			return true
+		}
+	}
+	return false
+}

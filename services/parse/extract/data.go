@@ -1,0 +1,508 @@
+package extract
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+//go:embed data
+var dataFS embed.FS
+
+// cueMask is a set of lexical cue categories.
+type cueMask uint64
+
+const (
+	cMeetNoun cueMask = 1 << iota
+	cMeetVerb
+	cWeakMeet
+	cNegotiator
+	cMediatorPre
+	cMediator
+	cCommentator
+	cSpeech
+	cPast
+	cPresent
+	cFuture
+	cFinish
+	cStart
+	cCancel
+	cPostpone
+	cHypo
+	cLocPrep
+	cFromPrep
+	cBetween
+	cList
+	cRel
+	cCityNoun
+	cBack
+	cBreak
+	cBlock
+	cEnd
+	cAlly
+	cContinue
+	cObjPrep
+)
+
+var cueNames = map[string]cueMask{
+	"meeting_noun": cMeetNoun, "meeting_verb": cMeetVerb, "weak_meeting": cWeakMeet,
+	"negotiator": cNegotiator, "mediator_pre": cMediatorPre, "mediator": cMediator,
+	"commentator": cCommentator, "speech": cSpeech, "past": cPast, "present": cPresent,
+	"future": cFuture, "finish": cFinish, "start": cStart, "cancel": cCancel,
+	"postpone": cPostpone, "hypothetical": cHypo, "loc_prep": cLocPrep, "from_prep": cFromPrep,
+	"between": cBetween, "list": cList, "rel": cRel, "city_noun": cCityNoun, "back": cBack,
+	"clause_break": cBreak, "block": cBlock, "end": cEnd, "ally": cAlly, "continuation": cContinue, "object_prep": cObjPrep,
+}
+
+const cMeeting = cMeetNoun | cMeetVerb
+
+// cTense are the cue categories resolved by longest match: inside "will be
+// held" the word "held" is no past tense.
+const cTense = cPast | cPresent | cFuture | cFinish | cEnd | cStart | cCancel | cPostpone | cHypo
+
+type entryKind uint8
+
+const (
+	kCue entryKind = iota
+	kEntity
+	kCity
+	kVenue
+	kPerson
+	kTopic
+)
+
+type entSub uint8
+
+const (
+	subName entSub = iota
+	subDemonym
+	subMetonym
+)
+
+type caseMode uint8
+
+const (
+	caseAny   caseMode = iota
+	caseCap            // first/last word capitalised (Latin script)
+	caseUpper          // written all upper case ("US", "UAE")
+	caseLower          // written lower case ("may" the verb)
+)
+
+type entry struct {
+	kind entryKind
+	sub  entSub
+	cm   caseMode
+	idx  int32 // into entities/cities/venues/people/topics
+	mask cueMask
+}
+
+type trieNode struct {
+	next    map[string]*trieNode
+	stems   []stemEdge
+	entries []entry
+}
+
+type stemEdge struct {
+	prefix string
+	node   *trieNode
+}
+
+type entity struct {
+	code string
+	kind string // country, org, group
+}
+
+type city struct {
+	name, country string
+}
+
+type venue struct {
+	name string
+	city int32
+}
+
+type person struct {
+	name, party, role     string
+	commentator, mediator bool
+}
+
+// Extractor holds the compiled gazetteer and lexicon. It is immutable after
+// New and safe for concurrent use.
+type Extractor struct {
+	root     *trieNode
+	entities []entity
+	cities   []city
+	venues   []venue
+	people   []person
+	topics   []string
+
+	months      map[string]time.Month
+	weekdays    map[string]time.Weekday
+	relDays     map[string]int
+	ordinals    map[string]int
+	abbrevs     map[string]bool
+	boilerplate []string
+	captions    []string
+	cityByName  map[string]int32
+}
+
+type rawLexicon struct {
+	Cues          map[string][]string `yaml:"cues"`
+	Months        map[string]int      `yaml:"months"`
+	Weekdays      map[string]int      `yaml:"weekdays"`
+	RelativeDays  map[string]int      `yaml:"relative_days"`
+	Ordinals      map[string]int      `yaml:"ordinals"`
+	Abbreviations []string            `yaml:"abbreviations"`
+	Boilerplate   []string            `yaml:"boilerplate_prefixes"`
+	Captions      []string            `yaml:"caption_markers"`
+	Topics        map[string][]string `yaml:"topics"`
+}
+
+type rawGazetteer struct {
+	Entities []struct {
+		Code     string   `yaml:"code"`
+		Kind     string   `yaml:"kind"`
+		Names    []string `yaml:"names"`
+		Demonyms []string `yaml:"demonyms"`
+		Metonyms []string `yaml:"metonyms"`
+		Cities   []struct {
+			Name    string   `yaml:"name"`
+			Aliases []string `yaml:"aliases"`
+		} `yaml:"cities"`
+		Venues []struct {
+			Name    string   `yaml:"name"`
+			City    string   `yaml:"city"`
+			Aliases []string `yaml:"aliases"`
+		} `yaml:"venues"`
+	} `yaml:"entities"`
+}
+
+type rawTrack struct {
+	Track  string `yaml:"track"`
+	People []struct {
+		Name    string   `yaml:"name"`
+		Party   string   `yaml:"party"`
+		Role    string   `yaml:"role"`
+		Aliases []string `yaml:"aliases"`
+	} `yaml:"people"`
+}
+
+// New loads and compiles the embedded data.
+func New() (*Extractor, error) {
+	x := &Extractor{
+		root:       &trieNode{},
+		months:     map[string]time.Month{},
+		weekdays:   map[string]time.Weekday{},
+		relDays:    map[string]int{},
+		ordinals:   map[string]int{},
+		abbrevs:    map[string]bool{},
+		cityByName: map[string]int32{},
+	}
+	var lex rawLexicon
+	if err := loadYAML("data/lexicon.yaml", &lex); err != nil {
+		return nil, err
+	}
+	var gaz rawGazetteer
+	if err := loadYAML("data/countries.yaml", &gaz); err != nil {
+		return nil, err
+	}
+	// Cues, in a fixed order so that compilation is deterministic.
+	cats := make([]string, 0, len(lex.Cues))
+	for c := range lex.Cues {
+		cats = append(cats, c)
+	}
+	sort.Strings(cats)
+	for _, c := range cats {
+		m, ok := cueNames[c]
+		if !ok {
+			return nil, fmt.Errorf("extract: lexicon: unknown cue category %q", c)
+		}
+		for _, p := range lex.Cues[c] {
+			x.add(p, entry{kind: kCue, mask: m})
+		}
+	}
+	for k, v := range lex.Months {
+		if v < 1 || v > 12 {
+			return nil, fmt.Errorf("extract: lexicon: bad month %q", k)
+		}
+		x.months[lower(k)] = time.Month(v)
+	}
+	for k, v := range lex.Weekdays {
+		x.weekdays[normApos(lower(k))] = time.Weekday(v % 7)
+	}
+	for k, v := range lex.RelativeDays {
+		x.relDays[lower(k)] = v
+	}
+	for k, v := range lex.Ordinals {
+		x.ordinals[lower(k)] = v
+	}
+	for _, a := range lex.Abbreviations {
+		x.abbrevs[lower(a)] = true
+	}
+	for _, b := range lex.Boilerplate {
+		x.boilerplate = append(x.boilerplate, lower(b))
+	}
+	for _, c := range lex.Captions {
+		x.captions = append(x.captions, lower(c))
+	}
+	known := map[string]bool{}
+	for _, t := range Topics {
+		known[t] = true
+	}
+	tnames := make([]string, 0, len(lex.Topics))
+	for t := range lex.Topics {
+		if !known[t] {
+			return nil, fmt.Errorf("extract: lexicon: topic %q is not in the closed list", t)
+		}
+		tnames = append(tnames, t)
+	}
+	sort.Strings(tnames)
+	for _, t := range tnames {
+		x.topics = append(x.topics, t)
+		for _, p := range lex.Topics[t] {
+			x.add(p, entry{kind: kTopic, idx: int32(len(x.topics) - 1)})
+		}
+	}
+
+	// Gazetteer.
+	type pendingVenue struct {
+		name, city string
+		aliases    []string
+	}
+	var venues []pendingVenue
+	for _, e := range gaz.Entities {
+		if e.Code == "" {
+			return nil, fmt.Errorf("extract: countries: entity without code")
+		}
+		kind := e.Kind
+		if kind == "" {
+			kind = "country"
+		}
+		x.entities = append(x.entities, entity{code: e.Code, kind: kind})
+		id := int32(len(x.entities) - 1)
+		for _, n := range e.Names {
+			x.add(n, entry{kind: kEntity, sub: subName, idx: id})
+		}
+		for _, n := range e.Demonyms {
+			x.add(n, entry{kind: kEntity, sub: subDemonym, idx: id})
+		}
+		for _, n := range e.Metonyms {
+			x.add(n, entry{kind: kEntity, sub: subMetonym, idx: id})
+		}
+		for _, c := range e.Cities {
+			x.cities = append(x.cities, city{name: c.Name, country: e.Code})
+			cid := int32(len(x.cities) - 1)
+			x.cityByName[lower(c.Name)] = cid
+			x.add(c.Name, entry{kind: kCity, idx: cid})
+			for _, a := range c.Aliases {
+				x.add(a, entry{kind: kCity, idx: cid})
+			}
+		}
+		for _, v := range e.Venues {
+			venues = append(venues, pendingVenue{v.Name, v.City, v.Aliases})
+		}
+	}
+	for _, v := range venues {
+		cid, ok := x.cityByName[lower(v.city)]
+		if !ok {
+			return nil, fmt.Errorf("extract: countries: venue %q in unknown city %q", v.name, v.city)
+		}
+		x.venues = append(x.venues, venue{name: v.name, city: cid})
+		vid := int32(len(x.venues) - 1)
+		x.add(v.name, entry{kind: kVenue, idx: vid})
+		for _, a := range v.aliases {
+			x.add(a, entry{kind: kVenue, idx: vid})
+		}
+	}
+
+	// People, one file per negotiation track.
+	files, err := fs.Glob(dataFS, "data/tracks/*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(files)
+	byName := map[string]int32{}
+	for _, f := range files {
+		var tr rawTrack
+		if err := loadYAML(f, &tr); err != nil {
+			return nil, err
+		}
+		for _, p := range tr.People {
+			if p.Name == "" || p.Party == "" {
+				return nil, fmt.Errorf("extract: %s: person without name or party", path.Base(f))
+			}
+			pid, seen := byName[p.Name]
+			if !seen {
+				role := lower(p.Role)
+				x.people = append(x.people, person{
+					name: p.Name, party: p.Party, role: p.Role,
+					commentator: role == "spokesman" || role == "spokeswoman" || role == "spokesperson" || role == "commentator",
+					mediator:    role == "host" || role == "mediator",
+				})
+				pid = int32(len(x.people) - 1)
+				byName[p.Name] = pid
+				x.add(p.Name, entry{kind: kPerson, idx: pid})
+			}
+			for _, a := range p.Aliases {
+				x.add(a, entry{kind: kPerson, idx: pid})
+			}
+		}
+	}
+	return x, nil
+}
+
+func loadYAML(name string, v any) error {
+	b, err := dataFS.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("extract: %w", err)
+	}
+	if err := yaml.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("extract: %s: %w", name, err)
+	}
+	return nil
+}
+
+func normApos(s string) string {
+	if strings.ContainsAny(s, "’ʼ") {
+		return strings.NewReplacer("’", "'", "ʼ", "'").Replace(s)
+	}
+	return s
+}
+
+// add compiles one phrase into the trie.
+func (x *Extractor) add(phrase string, e entry) {
+	phrase = strings.TrimSpace(phrase)
+	if strings.HasPrefix(phrase, "=") {
+		e.cm = caseLower
+		phrase = phrase[1:]
+	}
+	stem := strings.HasSuffix(phrase, "*")
+	phrase = strings.TrimSuffix(phrase, "*")
+	toks := tokenize(nil, phrase)
+	if len(toks) == 0 {
+		return
+	}
+	if e.kind != kCue && e.kind != kTopic {
+		if isAllUpper(phrase) {
+			e.cm = caseUpper
+		} else {
+			e.cm = caseCap
+		}
+	}
+	n := x.root
+	for i, t := range toks {
+		key := t.low
+		if i == len(toks)-1 && stem {
+			var child *trieNode
+			for _, s := range n.stems {
+				if s.prefix == key {
+					child = s.node
+				}
+			}
+			if child == nil {
+				child = &trieNode{}
+				n.stems = append(n.stems, stemEdge{prefix: key, node: child})
+			}
+			n = child
+			break
+		}
+		if n.next == nil {
+			n.next = map[string]*trieNode{}
+		}
+		child := n.next[key]
+		if child == nil {
+			child = &trieNode{}
+			n.next[key] = child
+		}
+		n = child
+	}
+	// Merge cue masks with the same case mode into one entry.
+	if e.kind == kCue {
+		for i := range n.entries {
+			if n.entries[i].kind == kCue && n.entries[i].cm == e.cm {
+				n.entries[i].mask |= e.mask
+				return
+			}
+		}
+	}
+	for _, old := range n.entries {
+		if old == e {
+			return
+		}
+	}
+	n.entries = append(n.entries, e)
+}
+
+func isAllUpper(s string) bool {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			if !unicode.IsUpper(r) {
+				return false
+			}
+			n++
+		}
+	}
+	return n >= 2
+}
+
+// child returns the trie node reached from n by token t.
+func (n *trieNode) child(t *token) *trieNode {
+	if n.next != nil {
+		if c := n.next[t.low]; c != nil {
+			return c
+		}
+	}
+	for _, s := range n.stems {
+		if strings.HasPrefix(t.low, s.prefix) {
+			return s.node
+		}
+	}
+	return nil
+}
+
+// caseOK reports whether tokens toks (the matched span) satisfy e's case mode.
+func caseOK(e entry, toks []token) bool {
+	switch e.cm {
+	case caseLower:
+		for i := range toks {
+			if toks[i].upper {
+				return false
+			}
+		}
+	case caseUpper:
+		for i := range toks {
+			if toks[i].kind == tWord && !toks[i].allUpper {
+				return false
+			}
+		}
+	case caseCap:
+		first, last := -1, -1
+		for i := range toks {
+			if toks[i].kind == tWord {
+				if first < 0 && toks[i].low != "the" {
+					first = i
+				}
+				last = i
+			}
+		}
+		for _, i := range []int{first, last} {
+			if i < 0 {
+				continue
+			}
+			r, _ := utf8.DecodeRuneInString(toks[i].orig)
+			if r < 0x250 && unicode.IsLetter(r) && !toks[i].upper { // Latin script only
+				return false
+			}
+		}
+	}
+	return true
+}

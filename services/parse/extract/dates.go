@@ -1,0 +1,561 @@
+package extract
+
+import "time"
+
+type tense uint8
+
+const (
+	tenseNone tense = iota
+	tensePast
+	tensePresent
+	tenseFuture
+)
+
+// dateCand is a date expression found in a clause.
+type dateCand struct {
+	start, end time.Time
+	prec       Precision
+	a, b       int  // token span
+	speech     bool // the date of a statement ("said on Monday"), not of a meeting
+	finish     bool // the date is when something ended ("ended on Saturday")
+	tn         tense
+}
+
+func day(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func addDays(t time.Time, n int) time.Time { return t.AddDate(0, 0, n) }
+
+func mkDate(y int, m time.Month, d int) (time.Time, bool) {
+	t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	if t.Month() != m || t.Day() != d {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+func absDays(a, b time.Time) int {
+	d := int(a.Sub(b).Hours() / 24)
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+func isRangeSep(t *token) bool {
+	switch t.low {
+	case "-", "–", "—", "to", "and", "through", "until", "till", "thru", "и", "та", "і", "й", "по", "до":
+		return true
+	}
+	return false
+}
+
+var monthCtx = map[string]bool{
+	"in": true, "early": true, "late": true, "mid": true, "since": true, "until": true, "by": true,
+	"of": true, "last": true, "next": true, "this": true, "during": true, "before": true, "after": true,
+	"from": true, "throughout": true, "between": true, "end": true, "start": true, "beginning": true, "в": true, "у": true,
+}
+
+var seasons = map[string]time.Month{ // first month of the season
+	"spring": time.March, "summer": time.June, "autumn": time.September, "fall": time.September,
+	"winter": time.December, "весной": time.March, "летом": time.June, "осенью": time.September,
+	"зимой": time.December, "навесні": time.March, "влітку": time.June, "восени": time.September,
+	"взимку": time.December,
+}
+
+var numberWords = map[string]int{"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4,
+	"five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "several": 3, "few": 3}
+
+var speechGap = map[string]bool{"on": true, "in": true, "late": true, "early": true, ",": true,
+	"a": true, "an": true, "the": true, "his": true, "her": true, "its": true, "their": true,
+	"at": true, "during": true, "video": true, "televised": true, "joint": true, "written": true,
+	"earlier": true, "later": true, "nightly": true, "evening": true, "в": true, "у": true}
+
+// parseDates finds date expressions in the tokens [a, b) of p. tenseAt gives
+// the tense governing token i, used to resolve weekdays and years.
+func (x *Extractor) parseDates(p *para, a, b int, pub time.Time, tenseAt func(int) tense) []dateCand {
+	if pub.IsZero() {
+		return nil
+	}
+	pd := day(pub)
+	t := p.toks
+	var out []dateCand
+	add := func(c dateCand) {
+		// speech dates: "said on Monday", "in a statement on Tuesday"
+		if !t[c.a].poss {
+			k := c.a - 1
+			for k >= a && speechGap[t[k].low] {
+				k--
+			}
+			if k >= a && p.endM[k]&cSpeech != 0 {
+				c.speech = true
+			}
+		}
+		// "ended on Saturday", "wrapped up two days of talks on Tuesday": the
+		// nearest start/end verb before the date says which end it is.
+		for k := c.a - 1; k >= a; k-- {
+			if m := p.startM[k] | p.endM[k]; m&(cEnd|cStart) != 0 {
+				c.finish = m&cEnd != 0
+				break
+			}
+		}
+		c.tn = tenseAt(c.a)
+		out = append(out, c)
+	}
+	for i := a; i < b; i++ {
+		tk := &t[i]
+		if tk.kind == tNum && tk.numLen == 4 && i+4 < b && t[i+1].orig == "-" && t[i+2].kind == tNum && t[i+3].orig == "-" && t[i+4].kind == tNum {
+			if d, ok := mkDate(tk.num, time.Month(t[i+2].num), t[i+4].num); ok {
+				add(dateCand{start: d, end: d, prec: PrecisionDay, a: i, b: i + 5})
+				i += 4
+			}
+			continue
+		}
+		if tk.kind != tWord {
+			continue
+		}
+		if m, ok := x.months[tk.low]; ok && (tk.upper || !isLatin(tk.orig)) {
+			if c, ok := x.parseMonth(p, a, b, i, m, pd, tenseAt); ok {
+				add(c)
+				if c.b > i+1 {
+					i = c.b - 1
+				}
+			}
+			continue
+		}
+		if wd, ok := x.weekdays[tk.low]; ok {
+			// "Friday, Jan. 23" / "Friday 23 January": the calendar date wins
+			if i+1 < b && (t[i+1].kind == tNum || t[i+1].orig == "," && i+2 < b && (x.isMonth(&t[i+2]) || t[i+2].kind == tNum)) {
+				continue
+			}
+			c := x.parseWeekday(p, a, b, i, wd, pd, tenseAt)
+			add(c)
+			i = c.b - 1
+			continue
+		}
+		if n, ok := x.relDays[tk.low]; ok {
+			d := addDays(pd, n)
+			add(dateCand{start: d, end: d, prec: PrecisionDay, a: i, b: i + 1})
+			continue
+		}
+		switch tk.low {
+		case "week", "weekend":
+			if c, ok := parseWeek(t, a, i, pd, tenseAt(i)); ok {
+				add(c)
+			}
+		case "month":
+			if c, ok := parseRelMonth(t, a, i, pd); ok {
+				add(c)
+			}
+		case "ago":
+			if i-2 >= a {
+				n, ok := numberWords[t[i-2].low]
+				if t[i-2].kind == tNum {
+					n, ok = t[i-2].num, true
+				}
+				if ok {
+					switch t[i-1].low {
+					case "day", "days":
+						d := addDays(pd, -n)
+						add(dateCand{start: d, end: d, prec: PrecisionDay, a: i - 2, b: i + 1})
+					case "week", "weeks":
+						d := addDays(pd, -7*n)
+						add(dateCand{start: d, end: addDays(d, 6), prec: PrecisionWeek, a: i - 2, b: i + 1})
+					}
+				}
+			}
+		default:
+			if sm, ok := seasons[tk.low]; ok {
+				if c, ok := parseSeason(t, a, i, sm, pd, tenseAt(i)); ok {
+					add(c)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func isLatin(s string) bool {
+	for _, r := range s {
+		return r < 0x250
+	}
+	return false
+}
+
+func (x *Extractor) isMonth(t *token) bool {
+	_, ok := x.months[t.low]
+	return ok && (t.upper || !isLatin(t.orig))
+}
+
+func dayNum(t *token) bool { return t.kind == tNum && t.numLen <= 2 && t.num >= 1 && t.num <= 31 }
+
+// parseYear reads an explicit year at k (", 2026", "last year").
+func parseYear(t []token, k, b int, pd time.Time) (y int, ok bool, next int) {
+	j := k
+	if j < b && t[j].orig == "," {
+		j++
+	}
+	if j < b && t[j].kind == tNum && t[j].numLen == 4 && t[j].num >= 1990 && t[j].num <= 2100 {
+		return t[j].num, true, j + 1
+	}
+	j = k
+	if j < b && t[j].low == "of" {
+		j++
+	}
+	if j+1 < b && t[j+1].low == "year" {
+		switch t[j].low {
+		case "last", "past":
+			return pd.Year() - 1, true, j + 2
+		case "this":
+			return pd.Year(), true, j + 2
+		case "next":
+			return pd.Year() + 1, true, j + 2
+		}
+	}
+	if j < b && (t[j].low == "года" || t[j].low == "року" || t[j].low == "г") {
+		return 0, false, j + 1
+	}
+	return 0, false, k
+}
+
+// inferYear picks the year putting month/day nearest the publication day,
+// nudged by tense.
+func inferYear(m time.Month, d int, pd time.Time, tn tense) int {
+	best, bestDiff := pd.Year(), 1<<30
+	for y := pd.Year() - 1; y <= pd.Year()+1; y++ {
+		dt, ok := mkDate(y, m, d)
+		if !ok {
+			continue
+		}
+		diff := absDays(dt, pd)
+		if tn == tensePast && dt.After(addDays(pd, 3)) {
+			diff += 200
+		}
+		if tn == tenseFuture && dt.Before(addDays(pd, -3)) {
+			diff += 200
+		}
+		if diff < bestDiff {
+			best, bestDiff = y, diff
+		}
+	}
+	return best
+}
+
+func (x *Extractor) parseMonth(p *para, a, b, i int, m time.Month, pd time.Time, tenseAt func(int) tense) (dateCand, bool) {
+	t := p.toks
+	j := i + 1
+	if j < b && t[j].orig == "." {
+		j++
+	}
+	tn := tenseAt(i)
+	mk := func(start, end int, m1 time.Month, d1 int, m2 time.Month, d2 int, yk int) (dateCand, bool) {
+		y, haveY, next := parseYear(t, yk, b, pd)
+		if next > end {
+			end = next
+		}
+		if !haveY {
+			y = inferYear(m1, d1, pd, tn)
+		}
+		s, ok1 := mkDate(y, m1, d1)
+		y2 := y
+		if m2 < m1 {
+			y2++
+		}
+		e, ok2 := mkDate(y2, m2, d2)
+		if !ok1 || !ok2 || e.Before(s) || e.Sub(s) > 40*24*time.Hour {
+			return dateCand{}, false
+		}
+		return dateCand{start: s, end: e, prec: PrecisionDay, a: start, b: end}, true
+	}
+	// "January 23", "Jan. 23-24", "January 31 to February 1", "January 23, 2026"
+	if j < b && dayNum(&t[j]) {
+		d1 := t[j].num
+		k := j + 1
+		m2, d2 := m, d1
+		if k+1 < b && isRangeSep(&t[k]) {
+			k2 := k + 1
+			if dayNum(&t[k2]) && t[k2].num > d1 {
+				d2 = t[k2].num
+				k = k2 + 1
+			} else if x.isMonth(&t[k2]) {
+				k3 := k2 + 1
+				if k3 < b && t[k3].orig == "." {
+					k3++
+				}
+				if k3 < b && dayNum(&t[k3]) {
+					m2, d2 = x.months[t[k2].low], t[k3].num
+					k = k3 + 1
+				}
+			}
+		}
+		return mk(i, k, m, d1, m2, d2, k)
+	}
+	// "23 January", "23-24 January", "4 и 5 февраля"
+	if i-1 >= a && dayNum(&t[i-1]) {
+		d2 := t[i-1].num
+		d1, start := d2, i-1
+		if i-3 >= a && isRangeSep(&t[i-2]) && dayNum(&t[i-3]) && t[i-3].num < d2 {
+			d1, start = t[i-3].num, i-3
+		} else if i-4 >= a && isRangeSep(&t[i-2]) && x.isMonth(&t[i-3]) && dayNum(&t[i-4]) {
+			// "31 January – 1 February"
+			m1 := x.months[t[i-3].low]
+			return mk(i-4, j, m1, t[i-4].num, m, d2, j)
+		}
+		return mk(start, j, m, d1, m, d2, j)
+	}
+	// A month alone: "in February", "early March", "last December".
+	ctx := i-1 >= a && (monthCtx[t[i-1].low] || t[i-1].orig == "-" && i-2 >= a && t[i-2].low == "mid")
+	y, haveY, next := parseYear(t, j, b, pd)
+	if !ctx && !haveY {
+		return dateCand{}, false
+	}
+	start := i
+	if ctx {
+		start = i - 1
+	}
+	if !haveY {
+		switch {
+		case i-1 >= a && t[i-1].low == "last":
+			y = pd.Year()
+			if m >= pd.Month() {
+				y--
+			}
+		case i-1 >= a && t[i-1].low == "next":
+			y = pd.Year()
+			if m <= pd.Month() {
+				y++
+			}
+		default:
+			y = inferYear(m, 15, pd, tn)
+		}
+	}
+	s := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
+	end := next
+	if end < j {
+		end = j
+	}
+	return dateCand{start: s, end: s.AddDate(0, 1, -1), prec: PrecisionMonth, a: start, b: end}, true
+}
+
+func (x *Extractor) parseWeekday(p *para, a, b, i int, wd time.Weekday, pd time.Time, tenseAt func(int) tense) dateCand {
+	t := p.toks
+	tn := tenseAt(i)
+	mod := ""
+	start := i
+	if i-1 >= a {
+		switch t[i-1].low {
+		case "last", "past", "previous":
+			mod, tn, start = "last", tensePast, i-1
+		case "next", "coming":
+			mod, tn, start = "next", tenseFuture, i-1
+		case "this":
+			mod, start = "this", i-1
+			if tn != tensePast {
+				tn = tenseFuture
+			}
+		case "from", "between":
+			start = i - 1
+		}
+	}
+	pw := pd.Weekday()
+	back := (int(pw) - int(wd) + 7) % 7
+	fwd := (int(wd) - int(pw) + 7) % 7
+	var off int
+	switch tn {
+	case tensePast:
+		off = -back
+		if mod == "last" && back == 0 {
+			off = -7
+		}
+	case tenseFuture:
+		off = fwd
+		if mod == "next" && fwd == 0 {
+			off = 7
+		}
+	default:
+		off = -back
+		if fwd < back {
+			off = fwd
+		}
+	}
+	d := addDays(pd, off)
+	c := dateCand{start: d, end: d, prec: PrecisionDay, a: start, b: i + 1}
+	// "Friday and Saturday", "Friday-Sunday", "from Friday to Sunday"
+	if i+2 < b && isRangeSep(&t[i+1]) {
+		if wd2, ok := x.weekdays[t[i+2].low]; ok {
+			n := (int(wd2) - int(wd) + 7) % 7
+			if n > 0 && n <= 3 {
+				c.end = addDays(d, n)
+				c.b = i + 3
+			}
+		}
+	}
+	return c
+}
+
+func mondayOf(d time.Time) time.Time {
+	return addDays(d, -((int(d.Weekday()) + 6) % 7))
+}
+
+func parseWeek(t []token, a, i int, pd time.Time, tn tense) (dateCand, bool) {
+	if i-1 < a {
+		return dateCand{}, false
+	}
+	mod := t[i-1].low
+	pre := ""
+	if i-2 >= a {
+		pre = t[i-2].low
+	}
+	mon := mondayOf(pd)
+	if t[i].low == "week" {
+		var s, e time.Time
+		switch mod {
+		case "this":
+			s, e = mon, addDays(mon, 6)
+			if pre == "earlier" {
+				e = addDays(pd, -1)
+				if e.Before(s) {
+					e = s
+				}
+			} else if pre == "later" {
+				s = addDays(pd, 1)
+				if s.After(e) {
+					return dateCand{}, false
+				}
+			}
+		case "next":
+			s, e = addDays(mon, 7), addDays(mon, 13)
+		case "last", "past", "previous":
+			if pre == "the" {
+				s, e = addDays(pd, -7), addDays(pd, -1)
+			} else {
+				s, e = addDays(mon, -7), addDays(mon, -1)
+			}
+		case "coming":
+			s, e = addDays(pd, 1), addDays(pd, 7)
+		default:
+			return dateCand{}, false
+		}
+		start := i - 1
+		if pre == "earlier" || pre == "later" || pre == "early" || pre == "late" {
+			start = i - 2
+		}
+		return dateCand{start: s, end: e, prec: PrecisionWeek, a: start, b: i + 1}, true
+	}
+	// weekend
+	pw := int(pd.Weekday())
+	sat := func(off int) time.Time { return addDays(pd, off) }
+	untilSat := (6 - pw + 7) % 7 // days to the coming Saturday (0 on Saturday)
+	sinceSat := (pw - 6 + 7) % 7 // days since the last Saturday (0 on Saturday)
+	var s time.Time
+	switch mod {
+	case "this":
+		switch {
+		case pw == 6 || pw == 0:
+			s = sat(-sinceSat)
+		case tn == tensePast && pw <= 2:
+			s = sat(-sinceSat)
+		default:
+			s = sat(untilSat)
+		}
+	case "next":
+		s = sat(untilSat)
+		if pw >= 5 || pw == 0 {
+			s = addDays(s, 7)
+		}
+	case "last", "past", "previous":
+		off := sinceSat
+		if off == 0 || pw == 0 {
+			off += 7
+		}
+		s = sat(-off)
+	case "the":
+		if pre != "over" && pre != "at" && pre != "on" && pre != "during" {
+			return dateCand{}, false
+		}
+		switch {
+		case pw == 6 || pw == 0:
+			s = sat(-sinceSat)
+		case tn == tenseFuture:
+			s = sat(untilSat)
+		case tn == tensePast || pw <= 3:
+			s = sat(-sinceSat)
+		default:
+			s = sat(untilSat)
+		}
+	default:
+		return dateCand{}, false
+	}
+	start := i - 1
+	if mod == "the" {
+		start = i - 2
+	}
+	return dateCand{start: s, end: addDays(s, 1), prec: PrecisionWeek, a: start, b: i + 1}, true
+}
+
+func parseRelMonth(t []token, a, i int, pd time.Time) (dateCand, bool) {
+	if i-1 < a {
+		return dateCand{}, false
+	}
+	first := time.Date(pd.Year(), pd.Month(), 1, 0, 0, 0, 0, time.UTC)
+	var s time.Time
+	switch t[i-1].low {
+	case "this":
+		s = first
+	case "next":
+		s = first.AddDate(0, 1, 0)
+	case "last", "past", "previous":
+		s = first.AddDate(0, -1, 0)
+	default:
+		return dateCand{}, false
+	}
+	return dateCand{start: s, end: s.AddDate(0, 1, -1), prec: PrecisionMonth, a: i - 1, b: i + 1}, true
+}
+
+func parseSeason(t []token, a, i int, sm time.Month, pd time.Time, tn tense) (dateCand, bool) {
+	mod := ""
+	if i-1 >= a {
+		mod = t[i-1].low
+		if mod == "the" && i-2 >= a {
+			mod = t[i-2].low
+		}
+	}
+	// Cyrillic season words are adverbs ("летом") and need no modifier.
+	if isLatin(t[i].orig) && mod != "this" && mod != "next" && mod != "last" && mod != "in" && mod != "early" && mod != "late" && mod != "during" && mod != "past" {
+		return dateCand{}, false
+	}
+	startOf := func(y int) time.Time { return time.Date(y, sm, 1, 0, 0, 0, 0, time.UTC) }
+	endOf := func(s time.Time) time.Time { return s.AddDate(0, 3, -1) }
+	// the season containing pd, or the last one that started before it
+	cur := startOf(pd.Year())
+	if cur.After(pd) {
+		cur = startOf(pd.Year() - 1)
+	}
+	var s time.Time
+	switch {
+	case mod == "last" || mod == "past":
+		s = cur
+		if !endOf(s).Before(pd) {
+			s = startOf(s.Year() - 1)
+		}
+	case mod == "next":
+		s = startOf(cur.Year() + 1)
+	case mod == "this":
+		s = cur
+		if endOf(s).Before(pd) {
+			s = startOf(cur.Year() + 1)
+		}
+	default:
+		s = cur
+		if tn == tenseFuture && endOf(s).Before(pd) {
+			s = startOf(cur.Year() + 1)
+		}
+	}
+	start := i
+	if i-1 >= a && mod != "" {
+		start = i - 1
+	}
+	return dateCand{start: s, end: endOf(s), prec: PrecisionSeason, a: start, b: i + 1}, true
+}

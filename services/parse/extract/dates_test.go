@@ -1,0 +1,126 @@
+package extract
+
+import (
+	"testing"
+	"time"
+)
+
+func TestDateResolution(t *testing.T) {
+	x := newTestExtractor(t)
+	wed := time.Date(2026, 1, 21, 10, 0, 0, 0, time.UTC) // a Wednesday
+	tests := []struct {
+		text       string
+		start, end string
+		prec       Precision
+	}{
+		{"Negotiators met in Geneva on Saturday.", "2026-01-17", "2026-01-17", PrecisionDay},
+		{"Negotiators will meet in Geneva on Saturday.", "2026-01-24", "2026-01-24", PrecisionDay},
+		{"Negotiators are expected to begin talks in Geneva on Saturday.", "2026-01-24", "2026-01-24", PrecisionDay},
+		{"Talks were held in Geneva yesterday.", "2026-01-20", "2026-01-20", PrecisionDay},
+		{"Talks are being held in Geneva today.", "2026-01-21", "2026-01-21", PrecisionDay},
+		{"The sides will meet in Geneva tomorrow.", "2026-01-22", "2026-01-22", PrecisionDay},
+		{"The sides will meet in Geneva this weekend.", "2026-01-24", "2026-01-25", PrecisionWeek},
+		{"The sides will meet in Geneva next week.", "2026-01-26", "2026-02-01", PrecisionWeek},
+		{"The sides met in Geneva earlier this week.", "2026-01-19", "2026-01-20", PrecisionWeek},
+		{"The sides met in Geneva last week.", "2026-01-12", "2026-01-18", PrecisionWeek},
+		{"Talks in Geneva on Jan. 23-24 are expected to be difficult.", "2026-01-23", "2026-01-24", PrecisionDay},
+		{"They will meet in Geneva on January 23.", "2026-01-23", "2026-01-23", PrecisionDay},
+		{"They met in Geneva on Dec 28.", "2025-12-28", "2025-12-28", PrecisionDay},
+		{"They will meet in Geneva on Feb. 17-18.", "2026-02-17", "2026-02-18", PrecisionDay},
+		{"They met in Geneva on 13-14 January.", "2026-01-13", "2026-01-14", PrecisionDay},
+		{"They will meet in Geneva from January 31 to February 1.", "2026-01-31", "2026-02-01", PrecisionDay},
+		{"They met in Geneva on Jan. 23, 2025.", "2025-01-23", "2025-01-23", PrecisionDay},
+		{"They met in Geneva on Friday and Saturday.", "2026-01-16", "2026-01-17", PrecisionDay},
+		{"They will meet in Geneva from Friday to Sunday.", "2026-01-23", "2026-01-25", PrecisionDay},
+		{"They met in Geneva last Wednesday.", "2026-01-14", "2026-01-14", PrecisionDay},
+		{"They met in Geneva last summer.", "2025-06-01", "2025-08-31", PrecisionSeason},
+		{"They will meet in Geneva in March.", "2026-03-01", "2026-03-31", PrecisionMonth},
+		{"They met in Geneva in December.", "2025-12-01", "2025-12-31", PrecisionMonth},
+		{"They will meet in Geneva next month.", "2026-02-01", "2026-02-28", PrecisionMonth},
+		{"Umerov said on Monday that talks would take place in Geneva on Friday.", "2026-01-23", "2026-01-23", PrecisionDay},
+		{"In a statement on Tuesday, officials said the meeting in Geneva was set for 2026-01-30.", "2026-01-30", "2026-01-30", PrecisionDay},
+		{"The delegations began two-day talks in Geneva on Monday.", "2026-01-19", "2026-01-20", PrecisionDay},
+		{"The talks in Geneva ended on Tuesday after two days.", "2026-01-19", "2026-01-20", PrecisionDay},
+		{"They met in Geneva three days ago.", "2026-01-18", "2026-01-18", PrecisionDay},
+		{"Переговоры пройдут в Женеве 23 января.", "2026-01-23", "2026-01-23", PrecisionDay},
+		{"Переговоры в Женеве состоялись в субботу.", "2026-01-17", "2026-01-17", PrecisionDay},
+		{"Переговори відбудуться в Женеві 23-24 січня.", "2026-01-23", "2026-01-24", PrecisionDay},
+	}
+	for _, tt := range tests {
+		ms, _ := x.mentions(Article{Published: wed, Text: tt.text})
+		if len(ms) == 0 {
+			t.Errorf("%q: no meeting mention", tt.text)
+			continue
+		}
+		m := ms[0]
+		if got, got2 := fmtDate(m.start), fmtDate(m.end); got != tt.start || got2 != tt.end || m.prec != tt.prec {
+			t.Errorf("%q: got %s..%s %s, want %s..%s %s", tt.text, got, got2, m.prec, tt.start, tt.end, tt.prec)
+		}
+	}
+}
+
+func TestStatus(t *testing.T) {
+	x := newTestExtractor(t)
+	fri := time.Date(2026, 1, 23, 12, 0, 0, 0, time.UTC) // a Friday
+	tests := []struct {
+		text string
+		want Status
+	}{
+		{"Russian and Ukrainian delegations will meet in Geneva on Saturday.", StatusScheduled},
+		{"Russian and Ukrainian delegations met in Geneva on Thursday.", StatusHeld},
+		{"Russian and Ukrainian delegations met in Geneva on Friday.", StatusHeld},
+		{"Russian and Ukrainian delegations began two days of talks in Geneva on Friday.", StatusUnderway},
+		{"Russian and Ukrainian delegations are meeting in Geneva.", StatusUnderway},
+		{"Russian and Ukrainian delegations will meet in Geneva later on Friday.", StatusScheduled},
+		{"Talks between Russia and Ukraine in Geneva planned for Saturday have been postponed.", StatusPostponed},
+		{"Talks between Russia and Ukraine in Geneva planned for Saturday have been called off.", StatusCancelled},
+		{"Talks between Russia and Ukraine in Geneva ended on Friday.", StatusHeld},
+		{"Russian and Ukrainian negotiators met in Geneva in December.", StatusHeld},
+		{"Russian and Ukrainian negotiators will meet in Geneva next week.", StatusScheduled},
+	}
+	for _, tt := range tests {
+		evs := x.Extract(Article{Published: fri, Text: tt.text})
+		if len(evs) == 0 {
+			t.Errorf("%q: no event", tt.text)
+			continue
+		}
+		if evs[0].Status != tt.want {
+			t.Errorf("%q: status %s, want %s", tt.text, evs[0].Status, tt.want)
+		}
+	}
+}
+
+func TestNegativeSentences(t *testing.T) {
+	x := newTestExtractor(t)
+	pub := time.Date(2026, 2, 9, 12, 0, 0, 0, time.UTC)
+	for _, text := range []string{
+		"Russia is ready for talks with Ukraine in Istanbul, the Kremlin said on Monday.",
+		"Ukraine said on Monday it had suspended talks with Russia after a missile strike on Kyiv.",
+		"Any new round of talks could take place in Geneva next week, diplomats said.",
+		"Russia launched 200 drones at Ukraine overnight, officials in Kyiv said on Monday.",
+		"EU foreign ministers will adopt new sanctions against Russia at a meeting in Brussels on Monday.",
+		"Turkey has offered to host talks between Russia and Ukraine in Istanbul.",
+		"No date has been set for a meeting between Putin and Zelensky.",
+	} {
+		if evs := x.Extract(Article{Published: pub, Text: text}); evs != nil {
+			t.Errorf("%q: want no event, got %s", text, describe(evs))
+		}
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	x := newTestExtractor(t)
+	a := Article{Published: time.Date(2026, 1, 23, 12, 0, 0, 0, time.UTC),
+		Text: "Russian, Ukrainian and US delegations began talks in Abu Dhabi on Friday."}
+	want := x.Extract(a)
+	done := make(chan []Event)
+	for range 8 {
+		go func() { done <- x.Extract(a) }()
+	}
+	for range 8 {
+		got := <-done
+		if len(got) != len(want) || got[0].Location != want[0].Location || got[0].StartDate() != want[0].StartDate() {
+			t.Errorf("concurrent result differs: %v vs %v", describe(got), describe(want))
+		}
+	}
+}

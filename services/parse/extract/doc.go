@@ -1,0 +1,311 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ann is a match of a gazetteer entry (entity, city, venue, person) over the
+// tokens [a, b) of a paragraph.
+type ann struct {
+	a, b    int
+	entries []entry
+}
+
+// para is one paragraph (or the title) with its tokens and annotations.
+type para struct {
+	text   string
+	toks   []token
+	title  bool
+	index  int // body paragraph index, 0 = lead; -1 for the title
+	skipTo int // tokens before skipTo belong to a dateline
+	anns   []ann
+	annAt  []int32   // token → index in anns of the entity match covering it, or -1
+	startM []cueMask // token → cues of phrases starting here
+	endM   []cueMask // token → cues of phrases ending here
+	topicM []uint32  // token → topics of phrases starting here
+	sents  [][2]int  // sentence token ranges
+	dateln string    // dateline text, if any (where the reporter files from)
+}
+
+// splitParagraphs splits text at blank lines. Single newlines inside a
+// paragraph are kept as spaces by the tokenizer.
+func splitParagraphs(text string) []string {
+	var out []string
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	for len(text) > 0 {
+		i := strings.Index(text, "\n\n")
+		var p string
+		if i < 0 {
+			p, text = text, ""
+		} else {
+			p, text = text[:i], text[i+2:]
+		}
+		p = strings.TrimSpace(p)
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// furniture reports whether a paragraph is page furniture (read-more lines,
+// bylines, captions, newsletter boxes) rather than article text.
+func (x *Extractor) furniture(p string) bool {
+	lp := strings.ToLower(p)
+	for _, b := range x.boilerplate {
+		if strings.HasPrefix(lp, b) {
+			return true
+		}
+	}
+	for _, c := range x.captions {
+		if strings.Contains(lp, c) {
+			return true
+		}
+	}
+	if strings.HasPrefix(lp, "by ") && len(strings.Fields(p)) <= 8 && !strings.ContainsAny(p, ".!?") {
+		return true
+	}
+	// A short line without final punctuation (related headlines, section
+	// labels, navigation) is not text.
+	last, _ := utf8.DecodeLastRuneInString(p)
+	return !strings.ContainsRune(".!?\"”»:)…", last) && len(strings.Fields(p)) <= 14
+}
+
+type cueMatch struct {
+	a, b int
+	mask cueMask
+}
+
+// annotate finds gazetteer entities (longest match, no overlaps) and lexical
+// cues (every match, except that tense and status cues inside a longer
+// tense/status phrase are dropped) in the tokens of p.
+func (x *Extractor) annotate(p *para, scratch *[]cueMatch) {
+	n := len(p.toks)
+	p.annAt = make([]int32, n)
+	p.startM = make([]cueMask, n)
+	p.endM = make([]cueMask, n)
+	p.topicM = make([]uint32, n)
+	for i := range p.annAt {
+		p.annAt[i] = -1
+	}
+	cues := (*scratch)[:0]
+	for i := 0; i < n; i++ {
+		node := x.root
+		bestEnd := -1
+		var bestEntries []entry
+		for j := i; j < n; j++ {
+			node = node.child(&p.toks[j])
+			if node == nil {
+				break
+			}
+			if len(node.entries) == 0 {
+				continue
+			}
+			var ents []entry
+			for _, e := range node.entries {
+				switch e.kind {
+				case kCue:
+					if caseOK(e, p.toks[i:j+1]) {
+						m := e.mask
+						if i > 0 && p.toks[i-1].orig == "-" && !p.toks[i].spaceBefore && !p.toks[i-1].spaceBefore {
+							m &^= cTense // "long-delayed" is no postponement
+						}
+						cues = append(cues, cueMatch{i, j + 1, m})
+					}
+				case kTopic:
+					p.topicM[i] |= 1 << uint(e.idx)
+				default:
+					if caseOK(e, p.toks[i:j+1]) {
+						ents = append(ents, e)
+					}
+				}
+			}
+			if len(ents) > 0 {
+				bestEnd, bestEntries = j+1, ents
+			}
+		}
+		if bestEnd > 0 && p.annAt[i] < 0 {
+			p.anns = append(p.anns, ann{a: i, b: bestEnd, entries: bestEntries})
+			id := int32(len(p.anns) - 1)
+			for k := i; k < bestEnd; k++ {
+				p.annAt[k] = id
+			}
+		}
+	}
+	// cues are ordered by start, then by length (shorter first).
+	coverStart, coverEnd := -1, -1
+	for k, c := range cues {
+		m := c.mask
+		if c.a > coverStart && c.a < coverEnd {
+			m &^= cTense // inside a longer tense/status phrase
+		} else if c.mask&cTense != 0 {
+			longest := c.b
+			for _, d := range cues[k+1:] {
+				if d.a != c.a {
+					break
+				}
+				if d.mask&cTense != 0 && d.b > longest {
+					longest = d.b
+				}
+			}
+			if longest > c.b {
+				m &^= cTense // a longer phrase at the same start wins
+			} else {
+				coverStart, coverEnd = c.a, c.b
+			}
+		}
+		p.startM[c.a] |= m
+		p.endM[c.b-1] |= m
+	}
+	for _, c := range cues {
+		if c.mask&cBlock != 0 {
+			for t := c.a; t < c.b; t++ {
+				p.startM[t] &^= cMeeting | cWeakMeet
+				p.endM[t] &^= cMeeting | cWeakMeet
+			}
+		}
+	}
+	*scratch = cues
+}
+
+// findDateline recognises a wire dateline at the start of the first body
+// paragraph ("KYIV, Jan 24 (Reuters) -", "ABU DHABI —", "Geneva (AFP) –")
+// and returns the index of the first token after it.
+func (x *Extractor) findDateline(p *para) int {
+	t := p.toks
+	limit := len(t)
+	if limit > 16 {
+		limit = 16
+	}
+	dash := -1
+	for i := 0; i < limit; i++ {
+		if t[i].kind != tPunct {
+			continue
+		}
+		switch t[i].orig {
+		case "—", "–":
+			dash = i
+		case "-":
+			if t[i].spaceBefore || (i+1 < len(t) && t[i+1].spaceBefore) {
+				if i+1 < len(t) && t[i+1].kind == tNum && i > 0 && t[i-1].kind == tNum {
+					continue // a date range "23 - 24"
+				}
+				dash = i
+			}
+		}
+		if dash >= 0 {
+			break
+		}
+	}
+	if dash < 1 {
+		// "(Reuters) -" alone
+		return 0
+	}
+	// The words before the first ',' or '(' must be a place in capitals or
+	// a known place.
+	end := dash
+	for i := 0; i < dash; i++ {
+		if t[i].orig == "," || t[i].orig == "(" {
+			end = i
+			break
+		}
+	}
+	if end == 0 {
+		if t[0].orig == "(" {
+			return dash + 1
+		}
+		return 0
+	}
+	allCaps := true
+	for i := 0; i < end; i++ {
+		if t[i].kind == tWord && !t[i].allUpper && !(len(t[i].orig) == 1 && t[i].upper) {
+			allCaps = false
+		}
+		if t[i].kind == tNum {
+			return 0
+		}
+	}
+	known := p.annAt[0] >= 0 && int(p.anns[p.annAt[0]].b) == end && end <= 4
+	if !allCaps && !known {
+		return 0
+	}
+	if end > 5 {
+		return 0
+	}
+	// Everything between the place and the dash must be short: a date,
+	// a country, an agency in parentheses.
+	if dash-end > 10 {
+		return 0
+	}
+	p.dateln = p.text[t[0].start:t[end-1].end]
+	return dash + 1
+}
+
+// splitSentences fills p.sents.
+func (x *Extractor) splitSentences(p *para) {
+	t := p.toks
+	start := p.skipTo
+	for i := start; i < len(t); i++ {
+		if t[i].kind != tPunct {
+			continue
+		}
+		o := t[i].orig
+		if o != "." && o != "!" && o != "?" && o != "…" {
+			continue
+		}
+		if o == "." && i > 0 {
+			prev := &t[i-1]
+			if prev.kind == tWord && (x.abbrevs[prev.low] || (utf8.RuneCountInString(prev.orig) == 1 && prev.upper)) {
+				continue
+			}
+		}
+		// absorb closing quotes and brackets
+		j := i + 1
+		for j < len(t) && t[j].kind == tPunct && strings.Contains("\"”’')»]", t[j].orig) {
+			j++
+		}
+		if j < len(t) {
+			r, _ := utf8.DecodeRuneInString(t[j].orig)
+			if !(unicode.IsUpper(r) || unicode.IsDigit(r) || strings.ContainsRune("\"“«'‘(", r)) {
+				continue
+			}
+		}
+		if j > start {
+			p.sents = append(p.sents, [2]int{start, j})
+		}
+		start = j
+		i = j - 1
+	}
+	if start < len(t) {
+		p.sents = append(p.sents, [2]int{start, len(t)})
+	}
+	p.capSentences()
+}
+
+// capSentences cuts sentences longer than maxSentence tokens: text without
+// sentence punctuation (tables, lists run together) must not make the work
+// per sentence grow without bound.
+func (p *para) capSentences() {
+	var out [][2]int
+	for _, sr := range p.sents {
+		for sr[1]-sr[0] > maxSentence {
+			out = append(out, [2]int{sr[0], sr[0] + maxSentence})
+			sr[0] += maxSentence
+		}
+		out = append(out, sr)
+	}
+	p.sents = out
+}
+
+// maxSentence is the most tokens one sentence may have.
+const maxSentence = 150
+
+// spanText returns the paragraph text covered by tokens [a, b).
+func (p *para) spanText(a, b int) string {
+	if a >= b {
+		return ""
+	}
+	return strings.TrimSpace(p.text[p.toks[a].start:p.toks[b-1].end])
+}

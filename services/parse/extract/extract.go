@@ -1,0 +1,730 @@
+package extract
+
+import (
+	"sort"
+	"strings"
+	"time"
+)
+
+// mention is one merged clause that speaks of a meeting.
+type mention struct {
+	c        *clause
+	order    int
+	title    bool
+	paraIdx  int // body paragraph index; -1 for the title
+	evidence string
+	loc      locCand
+	hasLoc   bool
+	start    time.Time
+	end      time.Time
+	prec     Precision
+	hasDate  bool
+	tn       tense
+	strong   map[string]bool
+	weak     bool  // attaches to a meeting but never starts one
+	endTn    tense // tense of the clause naming the last day
+}
+
+type cluster struct {
+	ms      []*mention
+	loc     locCand
+	hasLoc  bool
+	start   time.Time
+	end     time.Time
+	prec    Precision
+	hasDate bool
+	round   int
+	order   int
+	strong  map[string]bool
+	endTn   tense
+}
+
+// Extract returns the concrete meetings reported by a, the primary one
+// first, or nil when the article reports none.
+func (x *Extractor) Extract(a Article) []Event {
+	mentions, topics := x.mentions(a)
+	if len(mentions) == 0 {
+		return nil
+	}
+	pub := a.Published.UTC()
+	clusters := x.clusterMentions(mentions, day(pub))
+	return x.events(clusters, pub, topics)
+}
+
+// mentions reads the article into meeting mentions, in text order, and the
+// topics the whole article touches.
+func (x *Extractor) mentions(a Article) ([]*mention, uint32) {
+	pub := a.Published.UTC()
+	var paras []*para
+	var scratch []cueMatch
+	var toks []token
+	mk := func(text string, title bool, idx int) *para {
+		start := len(toks)
+		toks = tokenize(toks, text)
+		p := &para{text: text, toks: toks[start:len(toks):len(toks)], title: title, index: idx}
+		x.annotate(p, &scratch)
+		return p
+	}
+	if t := strings.TrimSpace(a.Title); t != "" {
+		p := mk(t, true, -1)
+		p.sents = [][2]int{{0, len(p.toks)}}
+		p.capSentences()
+		paras = append(paras, p)
+	}
+	body := 0
+	for _, ptxt := range splitParagraphs(a.Text) {
+		if x.furniture(ptxt) {
+			continue
+		}
+		p := mk(ptxt, false, body)
+		if body == 0 {
+			p.skipTo = x.findDateline(p)
+		}
+		x.splitSentences(p)
+		paras = append(paras, p)
+		body++
+	}
+
+	var mentions []*mention
+	var topics uint32
+	for _, p := range paras {
+		for _, m := range p.topicM {
+			topics |= m
+		}
+		for _, sr := range p.sents {
+			for _, c := range x.sentenceClauses(p, sr[0], sr[1], pub) {
+				weak := false
+				if !c.hasCue() {
+					// "Umerov leads the Ukrainian delegation": no meeting of
+					// its own, but it tells who is at the current one.
+					if c.mask&cWeakMeet == 0 {
+						continue
+					}
+					weak = true
+				}
+				if c.hypothetical() {
+					continue
+				}
+				m := x.newMention(c, pub)
+				if weak {
+					m.weak, m.hasDate = true, false
+				}
+				m.order = len(mentions)
+				m.title = p.title
+				m.paraIdx = p.index
+				m.evidence = p.spanText(sr[0], sr[1])
+				mentions = append(mentions, m)
+			}
+		}
+	}
+	return mentions, topics
+}
+
+// sentenceClauses splits the sentence [a, b) at clause breaks ("after",
+// "while", ";") and merges the pieces back so that every clause with a
+// meeting word carries the place and date that belong to it.
+func (x *Extractor) sentenceClauses(p *para, a, b int, pub time.Time) []*clause {
+	var cs []*clause
+	start := a
+	for i := a + 1; i < b; i++ {
+		if p.startM[i]&cBreak != 0 && i-start >= 2 {
+			cs = append(cs, x.analyzeClause(p, start, i, a, b, pub))
+			start = i
+		}
+	}
+	cs = append(cs, x.analyzeClause(p, start, b, a, b, pub))
+	// "X met Y in A on Friday, and Z met W in B": two meetings joined by ", and".
+	for i := 0; i < len(cs) && len(cs) < 8; i++ {
+		c := cs[i]
+		if !c.hasCue() || !c.hasAnchor() || c.b-c.a > 80 {
+			continue
+		}
+		for k := c.a + 2; k+2 < c.b; k++ {
+			if p.toks[k].low != "and" || p.toks[k-1].orig != "," {
+				continue
+			}
+			l, r := x.analyzeClause(p, c.a, k-1, a, b, pub), x.analyzeClause(p, k+1, c.b, a, b, pub)
+			if l.hasCue() && l.hasAnchor() && r.hasCue() && r.hasAnchor() {
+				if !r.hasDate() {
+					r.dates = append(r.dates, l.dates...) // "Yesterday A met B in X, and C met D in Y"
+				}
+				cs = append(cs[:i], append([]*clause{l, r}, cs[i+1:]...)...)
+				break
+			}
+		}
+	}
+	if len(cs) == 1 {
+		return cs
+	}
+	// 1. Clauses with neither meeting word nor anchor join their neighbour.
+	// A clause that names a delegation ("Russia's delegation will be led by
+	// Medinsky") joins only a preceding meeting clause; otherwise it stays
+	// on its own and later attaches to the meeting being reported.
+	var out []*clause
+	for i, c := range cs {
+		if !c.hasCue() && !c.hasAnchor() {
+			if len(out) > 0 && (c.mask&cWeakMeet == 0 || out[len(out)-1].hasCue()) {
+				out[len(out)-1].merge(c, false)
+				continue
+			}
+			if i+1 < len(cs) && c.mask&cWeakMeet == 0 {
+				cs[i+1].merge(c, false)
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	cs = out
+	// 2. A meeting word without anchor joins the nearest clause that has
+	// both; 3. an anchor without meeting word fills what the previous
+	// meeting clause lacks.
+	out = out[:0:0]
+	for i, c := range cs {
+		switch {
+		case c.hasCue() && !c.hasAnchor():
+			var target *clause
+			for k := len(out) - 1; k >= 0; k-- {
+				if out[k].hasCue() && out[k].hasAnchor() {
+					target = out[k]
+					break
+				}
+			}
+			if target == nil {
+				for k := i + 1; k < len(cs); k++ {
+					if cs[k].hasCue() && cs[k].hasAnchor() {
+						target = cs[k]
+						break
+					}
+				}
+			}
+			if target != nil {
+				target.merge(c, false)
+				continue
+			}
+		case !c.hasCue() && c.hasAnchor():
+			if len(out) > 0 && out[len(out)-1].hasCue() {
+				out[len(out)-1].merge(c, true)
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
+	m := &mention{c: c, strong: map[string]bool{}}
+	m.loc, m.hasLoc = c.bestLoc()
+	// The most precise date; adjacent days of the same clause join into a range.
+	var best *dateCand
+	rank := func(p Precision) int {
+		switch p {
+		case PrecisionDay:
+			return 4
+		case PrecisionWeek:
+			return 3
+		case PrecisionMonth:
+			return 2
+		}
+		return 1
+	}
+	for i := range c.dates {
+		d := &c.dates[i]
+		if d.speech {
+			continue
+		}
+		if best == nil || rank(d.prec) > rank(best.prec) {
+			best = d
+		}
+	}
+	if best != nil {
+		m.hasDate = true
+		m.start, m.end, m.prec, m.endTn = best.start, best.end, best.prec, best.tn
+		if best.finish {
+			m.endTn = tensePast
+		}
+		if m.prec == PrecisionDay {
+			for _, d := range c.dates {
+				if d.speech || d.prec != PrecisionDay {
+					continue
+				}
+				if !d.start.After(addDays(m.end, 1)) && !d.end.Before(addDays(m.start, -1)) {
+					if d.start.Before(m.start) {
+						m.start = d.start
+					}
+					if d.end.After(m.end) {
+						m.end = d.end
+						m.endTn = d.tn
+						if d.finish {
+							m.endTn = tensePast
+						}
+					}
+				}
+			}
+			if c.days > 1 && m.start.Equal(m.end) {
+				if best.finish {
+					m.start = addDays(m.end, -(c.days - 1))
+				} else {
+					m.end = addDays(m.start, c.days-1)
+				}
+			}
+		}
+	}
+	if !m.hasDate && c.mask&cPresent != 0 && c.mask&(cFuture|cPast) == 0 && !pub.IsZero() {
+		// "are meeting right now": the publication day
+		m.hasDate = true
+		m.start, m.end, m.prec, m.endTn = day(pub), day(pub), PrecisionDay, tensePresent
+	}
+	switch {
+	case c.metPast || c.mask&cEnd != 0:
+		m.tn = tensePast
+	case c.mask&cFuture != 0:
+		m.tn = tenseFuture
+	case c.mask&(cStart|cPresent) != 0:
+		m.tn = tensePresent
+	case c.mask&cPast != 0:
+		m.tn = tensePast
+	}
+	for _, e := range c.ents {
+		if e.score >= 2 {
+			m.strong[e.code] = true
+		}
+	}
+	return m
+}
+
+func overlaps(s1, e1, s2, e2 time.Time, slack int) bool {
+	return !s1.After(addDays(e2, slack)) && !s2.After(addDays(e1, slack))
+}
+
+func conflictParties(a, b map[string]bool) bool {
+	if len(a) < 2 || len(b) < 2 {
+		return false
+	}
+	aOnly, bOnly := false, false
+	for k := range a {
+		if !b[k] {
+			aOnly = true
+		}
+	}
+	for k := range b {
+		if !a[k] {
+			bOnly = true
+		}
+	}
+	return aOnly && bOnly
+}
+
+// fit scores how well m belongs to cl; negative when it cannot.
+func fit(cl *cluster, m *mention, pd time.Time) int {
+	score := 0
+	if m.hasLoc && cl.hasLoc {
+		switch {
+		case m.loc.city >= 0 && cl.loc.city >= 0:
+			if m.loc.city != cl.loc.city {
+				return -1
+			}
+			score += 4
+		case m.loc.country != cl.loc.country:
+			return -1
+		default:
+			score += 2
+		}
+	}
+	if m.hasDate && cl.hasDate {
+		slack := 0
+		if m.prec == PrecisionDay && cl.prec == PrecisionDay {
+			slack = 1
+		}
+		if !overlaps(m.start, m.end, cl.start, cl.end, slack) {
+			return -1
+		}
+		// The next day is the same meeting only if the text says it goes
+		// on (or ended), or names the same place.
+		if !overlaps(m.start, m.end, cl.start, cl.end, 0) && m.c.mask&(cContinue|cStart|cEnd) == 0 && !(m.hasLoc && cl.hasLoc) {
+			return -1
+		}
+		score += 3
+	}
+	if m.c.round > 0 && cl.round > 0 && m.c.round != cl.round {
+		return -1
+	}
+	if conflictParties(m.strong, cl.strong) {
+		return -1
+	}
+	if !m.hasDate && cl.hasDate {
+		if m.tn == tenseFuture && cl.end.Before(pd) {
+			return -1
+		}
+		if m.tn == tensePast && cl.start.After(pd) {
+			return -1
+		}
+	}
+	return score
+}
+
+func (cl *cluster) add(m *mention) {
+	cl.ms = append(cl.ms, m)
+	if m.hasLoc && (!cl.hasLoc || cl.loc.city < 0 && m.loc.city >= 0 || cl.loc.venue < 0 && m.loc.venue >= 0 && m.loc.city == cl.loc.city) {
+		cl.loc, cl.hasLoc = m.loc, true
+	}
+	if m.hasDate {
+		switch {
+		case !cl.hasDate:
+			cl.start, cl.end, cl.prec, cl.hasDate, cl.endTn = m.start, m.end, m.prec, true, m.endTn
+		case cl.prec == PrecisionDay && m.prec == PrecisionDay:
+			if m.start.Before(cl.start) {
+				cl.start = m.start
+			}
+			if m.end.After(cl.end) || m.end.Equal(cl.end) && m.endTn == tensePast {
+				cl.end, cl.endTn = m.end, m.endTn
+			}
+		case m.prec == PrecisionDay || m.prec == PrecisionWeek && cl.prec != PrecisionWeek || m.prec == PrecisionMonth && cl.prec == PrecisionSeason:
+			cl.start, cl.end, cl.prec, cl.endTn = m.start, m.end, m.prec, m.endTn
+		}
+	}
+	if cl.round == 0 {
+		cl.round = m.c.round
+	}
+	for k := range m.strong {
+		cl.strong[k] = true
+	}
+}
+
+func (x *Extractor) clusterMentions(ms []*mention, pd time.Time) []*cluster {
+	var cls []*cluster
+	var pending []*mention
+	var cur *cluster
+	for _, m := range ms {
+		anchored := m.hasLoc || m.hasDate
+		if m.weak && len(cls) > 0 {
+			// Who leads which delegation is said of the meeting the article
+			// is about, not of the last one mentioned in passing.
+			if main := leadCluster(cls); fit(main, m, pd) >= 0 {
+				main.add(m)
+			}
+			continue
+		}
+		if !anchored || m.weak {
+			if cur == nil {
+				pending = append(pending, m)
+			} else if fit(cur, m, pd) >= 0 {
+				cur.add(m)
+			}
+			continue
+		}
+		var best *cluster
+		bestScore := 0
+		for _, cl := range cls {
+			s := fit(cl, m, pd)
+			if s <= 0 {
+				continue
+			}
+			if cl == cur {
+				s++
+			}
+			if s > bestScore {
+				best, bestScore = cl, s
+			}
+		}
+		if best == nil && len(cls) > 0 {
+			// "Talks in Abu Dhabi" in the headline, "began on Friday" in
+			// the lead: a mention that supplies only what the main meeting
+			// lacks completes it.
+			if main := leadCluster(cls); fit(main, m, pd) == 0 && (m.hasDate && !main.hasDate || m.hasLoc && !main.hasLoc) {
+				best = main
+			}
+		}
+		if best == nil {
+			best = &cluster{order: len(cls), strong: map[string]bool{}}
+			cls = append(cls, best)
+			best.add(m)
+			if len(cls) == 1 {
+				for _, pm := range pending {
+					if fit(best, pm, pd) >= 0 {
+						best.add(pm)
+					}
+				}
+				pending = nil
+			}
+		} else {
+			best.add(m)
+		}
+		cur = best
+	}
+	return cls
+}
+
+// leadScore rates how much the article is about cl: headline, lead, mentions.
+func leadScore(cl *cluster) int {
+	s := len(cl.ms)
+	for _, m := range cl.ms {
+		if m.title {
+			s += 10
+		}
+		switch m.paraIdx {
+		case 0:
+			s += 5
+		case 1:
+			s += 2
+		}
+	}
+	if cl.hasLoc {
+		s++
+	}
+	if cl.hasDate && cl.prec == PrecisionDay {
+		s++
+	}
+	return s
+}
+
+func leadCluster(cls []*cluster) *cluster {
+	best := cls[0]
+	for _, cl := range cls[1:] {
+		if leadScore(cl) > leadScore(best) {
+			best = cl
+		}
+	}
+	return best
+}
+
+// events turns clusters into Events, keeping only concrete meetings.
+func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32) []Event {
+	pd := day(pub)
+	type scored struct {
+		ev    Event
+		score int
+		order int
+	}
+	var out []scored
+	for _, cl := range cls {
+		ev, ok := x.event(cl, pd)
+		if !ok {
+			continue
+		}
+		first := 1 << 30
+		for _, m := range cl.ms {
+			if m.order < first {
+				first = m.order
+			}
+		}
+		out = append(out, scored{ev, leadScore(cl), first})
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].order < out[j].order })
+	bi := 0
+	for i := range out {
+		if out[i].score > out[bi].score {
+			bi = i
+		}
+	}
+	out[bi].ev.Primary = true
+	// The article's topics are those of the meeting it is about.
+	if articleTopics != 0 {
+		seen := map[string]bool{}
+		for _, t := range out[bi].ev.Topics {
+			seen[t] = true
+		}
+		var ts []string
+		for i, t := range x.topics {
+			if articleTopics&(1<<uint(i)) != 0 || seen[t] {
+				ts = append(ts, t)
+			}
+		}
+		out[bi].ev.Topics = ts
+	}
+	evs := make([]Event, 0, len(out))
+	evs = append(evs, out[bi].ev)
+	for i := range out {
+		if i != bi {
+			evs = append(evs, out[i].ev)
+		}
+	}
+	return evs
+}
+
+func (x *Extractor) event(cl *cluster, pd time.Time) (Event, bool) {
+	var ev Event
+	score := map[string]int{}
+	strong := map[string]int{}
+	med := map[string]int{}
+	named := map[string]bool{}
+	var mask cueMask
+	metPast := false
+	var topics uint32
+	seenP := map[int32]bool{}
+	seenE := map[string]bool{}
+	meetNoun := false
+	for _, m := range cl.ms {
+		c := m.c
+		mask |= c.mask
+		metPast = metPast || c.metPast
+		topics |= c.topics
+		if c.mask&cMeetNoun != 0 {
+			meetNoun = true
+		}
+		for _, e := range c.ents {
+			score[e.code] += e.score
+			if e.score >= 2 {
+				strong[e.code]++
+			}
+			med[e.code] += e.mediator
+			named[e.code] = true
+		}
+		for _, pe := range c.people {
+			if !pe.participant || seenP[pe.idx] {
+				continue
+			}
+			seenP[pe.idx] = true
+			pr := x.people[pe.idx]
+			ev.Participants = append(ev.Participants, Participant{Name: pr.name, Party: pr.party, Role: pr.role})
+		}
+		if !m.title && !m.weak && !seenE[m.evidence] && len(ev.Evidence) < 3 {
+			seenE[m.evidence] = true
+			ev.Evidence = append(ev.Evidence, m.evidence)
+		}
+	}
+	if len(ev.Evidence) == 0 {
+		for _, m := range cl.ms {
+			if !seenE[m.evidence] && len(ev.Evidence) < 3 {
+				seenE[m.evidence] = true
+				ev.Evidence = append(ev.Evidence, m.evidence)
+			}
+		}
+	}
+	for code := range score {
+		if strong[code] > 0 && strong[code] >= med[code] {
+			ev.Parties = append(ev.Parties, code)
+		}
+	}
+	sort.Strings(ev.Parties)
+	isParty := func(c string) bool {
+		for _, p := range ev.Parties {
+			if p == c {
+				return true
+			}
+		}
+		return false
+	}
+	for code, n := range med {
+		if n > 0 && !isParty(code) {
+			ev.Mediators = append(ev.Mediators, code)
+		}
+	}
+	if cl.hasLoc {
+		ev.Location.Country = cl.loc.country
+		if cl.loc.city >= 0 {
+			ev.Location.City = x.cities[cl.loc.city].name
+		}
+		if cl.loc.venue >= 0 {
+			ev.Location.Venue = x.venues[cl.loc.venue].name
+		}
+		// The host country, when named and not negotiating, is a mediator.
+		hc := cl.loc.country
+		if named[hc] && !isParty(hc) && med[hc] == 0 {
+			ev.Mediators = append(ev.Mediators, hc)
+		}
+	}
+	sort.Strings(ev.Mediators)
+	// Participants of a side that is only a host are mediators' people; keep them.
+	// Concrete: two sides and a place or date, or one side with place, date
+	// and the word talks/meeting.
+	n := len(ev.Parties)
+	concrete := n >= 2 && (cl.hasLoc || cl.hasDate) ||
+		n == 1 && len(ev.Mediators) > 0 && cl.hasLoc && cl.hasDate && meetNoun
+	if !concrete {
+		return ev, false
+	}
+	if cl.hasDate {
+		ev.Start, ev.End, ev.Precision = cl.start, cl.end, cl.prec
+	}
+	ev.Status = status(mask, metPast, cl, pd)
+	for i, t := range x.topics {
+		if topics&(1<<uint(i)) != 0 {
+			ev.Topics = append(ev.Topics, t)
+		}
+	}
+	ev.RoundNumber = cl.round
+	conf := 0.3
+	if ev.Location.City != "" {
+		conf += 0.2
+	} else if cl.hasLoc {
+		conf += 0.1
+	}
+	if cl.hasDate {
+		if cl.prec == PrecisionDay {
+			conf += 0.2
+		} else {
+			conf += 0.1
+		}
+	}
+	if n >= 2 {
+		conf += 0.1
+	}
+	if len(cl.ms) >= 2 {
+		conf += 0.1
+	}
+	if mask&(cCancel|cPostpone|cEnd|cStart|cFuture) != 0 || metPast {
+		conf += 0.05
+	}
+	if conf > 0.95 {
+		conf = 0.95
+	}
+	ev.Confidence = float64(int(conf*100+0.5)) / 100
+	return ev, true
+}
+
+func status(mask cueMask, metPast bool, cl *cluster, pd time.Time) Status {
+	switch {
+	case mask&cCancel != 0:
+		return StatusCancelled
+	case mask&cPostpone != 0:
+		return StatusPostponed
+	}
+	started := mask&cStart != 0
+	future := mask&cFuture != 0
+	ended := mask&cEnd != 0
+	if !cl.hasDate {
+		switch {
+		case metPast || ended:
+			return StatusHeld
+		case started || mask&cPresent != 0:
+			return StatusUnderway
+		case future:
+			return StatusScheduled
+		}
+		return StatusHeld
+	}
+	switch {
+	case cl.end.Before(pd):
+		return StatusHeld
+	case cl.start.After(pd):
+		return StatusScheduled
+	}
+	// The meeting spans the publication day.
+	if cl.prec != PrecisionDay {
+		switch {
+		case ended || metPast && !future:
+			return StatusHeld
+		case started:
+			return StatusUnderway
+		case future:
+			return StatusScheduled
+		}
+		return StatusUnderway
+	}
+	if cl.start.Equal(pd) && !started && !metPast && future {
+		return StatusScheduled // "will meet today", "talks open on Friday"
+	}
+	if cl.end.Equal(pd) {
+		if cl.endTn == tensePast && (ended || metPast) {
+			return StatusHeld // "ended on Saturday", "met on Friday"
+		}
+		if cl.start.Equal(pd) && metPast && !started && cl.endTn != tenseFuture {
+			return StatusHeld
+		}
+	}
+	return StatusUnderway
+}
