@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -90,9 +91,28 @@ func readArticle(name string, stdin io.Reader) (string, error) {
 	if len(strings.TrimSpace(string(raw))) == 0 {
 		return "", fmt.Errorf("article %s is empty", name)
 	}
+	if looksBinary(raw) {
+		return "", fmt.Errorf("article %s is not text (binary data?)", name)
+	}
 	if !utf8.Valid(raw) {
 		// Repair rather than refuse: a stray byte should not cost the whole article.
 		raw = []byte(strings.ToValidUTF8(string(raw), "\uFFFD"))
 	}
 	return string(raw), nil
+}
+
+// looksBinary catches images, archives and the like: text, even in a wrong charset, has no
+// NUL bytes and few control characters.
+func looksBinary(raw []byte) bool {
+	sample := raw[:min(len(raw), 8192)]
+	if bytes.IndexByte(sample, 0) >= 0 {
+		return true
+	}
+	ctl := 0
+	for _, c := range sample {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' {
+			ctl++
+		}
+	}
+	return ctl*10 > len(sample)
 }

@@ -33,6 +33,7 @@ func eventFromProto(e *parleyv1.NegotiationEvent) round.Event {
 		Participants: participantsFromProto(e.GetParticipants()),
 		Topics:       e.GetTopics(),
 		RoundNumber:  int(e.GetRoundNumber()),
+		Primary:      e.GetPrimary(),
 	}
 }
 

@@ -49,6 +49,10 @@ func (f *folder) handle(ctx context.Context, msg jetstream.Msg) error {
 		return err
 	}
 	if res.Alert == nil {
+		if res.Index < 0 {
+			f.log.Debug("undated mention in passing matches no round; not folded", "event_id", ev.ID, "url", ev.Article.URL)
+			return nil
+		}
 		if !res.Replay {
 			f.log.Debug("event folded", "event_id", ev.ID, "round_id", res.RoundID, "created", res.Created)
 		}

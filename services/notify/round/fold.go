@@ -56,6 +56,12 @@ func (p Policy) Fold(set *Set, ev Event, now time.Time) Result {
 	}
 	res := Result{Changed: true}
 	res.Index = p.match(set, ev, ref)
+	if res.Index < 0 && !ev.Dated() && !ev.Primary {
+		// An undated mention in passing ("Trump met Zelensky in Davos") is background: it may
+		// add a source to a round already known, but it cannot date a new one, and dating it at
+		// publication would announce an old meeting as news.
+		return Result{Index: -1}
+	}
 	if res.Index < 0 {
 		set.Rounds = append(set.Rounds, newState(ev, ref))
 		res.Index = len(set.Rounds) - 1

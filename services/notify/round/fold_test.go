@@ -35,6 +35,8 @@ type evSpec struct {
 	status                        Status
 	url, published                string
 	topics                        []string
+	// aside marks a mention in passing rather than the article's main meeting.
+	aside bool
 }
 
 func (s evSpec) event() Event {
@@ -52,6 +54,7 @@ func (s evSpec) event() Event {
 		End:       d(s.end),
 		Precision: prec,
 		Topics:    s.topics,
+		Primary:   !s.aside,
 	}
 }
 
@@ -249,6 +252,17 @@ func TestFold(t *testing.T) {
 					t.Errorf("undated held round dated %s (%v), want its publication day", Date(r.Start), r.Precision)
 				}
 			},
+		},
+		{
+			name: "an undated mention in passing joins a known round but starts none",
+			steps: []step{
+				{ev: evSpec{id: "a1", parties: "UA US", city: "Davos", status: Held, url: "https://b.example/a1",
+					published: "2026-01-26T09:00:00Z", aside: true}, round: -1},
+				{ev: abuDhabi, want: NewRound, round: 0},
+				{ev: evSpec{id: "a2", parties: "RU UA US", status: Underway, url: "https://b.example/a2",
+					published: "2026-01-23T09:00:00Z", aside: true}, want: RoundUpdated, round: 0, change: "status: scheduled → underway"},
+			},
+			wantRounds: 1,
 		},
 		{
 			name: "a report naming one day of a known two-day meeting keeps both days",

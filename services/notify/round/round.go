@@ -136,6 +136,8 @@ type Event struct {
 	Participants []Participant
 	Topics       []string
 	RoundNumber  int
+	// Primary marks the meeting its article is mainly about; the others are mentions in passing.
+	Primary bool
 }
 
 // Dated reports whether the event gives a date.

@@ -218,4 +218,3 @@ func Subscriptions(in []config.Subscription) []notify.Subscription {
 	}
 	return out
 }
-

