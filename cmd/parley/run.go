@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/parleyhq/parley/cmd/parley/internal/demo"
@@ -34,12 +35,17 @@ func cmdRun(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
+	demoMode := *path == ""
+	if _, set := os.LookupEnv(config.EnvName("log.level")); demoMode && !set {
+		// The demo's terminal is for alerts; the services' routine logs would bury them.
+		f.Log.Level = "warn"
+	}
 	log, err := logging.New(io.err, f.Log.Level, f.Log.Format)
 	if err != nil {
 		return err
 	}
 	pc := pipeline.Config{File: f, Logger: log, Console: io.out}
-	if *path == "" {
+	if demoMode {
 		stories, err := demo.Stories()
 		if err != nil {
 			return err
@@ -59,7 +65,8 @@ func cmdRun(ctx context.Context, args []string, io stdio) error {
 		base := "http://" + ln.Addr().String()
 		pc.File = demo.Config(f, base, feeds.Outlets(), demoInterval)
 		pc.FallbackPorts = true
-		log.Info("demo: replaying bundled stories as RSS feeds; alerts print below", "feed_server", base, "stories", len(stories))
+		fmt.Fprintf(io.out, "Parley demo: %d stories from %d outlets replayed as RSS feeds on %s, one every %s.\nAlerts print below; Ctrl-C stops. Data is kept in %s, so a second run prints nothing again.\n\n",
+			len(stories), len(feeds.Outlets()), base, demoStep, f.NATS.StoreDir)
 	}
 	return pipeline.Run(ctx, pc)
 }

@@ -204,7 +204,7 @@ func Run(ctx context.Context, c Config) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	log := c.Logger.With("service", "notify")
+	log := c.Logger
 	m, err := newMetrics(c.Registerer)
 	if err != nil {
 		return fmt.Errorf("notify: metrics: %w", err)

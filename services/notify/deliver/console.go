@@ -51,7 +51,11 @@ func (c *Console) Print(a round.Alert) error {
 	}
 	fmt.Fprintf(&b, "  parties: %s\n", strings.Join(parties, ", "))
 	if len(r.Mediators) > 0 {
-		fmt.Fprintf(&b, "  hosts:   %s\n", strings.Join(r.Mediators, ", "))
+		hosts := make([]string, len(r.Mediators))
+		for i, m := range r.Mediators {
+			hosts[i] = round.PartyName(m)
+		}
+		fmt.Fprintf(&b, "  hosts:   %s\n", strings.Join(hosts, ", "))
 	}
 	for _, s := range r.Sources {
 		fmt.Fprintf(&b, "  source:  %s\n", s.URL)
