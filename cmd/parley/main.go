@@ -29,6 +29,11 @@ func commands() map[string]command {
 		"fetch":   {"run the fetch service against an external NATS", serviceCommand("fetch")},
 		"parse":   {"run the parse service against an external NATS", serviceCommand("parse")},
 		"notify":  {"run the notify service against an external NATS", serviceCommand("notify")},
+		"feeds":   {"manage the feed registry: add, list, remove, import-opml, export-opml", cmdFeeds},
+		"subs":    {"manage subscriptions: add, list, remove, test", cmdSubs},
+		"rounds":  {"the timeline of rounds with their status, dates and sources", cmdRounds},
+		"dlq":     {"dead-lettered deliveries: list, replay", cmdDLQ},
+		"eval":    {"score the extractor on a labelled corpus", cmdEval},
 	}
 }
 
@@ -68,7 +73,7 @@ func dispatch(ctx context.Context, args []string, io stdio) int {
 func usage(w io.Writer, cmds map[string]command) {
 	fmt.Fprintln(w, "usage: parley <command> [flags]")
 	fmt.Fprintln(w)
-	for _, n := range []string{"run", "extract", "tail", "fetch", "parse", "notify"} {
+	for _, n := range []string{"run", "extract", "tail", "rounds", "feeds", "subs", "dlq", "eval", "fetch", "parse", "notify"} {
 		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(w, "\n'parley <command> -h' shows a command's flags.")
