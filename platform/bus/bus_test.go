@@ -10,33 +10,16 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/parleyhq/parley/platform/bus"
-	"github.com/parleyhq/parley/platform/natsembed"
+	"github.com/parleyhq/parley/platform/bustest"
 	parleyv1 "github.com/parleyhq/parley/proto/parley/v1"
 	"google.golang.org/protobuf/proto"
 )
 
 func newBus(t *testing.T) *bus.Bus {
 	t.Helper()
-	srv, err := natsembed.Start(natsembed.Config{StoreDir: t.TempDir(), Listen: "127.0.0.1:-1"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
-	ctx := context.Background()
-	nc, err := bus.Connect(ctx, srv.ClientURL(), "test", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	b, err := bus.New(nc, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.EnsureStreams(ctx); err != nil {
-		t.Fatal(err)
-	}
+	b := bustest.Start(t).Bus
 	// Idempotent: a second service starting creates nothing new and fails on nothing.
-	if err := b.EnsureStreams(ctx); err != nil {
+	if err := b.EnsureStreams(context.Background()); err != nil {
 		t.Fatalf("second EnsureStreams: %v", err)
 	}
 	return b

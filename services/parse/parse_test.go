@@ -8,7 +8,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/parleyhq/parley/platform/bus"
-	"github.com/parleyhq/parley/platform/natsembed"
+	"github.com/parleyhq/parley/platform/bustest"
 	parleyv1 "github.com/parleyhq/parley/proto/parley/v1"
 	"github.com/parleyhq/parley/services/parse"
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,25 +23,10 @@ const meetingHTML = `<p>GENEVA, Feb 17 (Newswire) - Negotiators from Russia, Ukr
 const strikeHTML = `<p>KYIV, Feb 17 (Newswire) - Russian drones hit power stations in three regions overnight, leaving thousands without heating, officials said.</p>`
 
 func TestParsePublishesEventsAndRecordsEveryArticle(t *testing.T) {
-	srv, err := natsembed.Start(natsembed.Config{StoreDir: t.TempDir(), Listen: "127.0.0.1:-1"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	nc, err := bus.Connect(ctx, srv.ClientURL(), "test", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	b, err := bus.New(nc, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.EnsureStreams(ctx); err != nil {
-		t.Fatal(err)
-	}
+	b := bustest.Start(t).Bus
+	nc := b.NC
 	events := make(chan *nats.Msg, 16)
 	if _, err := nc.ChanSubscribe(bus.SubjectEvents+".>", events); err != nil {
 		t.Fatal(err)

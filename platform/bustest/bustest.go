@@ -1,0 +1,50 @@
+// Package bustest starts a real embedded JetStream server with Parley's streams for tests.
+package bustest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/parleyhq/parley/platform/bus"
+	"github.com/parleyhq/parley/platform/natsembed"
+)
+
+// Env is a running server and a connection to it with the streams in place.
+type Env struct {
+	Server *server.Server
+	Bus    *bus.Bus
+	// StoreDir lets a test restart the server on the same data.
+	StoreDir string
+}
+
+// Start runs a server on a random port with its store in a temporary folder; both are
+// cleaned up when the test ends.
+func Start(t testing.TB) *Env {
+	t.Helper()
+	return StartIn(t, t.TempDir())
+}
+
+// StartIn is Start on a given store folder, to restart a server on the same data.
+func StartIn(t testing.TB, dir string) *Env {
+	t.Helper()
+	srv, err := natsembed.Start(natsembed.Config{StoreDir: dir, Listen: "127.0.0.1:-1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
+	ctx := context.Background()
+	nc, err := bus.Connect(ctx, srv.ClientURL(), t.Name(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	b, err := bus.New(nc, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.EnsureStreams(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return &Env{Server: srv, Bus: b, StoreDir: dir}
+}
