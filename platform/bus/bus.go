@@ -40,6 +40,12 @@ const (
 	BucketDeliveries = "parley_deliveries"
 )
 
+// BucketSubscriptions holds the subscriptions notify delivers to, edited by `parley subs`.
+const BucketSubscriptions = "parley_subscriptions"
+
+// BucketFeedRegistry holds the feeds to poll, kept apart from fetch's per-feed state.
+const BucketFeedRegistry = "parley_feed_registry"
+
 // DefaultDuplicateWindow is how long the server remembers a Nats-Msg-Id. It covers a crash and
 // redelivery; long-term "once ever" is kept in KV buckets.
 const DefaultDuplicateWindow = 30 * time.Minute
@@ -112,7 +118,9 @@ func (b *Bus) EnsureStreams(ctx context.Context) error {
 		sc.Storage = jetstream.FileStorage
 		sc.Duplicates = DefaultDuplicateWindow
 		sc.Replicas = b.Replicas
-		if _, err := b.JS.CreateOrUpdateStream(ctx, sc); err != nil {
+		if _, err := retryCreate(ctx, func(ctx context.Context) (jetstream.Stream, error) {
+			return b.JS.CreateOrUpdateStream(ctx, sc)
+		}); err != nil {
 			return fmt.Errorf("stream %s: %w", sc.Name, err)
 		}
 	}
@@ -124,11 +132,13 @@ func (b *Bus) KeyValue(ctx context.Context, bucket string, history uint8) (jetst
 	if history == 0 {
 		history = 1
 	}
-	kv, err := b.JS.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket:   bucket,
-		History:  history,
-		Storage:  jetstream.FileStorage,
-		Replicas: b.Replicas,
+	kv, err := retryCreate(ctx, func(ctx context.Context) (jetstream.KeyValue, error) {
+		return b.JS.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+			Bucket:   bucket,
+			History:  history,
+			Storage:  jetstream.FileStorage,
+			Replicas: b.Replicas,
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("kv bucket %s: %w", bucket, err)
@@ -166,7 +176,9 @@ func (b *Bus) Durable(ctx context.Context, stream string, cfg jetstream.Consumer
 	if cfg.Replicas == 0 {
 		cfg.Replicas = b.Replicas
 	}
-	c, err := b.JS.CreateOrUpdateConsumer(ctx, stream, cfg)
+	c, err := retryCreate(ctx, func(ctx context.Context) (jetstream.Consumer, error) {
+		return b.JS.CreateOrUpdateConsumer(ctx, stream, cfg)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("consumer %s on %s: %w", cfg.Durable, stream, err)
 	}

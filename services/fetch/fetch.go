@@ -5,15 +5,19 @@
 // from the feed URL and the entry, checked against the parley_seen_items bucket before
 // publishing and recorded there only after JetStream acknowledged it, so neither restarts nor
 // replicas repeat an item. Per-feed state (validators, back-off, next poll) lives in the
-// parley_feeds bucket, where replicas also claim a feed before polling it.
+// parley_feeds bucket, where replicas also claim a feed before polling it; a claim lapses at
+// the feed's next poll time, so a replica that dies holds its feeds for one interval at most.
+// Which feeds to poll is the registry's business (bucket parley_feed_registry, see Registry),
+// which every fetcher watches.
 package fetch
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
-	"sync"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/parleyhq/parley/platform/bus"
@@ -31,7 +35,9 @@ type runner struct {
 	m      *metrics
 }
 
-// Run polls c.Feeds until ctx is cancelled and then returns nil. It returns an error only when
+// Run polls the feeds of the registry (bucket parley_feed_registry), seeded with c.Feeds, until
+// ctx is cancelled and then returns nil; feeds added to or removed from the registry while it
+// runs are taken up or dropped at once. It returns an error only when
 // it cannot start: a bad config, metrics that clash with others, or buckets it cannot open.
 // Feed failures never end it. Several Runs may share a process, a Registerer and a NATS server.
 func Run(ctx context.Context, c Config) error {
@@ -53,6 +59,25 @@ func Run(ctx context.Context, c Config) error {
 	if err != nil {
 		return startErr(ctx, err)
 	}
+	reg, err := OpenRegistry(ctx, c.Bus)
+	if err != nil {
+		return startErr(ctx, err)
+	}
+	// Watching starts before seeding, so no change made by anyone after the snapshot is missed.
+	watcher, err := reg.kv.WatchAll(ctx)
+	if err != nil {
+		return startErr(ctx, fmt.Errorf("watch feed registry: %w", err))
+	}
+	defer func() { _ = watcher.Stop() }()
+	have, err := initialEntries(ctx, watcher, c.Logger)
+	if err != nil {
+		return startErr(ctx, err)
+	}
+	feeds, err := reg.seed(ctx, have, c.Feeds)
+	if err != nil {
+		return startErr(ctx, err)
+	}
+
 	client := feed.NewClient(feed.Options{
 		UserAgent:           c.UserAgent,
 		Timeout:             c.Timeout,
@@ -63,19 +88,170 @@ func Run(ctx context.Context, c Config) error {
 	})
 	defer client.Close()
 	r := &runner{bus: c.Bus, log: c.Logger, client: client, seen: seen, states: states, m: m}
-
-	m.feeds.Add(float64(len(c.Feeds)))
-	defer m.feeds.Sub(float64(len(c.Feeds)))
-	c.Logger.Info("fetch started", "feeds", len(c.Feeds), "allow_private_addresses", c.AllowPrivateAddresses)
-
-	var wg sync.WaitGroup
-	for _, f := range c.Feeds {
-		w := newWorker(r, f)
-		wg.Go(func() { w.run(ctx) })
+	p := &pool{r: r, ctx: ctx, sched: newSchedule(ctx, maxPolls(c)), workers: map[string]*slot{}}
+	for key, e := range feeds {
+		p.set(key, e.Feed)
 	}
-	wg.Wait()
+	c.Logger.Info("fetch started", "feeds", len(p.workers), "allow_private_addresses", c.AllowPrivateAddresses)
+	scheduled := make(chan struct{})
+	go func() {
+		defer close(scheduled)
+		p.sched.run()
+	}()
+	p.follow(watcher)
+	p.stop()
+	<-scheduled
 	c.Logger.Info("fetch stopped")
 	return nil
+}
+
+// maxPolls bounds polls under way at once. Most of a poll's time is spent waiting for an HTTP
+// slot or NATS, so it is well above the HTTP concurrency.
+func maxPolls(c Config) int { return max(256, 64*c.Concurrency) }
+
+// initialEntries reads the registry's current contents from a fresh watcher.
+func initialEntries(ctx context.Context, w jetstream.KeyWatcher, log *slog.Logger) (map[string]Entry, error) {
+	have := map[string]Entry{}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case kve, ok := <-w.Updates():
+			if !ok {
+				return nil, errors.New("feed registry watch ended during start-up")
+			}
+			if kve == nil {
+				return have, nil // the snapshot is complete
+			}
+			if kve.Operation() != jetstream.KeyValuePut {
+				continue
+			}
+			e, err := decodeEntry(kve.Value())
+			if err != nil {
+				log.Warn("feed registry entry ignored", "key", kve.Key(), "err", err)
+				continue
+			}
+			have[kve.Key()] = e
+		}
+	}
+}
+
+// pool is the set of registered feeds and their schedule.
+type pool struct {
+	r       *runner
+	ctx     context.Context
+	sched   *schedule
+	workers map[string]*slot // by registry key; touched only by Run's goroutine
+}
+
+// set schedules f, or hands its worker the new settings (taken up at its next poll).
+func (p *pool) set(key string, f Feed) {
+	if f.Interval == 0 {
+		f.Interval = DefaultInterval
+	}
+	if sl, ok := p.workers[key]; ok {
+		if *sl.w.next.Load() != f {
+			sl.w.next.Store(&f)
+		}
+		return
+	}
+	p.workers[key] = p.sched.add(newWorker(p.r, f))
+	p.r.m.feeds.Inc()
+}
+
+func (p *pool) remove(key string) {
+	sl, ok := p.workers[key]
+	if !ok {
+		return
+	}
+	p.sched.remove(sl)
+	delete(p.workers, key)
+	p.r.m.feeds.Dec()
+}
+
+// stop unschedules every feed.
+func (p *pool) stop() {
+	for key := range p.workers {
+		p.remove(key)
+	}
+}
+
+// follow applies registry changes until the pool's context ends.
+func (p *pool) follow(w jetstream.KeyWatcher) {
+	updates := w.Updates()
+	for {
+		select {
+		case <-p.ctx.Done():
+			return
+		case kve, ok := <-updates:
+			if !ok {
+				// The client ended the watch (it resumes by itself across reconnects, so
+				// this is rare): open another rather than stop following.
+				p.r.log.Warn("feed registry watch ended; watching again")
+				updates = p.rewatch()
+				continue
+			}
+			if kve == nil {
+				continue
+			}
+			switch kve.Operation() {
+			case jetstream.KeyValuePut:
+				e, err := decodeEntry(kve.Value())
+				if err != nil {
+					p.r.log.Warn("feed registry entry ignored", "key", kve.Key(), "err", err)
+					continue
+				}
+				if _, running := p.workers[kve.Key()]; !running {
+					p.r.log.Info("feed added", "feed_url", e.URL)
+				}
+				p.set(kve.Key(), e.Feed)
+			default: // deleted or purged
+				if _, running := p.workers[kve.Key()]; running {
+					p.r.log.Info("feed removed", "feed_id", kve.Key())
+				}
+				p.remove(kve.Key())
+			}
+		}
+	}
+}
+
+func (p *pool) rewatch() <-chan jetstream.KeyValueEntry {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		kv, err := p.r.bus.JS.KeyValue(p.ctx, bus.BucketFeedRegistry)
+		if err == nil {
+			w, err := kv.WatchAll(p.ctx)
+			if err == nil {
+				// Already running workers are matched by key; the replayed snapshot only
+				// adds what changed meanwhile. Removals missed meanwhile are caught by
+				// comparing with the snapshot.
+				return p.resync(w)
+			}
+		}
+		select {
+		case <-p.ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// resync reconciles the workers with a fresh watcher's snapshot and returns its updates.
+func (p *pool) resync(w jetstream.KeyWatcher) <-chan jetstream.KeyValueEntry {
+	have, err := initialEntries(p.ctx, w, p.r.log)
+	if err != nil {
+		return w.Updates()
+	}
+	for key := range p.workers {
+		if _, ok := have[key]; !ok {
+			p.remove(key)
+		}
+	}
+	for key, e := range have {
+		p.set(key, e.Feed)
+	}
+	return w.Updates()
 }
 
 // startErr turns a failure caused by shutdown during start-up into the clean nil return.

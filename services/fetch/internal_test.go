@@ -81,3 +81,33 @@ func TestItemID(t *testing.T) {
 		t.Errorf("feed id %q is not 16 hex digits", id)
 	}
 }
+
+func TestLinkAlias(t *testing.T) {
+	const u = "https://news.example.org/rss"
+	parsed := &gofeed.Feed{Items: []*gofeed.Item{
+		{GUID: "a", Link: "https://news.example.org/geneva", Title: "Geneva talks"},
+		{GUID: "b", Link: "https://news.example.org/", Title: "Florida talks"},
+		{GUID: "c", Link: "https://news.example.org/", Title: "Kremlin meeting"},
+		{Link: "https://news.example.org/berlin", Title: "Berlin talks"},
+		{GUID: "d", Title: "Davos meeting"},
+	}}
+	want := map[string]string{
+		"Geneva talks":    LinkID(u, "https://news.example.org/geneva"), // unique link: an alias
+		"Florida talks":   "",                                           // shared link identifies nothing
+		"Kremlin meeting": "",
+		"Berlin talks":    "", // no GUID: the link is the identity already
+		"Davos meeting":   "", // no link
+	}
+	items := buildItems(Feed{URL: u}, FeedID(u), parsed, nil, time.Now())
+	if len(items) != len(want) {
+		t.Fatalf("%d items", len(items))
+	}
+	for _, it := range items {
+		if it.linkID != want[it.Title] {
+			t.Errorf("%s: link alias %q, want %q", it.Title, it.linkID, want[it.Title])
+		}
+	}
+	if LinkID(u, "https://x/1") == LinkID(u+"?x", "https://x/1") || LinkID(u, "https://x/1") == ItemID(u, &gofeed.Item{GUID: "https://x/1"}) {
+		t.Error("link aliases must be per feed and apart from GUID identities")
+	}
+}

@@ -31,6 +31,20 @@ func ItemID(feedURL string, it *gofeed.Item) string {
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
+// LinkID is the second identity of an entry that has both a GUID and a link: the link's key in
+// the seen bucket. Some feeds mint a fresh GUID for every entry on every request (a session id
+// or a timestamp in it); identity by GUID alone would publish their whole feed on each poll. An
+// entry whose GUID is new but whose link was published before under another GUID is taken as
+// seen. Links shared by several entries of one document (a feed that links every entry to its
+// home page) identify nothing and get no LinkID.
+func LinkID(feedURL, link string) string {
+	h := sha256.New()
+	h.Write([]byte(feedURL))
+	h.Write([]byte("\x00link\x00"))
+	h.Write([]byte(link))
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
 func itemKey(it *gofeed.Item) string {
 	if g := strings.TrimSpace(it.GUID); g != "" {
 		return g
@@ -59,8 +73,14 @@ func itemLink(it *gofeed.Item) string {
 	return ""
 }
 
+// newItem is a FeedItem to publish and the link alias of its identity ("" for none).
+type newItem struct {
+	*parleyv1.FeedItem
+	linkID string
+}
+
 // buildItems turns a parsed feed into FeedItems, oldest first. base resolves relative links.
-func buildItems(f Feed, feedID string, parsed *gofeed.Feed, base *url.URL, fetched time.Time) []*parleyv1.FeedItem {
+func buildItems(f Feed, feedID string, parsed *gofeed.Feed, base *url.URL, fetched time.Time) []newItem {
 	source := f.Name
 	if source == "" {
 		source = strings.TrimSpace(parsed.Title)
@@ -71,7 +91,7 @@ func buildItems(f Feed, feedID string, parsed *gofeed.Feed, base *url.URL, fetch
 		}
 	}
 	type dated struct {
-		item *parleyv1.FeedItem
+		item newItem
 		at   time.Time
 	}
 	out := make([]dated, 0, len(parsed.Items))
@@ -92,7 +112,7 @@ func buildItems(f Feed, feedID string, parsed *gofeed.Feed, base *url.URL, fetch
 				cats = append(cats, c)
 			}
 		}
-		out = append(out, dated{at: at, item: &parleyv1.FeedItem{
+		out = append(out, dated{at: at, item: newItem{FeedItem: &parleyv1.FeedItem{
 			Id:         ItemID(f.URL, it),
 			FeedUrl:    f.URL,
 			FeedId:     feedID,
@@ -106,13 +126,22 @@ func buildItems(f Feed, feedID string, parsed *gofeed.Feed, base *url.URL, fetch
 			FetchedAt:  timestamppb.New(fetched),
 			Language:   clean(strings.TrimSpace(parsed.Language)),
 			Categories: cats,
-		}})
+		}}})
+	}
+	links := make(map[string]int, len(out))
+	for _, d := range out {
+		links[d.item.Url]++
+	}
+	for i := range out {
+		if it := out[i].item; it.Guid != "" && it.Url != "" && links[it.Url] == 1 {
+			out[i].item.linkID = LinkID(f.URL, it.Url)
+		}
 	}
 	// Feeds list newest first as a rule; reversing before a stable sort keeps that order for
 	// entries with equal or missing dates, which then come out oldest first too.
 	slices.Reverse(out)
 	slices.SortStableFunc(out, func(a, b dated) int { return a.at.Compare(b.at) })
-	items := make([]*parleyv1.FeedItem, len(out))
+	items := make([]newItem, len(out))
 	for i, d := range out {
 		items[i] = d.item
 	}

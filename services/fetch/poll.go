@@ -4,19 +4,18 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/parleyhq/parley/platform/bus"
-	parleyv1 "github.com/parleyhq/parley/proto/parley/v1"
 	"github.com/parleyhq/parley/services/fetch/feed"
 )
 
@@ -36,6 +35,9 @@ type worker struct {
 	subject string
 	log     *slog.Logger
 
+	// next is the feed's latest settings from the registry, taken up at each poll.
+	next atomic.Pointer[Feed]
+
 	st     State  // last known record in the feeds bucket
 	rev    uint64 // its revision; 0 when absent
 	loaded bool   // st and rev are current as far as this worker knows
@@ -43,31 +45,15 @@ type worker struct {
 
 func newWorker(r *runner, f Feed) *worker {
 	id := FeedID(f.URL)
-	return &worker{
+	w := &worker{
 		r:       r,
 		feed:    f,
 		id:      id,
 		subject: bus.SubjectItems + "." + id,
 		log:     r.log.With("feed_url", f.URL, "feed_id", id),
 	}
-}
-
-func (w *worker) run(ctx context.Context) {
-	// Spread the first polls of many feeds a little instead of firing all at once.
-	t := time.NewTimer(jitter(min(w.feed.Interval/10, 2*time.Second)))
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		next := w.poll(ctx)
-		if ctx.Err() != nil {
-			return
-		}
-		t.Reset(max(time.Until(next), 0))
-	}
+	w.next.Store(&f)
+	return w
 }
 
 // outcome is what one poll found.
@@ -179,9 +165,7 @@ func (w *worker) due() time.Time {
 
 // save writes st unless it equals the claimed record already stored.
 func (w *worker) save(ctx context.Context, claim, st State) {
-	a, errA := json.Marshal(claim)
-	b, errB := json.Marshal(st)
-	if errA == nil && errB == nil && string(a) == string(b) {
+	if claim == st {
 		return
 	}
 	// The result is recorded even while shutting down: it holds the validators that keep
@@ -333,15 +317,28 @@ func (w *worker) fetch(ctx context.Context) outcome {
 }
 
 // publish sends one item unless it was seen before, and marks it seen once JetStream has it.
-func (w *worker) publish(ctx context.Context, it *parleyv1.FeedItem, fetched time.Time) (bool, error) {
-	checkCtx, cancel := context.WithTimeout(ctx, opTimeout)
-	_, err := w.r.seen.Get(checkCtx, it.Id)
-	cancel()
-	switch {
-	case err == nil:
-		return false, nil
-	case !errors.Is(err, jetstream.ErrKeyNotFound):
-		return false, fmt.Errorf("seen check: %w", err)
+func (w *worker) publish(ctx context.Context, ni newItem, fetched time.Time) (bool, error) {
+	it := ni.FeedItem
+	seen, err := w.isSeen(ctx, it.Id)
+	if err != nil || seen {
+		return false, err
+	}
+	if ni.linkID != "" {
+		seen, err := w.isSeen(ctx, ni.linkID)
+		if err != nil {
+			return false, err
+		}
+		if seen {
+			// Same link, new GUID: the feed churns its GUIDs (see LinkID). Remembering the
+			// GUID spares the next poll this check.
+			w.log.Debug("new guid for a link already published; not publishing it again", "item_id", it.Id, "item_url", it.Url)
+			opCtx, cancel := context.WithTimeout(ctx, opTimeout)
+			defer cancel()
+			if _, err := w.r.seen.Put(opCtx, it.Id, []byte(fetched.UTC().Format(time.RFC3339Nano))); err != nil {
+				return false, fmt.Errorf("mark seen: %w", err)
+			}
+			return false, nil
+		}
 	}
 
 	if w.feed.FullText && it.Url != "" {
@@ -373,10 +370,28 @@ func (w *worker) publish(ctx context.Context, it *parleyv1.FeedItem, fetched tim
 		// this copy.
 		w.log.Debug("item already in the stream; marking it seen", "item_id", it.Id)
 	}
-	if _, err := w.r.seen.Put(opCtx, it.Id, []byte(stamp)); err != nil {
-		// The next poll publishes it again under the same Nats-Msg-Id, which the stream
-		// drops while its duplicate window lasts.
-		return fresh, fmt.Errorf("mark seen: %w", err)
+	for _, key := range []string{it.Id, ni.linkID} {
+		if key == "" {
+			continue
+		}
+		if _, err := w.r.seen.Put(opCtx, key, []byte(stamp)); err != nil {
+			// The next poll publishes it again under the same Nats-Msg-Id, which the stream
+			// drops while its duplicate window lasts.
+			return fresh, fmt.Errorf("mark seen: %w", err)
+		}
 	}
 	return fresh, nil
+}
+
+func (w *worker) isSeen(ctx context.Context, key string) (bool, error) {
+	opCtx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
+	_, err := w.r.seen.Get(opCtx, key)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, jetstream.ErrKeyNotFound):
+		return false, nil
+	}
+	return false, fmt.Errorf("seen check: %w", err)
 }

@@ -65,6 +65,13 @@ func chooseEncoding(body []byte, contentType string) (encoding.Encoding, string)
 		return nil, "utf-8"
 	case bytes.HasPrefix(body, []byte{0xFE, 0xFF}), bytes.HasPrefix(body, []byte{0xFF, 0xFE}):
 		return unicode.UTF16(unicode.BigEndian, unicode.UseBOM), "utf-16"
+	// UTF-16 without a byte-order mark, recognised by its XML declaration as XML 1.0
+	// appendix F suggests. Such a body can pass for valid UTF-8 (Cyrillic code units have no
+	// byte above 0x7F), so it must be caught before the UTF-8 check.
+	case bytes.HasPrefix(body, []byte("<\x00?\x00")):
+		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "utf-16le"
+	case bytes.HasPrefix(body, []byte("\x00<\x00?")):
+		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "utf-16be"
 	}
 	var declared []string
 	if m := prologEncoding.FindSubmatch(head(body, 1024)); m != nil {
@@ -78,48 +85,31 @@ func chooseEncoding(body []byte, contentType string) (encoding.Encoding, string)
 		name string
 	}
 	var candidates []known
-	saysUTF8 := len(declared) == 0
 	for _, label := range declared {
 		enc, name := charset.Lookup(label)
-		if enc == nil {
+		switch {
+		case enc == nil:
 			continue // an unknown label is no evidence either way
-		}
-		if name == "utf-8" {
-			saysUTF8 = true
-			continue
-		}
-		if name == "utf-16le" || name == "utf-16be" {
-			// A UTF-16 label on a body without a BOM that parses as UTF-8 is a lie told by
-			// a template; genuine UTF-16 would not look like ASCII.
-			if utf8.Valid(body) {
-				saysUTF8 = true
-			}
+		case name == "utf-8", name == "utf-16le", name == "utf-16be":
+			// UTF-16 was recognised above if the body is UTF-16; a UTF-16 label on anything
+			// else is a lie told by a template.
 			continue
 		}
 		candidates = append(candidates, known{enc, name})
 	}
-	if utf8.Valid(body) && (saysUTF8 || isASCII(body)) {
+	// Valid UTF-8 wins over any single-byte declaration: non-ASCII text in a legacy charset
+	// practically never forms valid UTF-8 by chance, while UTF-8 under a stale declaration
+	// (the server or the template says windows-1251, the CMS writes UTF-8) is common.
+	if utf8.Valid(body) {
 		return nil, "utf-8"
 	}
 	if len(candidates) > 0 {
 		return candidates[0].enc, candidates[0].name
 	}
-	if utf8.Valid(body) {
-		return nil, "utf-8"
-	}
 	return charmap.Windows1252, "windows-1252"
 }
 
 func head(b []byte, n int) []byte { return b[:min(len(b), n)] }
-
-func isASCII(b []byte) bool {
-	for _, c := range b {
-		if c >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
 
 func contentTypeCharset(ct string) string {
 	if ct == "" {

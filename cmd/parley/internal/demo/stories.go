@@ -95,3 +95,27 @@ func (s Story) Paragraphs() []string {
 	}
 	return out
 }
+
+// StoriesIn reads every story file matching pattern in fsys (as fs.Glob), oldest first and,
+// at one publication time, by file name, so a replay of them has one order.
+func StoriesIn(fsys fs.FS, pattern string) ([]Story, error) {
+	files, err := fs.Glob(fsys, pattern)
+	if err != nil {
+		return nil, fmt.Errorf("stories %s: %w", pattern, err)
+	}
+	sort.Strings(files)
+	out := make([]Story, 0, len(files))
+	for _, f := range files {
+		raw, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, fmt.Errorf("story %s: %w", f, err)
+		}
+		st, err := ParseStory(path.Base(f), string(raw))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Published.Before(out[j].Published) })
+	return out, nil
+}

@@ -12,6 +12,7 @@ import (
 	"net"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/parleyhq/parley/platform/bus"
@@ -20,6 +21,7 @@ import (
 	"github.com/parleyhq/parley/platform/ops"
 	"github.com/parleyhq/parley/services/fetch"
 	"github.com/parleyhq/parley/services/notify"
+	"github.com/parleyhq/parley/services/notify/timeline"
 	"github.com/parleyhq/parley/services/parse"
 )
 
@@ -34,6 +36,9 @@ type Config struct {
 	FallbackPorts bool
 	// OnReady, if set, is called once every service is running.
 	OnReady func(Addrs)
+	// PollInterval, if set, replaces every feed's interval. The config file allows no less
+	// than 1s; replays and benchmarks need fetch's own minimum.
+	PollInterval time.Duration
 }
 
 // Addrs are where a running pipeline can be reached.
@@ -94,6 +99,7 @@ func Run(ctx context.Context, c Config) error {
 		opsSrv.AddCheck("nats_"+name, b.Ready)
 	}
 	defer closeAll(conns)
+	timeline.New(conns["notify"].JS).Register(opsSrv, log.With("service", "api"))
 	if err := conns["fetch"].EnsureStreams(ctx); err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
@@ -140,7 +146,7 @@ func Run(ctx context.Context, c Config) error {
 	start("fetch", func(ctx context.Context) error {
 		return fetch.Run(ctx, fetch.Config{
 			Bus:                   conns["fetch"],
-			Feeds:                 Feeds(f.Feeds),
+			Feeds:                 pollEvery(Feeds(f.Feeds), c.PollInterval),
 			Logger:                log.With("service", "fetch"),
 			Registerer:            opsSrv.Registry,
 			AllowPrivateAddresses: f.AllowPrivateAddresses,
@@ -205,6 +211,15 @@ func Feeds(in []config.Feed) []fetch.Feed {
 		out = append(out, fetch.Feed{URL: f.URL, Name: f.Name, Interval: f.Interval.Duration(), FullText: f.FullText})
 	}
 	return out
+}
+
+func pollEvery(feeds []fetch.Feed, d time.Duration) []fetch.Feed {
+	if d > 0 {
+		for i := range feeds {
+			feeds[i].Interval = d
+		}
+	}
+	return feeds
 }
 
 // Subscriptions converts the config's subscriptions into notify's.

@@ -94,7 +94,7 @@ func feedServer(t *testing.T, title string, stories []demo.Story) *httptest.Serv
 }
 
 // metric reads the sum of a metric's samples whose labels contain match from /metrics.
-func metric(t *testing.T, httpAddr, name, match string) float64 {
+func metric(t testing.TB, httpAddr, name, match string) float64 {
 	t.Helper()
 	resp, err := http.Get("http://" + httpAddr + "/metrics")
 	if err != nil {
@@ -152,6 +152,13 @@ type running struct {
 
 func start(t *testing.T, f *config.File) running {
 	t.Helper()
+	return startWith(t, pipeline.Config{File: f})
+}
+
+// startWith runs the pipeline with c (File required; logger and console filled in) and waits
+// until it is ready.
+func startWith(t testing.TB, c pipeline.Config) running {
+	t.Helper()
 	log, err := logging.New(io.Discard, "info", "text")
 	if err != nil {
 		t.Fatal(err)
@@ -159,11 +166,16 @@ func start(t *testing.T, f *config.File) running {
 	if testing.Verbose() {
 		log, _ = logging.New(testWriter{t}, "info", "text")
 	}
+	c.Logger, c.Console = log, io.Discard
+	if c.OnReady != nil {
+		t.Fatal("startWith sets OnReady itself")
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan pipeline.Addrs, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- pipeline.Run(ctx, pipeline.Config{File: f, Logger: log, Console: io.Discard, OnReady: func(a pipeline.Addrs) { ready <- a }})
+		c.OnReady = func(a pipeline.Addrs) { ready <- a }
+		done <- pipeline.Run(ctx, c)
 	}()
 	select {
 	case a := <-ready:
@@ -178,7 +190,7 @@ func start(t *testing.T, f *config.File) running {
 	return running{}
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))

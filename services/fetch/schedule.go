@@ -1,0 +1,137 @@
+package fetch
+
+import (
+	"container/heap"
+	"context"
+	"sync"
+	"time"
+)
+
+// schedule runs each feed's polls at their due times. Feeds wait in a heap ordered by due
+// time, not in a goroutine each: with 10,000 feeds, idle goroutines whose stacks grew while
+// parsing a feed cost more memory than everything else fetch keeps. A poll runs in a goroutine
+// of its own, up to maxPolls at once; past that, due feeds wait in the heap rather than as
+// parked goroutines. A slow host holds up other feeds only once it has that many polls
+// waiting for its per-host slots.
+type schedule struct {
+	ctx      context.Context
+	wake     chan struct{}
+	wg       sync.WaitGroup
+	maxPolls int
+	running  int // guarded by mu
+
+	mu    sync.Mutex
+	queue dueQueue
+}
+
+// slot is one feed in the schedule.
+type slot struct {
+	w       *worker
+	at      time.Time
+	index   int // in the queue; -1 while polling or removed
+	cancel  context.CancelFunc
+	ctx     context.Context
+	removed bool
+}
+
+func newSchedule(ctx context.Context, maxPolls int) *schedule {
+	return &schedule{ctx: ctx, wake: make(chan struct{}, 1), maxPolls: max(maxPolls, 1)}
+}
+
+// add schedules w's first poll a little after now, spread so that many feeds added at once
+// do not all fire together.
+func (s *schedule) add(w *worker) *slot {
+	ctx, cancel := context.WithCancel(s.ctx)
+	sl := &slot{w: w, ctx: ctx, cancel: cancel, at: time.Now().Add(jitter(min(w.feed.Interval/10, 2*time.Second)))}
+	s.mu.Lock()
+	heap.Push(&s.queue, sl)
+	s.mu.Unlock()
+	s.poke()
+	return sl
+}
+
+// remove unschedules the feed and cuts short a poll under way.
+func (s *schedule) remove(sl *slot) {
+	s.mu.Lock()
+	sl.removed = true
+	if sl.index >= 0 {
+		heap.Remove(&s.queue, sl.index)
+	}
+	s.mu.Unlock()
+	sl.cancel()
+}
+
+func (s *schedule) poke() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run starts polls as they fall due until the schedule's context ends, then waits for the
+// polls under way.
+func (s *schedule) run() {
+	defer s.wg.Wait()
+	t := time.NewTimer(time.Hour)
+	defer t.Stop()
+	for {
+		s.mu.Lock()
+		now := time.Now()
+		wait := time.Hour
+		for s.queue.Len() > 0 && s.running < s.maxPolls {
+			next := s.queue[0]
+			if d := next.at.Sub(now); d > 0 {
+				wait = d
+				break
+			}
+			heap.Pop(&s.queue)
+			s.running++
+			s.wg.Go(func() { s.poll(next) })
+		}
+		s.mu.Unlock()
+		t.Reset(wait)
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+		case <-s.wake:
+		}
+	}
+}
+
+func (s *schedule) poll(sl *slot) {
+	w := sl.w
+	w.feed = *w.next.Load()
+	next := w.poll(sl.ctx)
+	s.mu.Lock()
+	s.running--
+	if !sl.removed && sl.ctx.Err() == nil {
+		sl.at = next
+		heap.Push(&s.queue, sl)
+	}
+	s.mu.Unlock()
+	s.poke()
+}
+
+// dueQueue is a min-heap of slots by due time.
+type dueQueue []*slot
+
+func (q dueQueue) Len() int           { return len(q) }
+func (q dueQueue) Less(i, j int) bool { return q[i].at.Before(q[j].at) }
+func (q dueQueue) Swap(i, j int) {
+	q[i], q[j] = q[j], q[i]
+	q[i].index, q[j].index = i, j
+}
+func (q *dueQueue) Push(x any) {
+	sl := x.(*slot)
+	sl.index = len(*q)
+	*q = append(*q, sl)
+}
+func (q *dueQueue) Pop() any {
+	old := *q
+	sl := old[len(old)-1]
+	old[len(old)-1] = nil
+	sl.index = -1
+	*q = old[:len(old)-1]
+	return sl
+}
