@@ -2,10 +2,218 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"flag"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/parleyhq/parley/platform/bus"
+	"github.com/parleyhq/parley/services/notify"
+	"github.com/parleyhq/parley/services/notify/deliver"
 )
 
-// cmdSubs is being built; until then it says so rather than pretending.
-func cmdSubs(context.Context, []string, stdio) error {
-	return errors.New("'parley subs' is not built yet")
+const subsUsage = `usage: parley subs <add|list|remove|test> [flags]
+
+  add --name N --target URL [--secret S] [--parties RU,UA] [--kinds new_round,round_updated]
+      [--topics ...] [--status scheduled,underway,held,...] [--replace]
+  list [--json]
+  remove NAME
+  test NAME          send a sample alert to NAME's target now and print the answer
+
+Every subcommand takes --nats URL (default $PARLEY_NATS_URL or nats://127.0.0.1:4222).`
+
+func cmdSubs(ctx context.Context, args []string, io stdio) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(io.err, subsUsage)
+		return errUsage
+	}
+	sub, args := args[0], args[1:]
+	fs := newFlags("subs "+sub, io)
+	url := natsFlag(fs)
+	var (
+		name, target, secret             *string
+		parties, kinds, topics, statuses *string
+		replace, asJSON                  *bool
+	)
+	switch sub {
+	case "add":
+		name = fs.String("name", "", "subscription `name` (letters, digits, - and _)")
+		target = fs.String("target", "", "target `URL`: https://… webhook, console://, slack://, telegram://, discord://, teams://, ntfy://, smtp://")
+		secret = fs.String("secret", "", "webhook signing `secret` (whsec_<base64> for Standard Webhooks)")
+		parties = fs.String("parties", "", "only rounds with one of these `parties` (comma-separated ISO codes)")
+		kinds = fs.String("kinds", "", "only these alert `kinds`: new_round, round_updated")
+		topics = fs.String("topics", "", "only rounds with one of these `topics`")
+		statuses = fs.String("status", "", "only rounds in one of these `statuses`")
+		replace = fs.Bool("replace", false, "replace a subscription of the same name")
+	case "list":
+		asJSON = fs.Bool("json", false, "print JSON instead of a table")
+	case "remove", "test":
+	default:
+		fmt.Fprintf(io.err, "parley subs: unknown subcommand %q\n\n%s\n", sub, subsUsage)
+		return errUsage
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	var arg string
+	switch sub {
+	case "remove", "test":
+		if fs.NArg() != 1 {
+			return fmt.Errorf("%s takes one subscription name", sub)
+		}
+		arg = fs.Arg(0)
+	default:
+		if err := noArgs(fs); err != nil {
+			return err
+		}
+	}
+
+	b, closeBus, err := dialBus(ctx, *url, "parley-subs")
+	if err != nil {
+		return err
+	}
+	defer closeBus()
+	reg, err := notify.OpenRegistry(ctx, b)
+	if err != nil {
+		return err
+	}
+
+	switch sub {
+	case "add":
+		s := notify.Subscription{
+			Name: *name, Target: *target, Secret: *secret,
+			Filter: notify.Filter{Parties: list(*parties), Kinds: list(*kinds), Topics: list(*topics), Status: list(*statuses)},
+		}
+		if s.Name == "" || s.Target == "" {
+			return errors.New("add needs --name and --target")
+		}
+		if !*replace {
+			if _, err := reg.Get(ctx, s.Name); err == nil {
+				return fmt.Errorf("subscription %s exists; pass --replace to change it", s.Name)
+			} else if !errors.Is(err, notify.ErrNoSubscription) {
+				return err
+			}
+		}
+		if err := reg.Put(ctx, s, notify.OriginCLI); err != nil {
+			return err
+		}
+		ch, _ := deliver.ChannelOf(s.Target)
+		fmt.Fprintf(io.out, "subscription %s added (%s); running notify services start delivering to it now\n", s.Name, ch)
+		return nil
+	case "list":
+		entries, err := reg.List(ctx)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printSubsJSON(io, entries)
+		}
+		tw := tabwriter.NewWriter(io.out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "NAME\tCHANNEL\tTARGET\tFILTER\tORIGIN\tUPDATED")
+		for _, e := range entries {
+			ch, _ := deliver.ChannelOf(e.Target)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, ch, deliver.Redact(e.Target), filterText(e.Filter), e.Origin, e.Updated.Format(time.DateTime))
+		}
+		return tw.Flush()
+	case "remove":
+		e, err := reg.Get(ctx, arg)
+		if err != nil {
+			return err
+		}
+		if err := reg.Delete(ctx, arg); err != nil {
+			return err
+		}
+		fmt.Fprintf(io.out, "subscription %s removed\n", arg)
+		if e.Origin == notify.OriginConfig {
+			fmt.Fprintf(io.err, "note: %s is listed in the configuration file and comes back when notify restarts; remove it there too\n", arg)
+		}
+		return nil
+	case "test":
+		e, err := reg.Get(ctx, arg)
+		if err != nil {
+			return err
+		}
+		answer, err := notify.SendTest(ctx, e.Subscription, notify.TestOptions{Console: io.out})
+		if err != nil {
+			return fmt.Errorf("test %s: %w", arg, err)
+		}
+		fmt.Fprintf(io.out, "%s: %s\n", arg, answer)
+		return nil
+	}
+	return nil
+}
+
+func printSubsJSON(io stdio, entries []notify.Entry) error {
+	type row struct {
+		Name      string        `json:"name"`
+		Channel   string        `json:"channel"`
+		Target    string        `json:"target"`
+		SecretSet bool          `json:"secret_set"`
+		Filter    notify.Filter `json:"filter"`
+		Origin    string        `json:"origin"`
+		Updated   time.Time     `json:"updated"`
+	}
+	rows := make([]row, 0, len(entries))
+	for _, e := range entries {
+		ch, _ := deliver.ChannelOf(e.Target)
+		// Targets may carry tokens and secrets sign alerts: a listing shows neither.
+		rows = append(rows, row{e.Name, ch, deliver.Redact(e.Target), e.Secret != "", e.Filter, e.Origin, e.Updated})
+	}
+	enc := json.NewEncoder(io.out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rows)
+}
+
+func filterText(f notify.Filter) string {
+	var parts []string
+	for _, p := range []struct {
+		name string
+		vals []string
+	}{{"parties", f.Parties}, {"kinds", f.Kinds}, {"topics", f.Topics}, {"status", f.Status}} {
+		if len(p.vals) > 0 {
+			parts = append(parts, p.name+"="+strings.Join(p.vals, ","))
+		}
+	}
+	if len(parts) == 0 {
+		return "all"
+	}
+	return strings.Join(parts, " ")
+}
+
+func list(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func natsFlag(fs *flag.FlagSet) *string {
+	return fs.String("nats", envOr("PARLEY_NATS_URL", "nats://127.0.0.1:4222"), "NATS server `URL`")
+}
+
+// dialBus connects once, without the services' endless retry: a command should say at once
+// that NATS is not there.
+func dialBus(ctx context.Context, url, name string) (*bus.Bus, func(), error) {
+	nc, err := nats.Connect(url, nats.Name(name), nats.Timeout(5*time.Second))
+	if err != nil {
+		return nil, nil, fmt.Errorf("connect to %s: %w", url, err)
+	}
+	b, err := bus.New(nc, 1)
+	if err != nil {
+		nc.Close()
+		return nil, nil, err
+	}
+	if _, err := b.JS.AccountInfo(ctx); err != nil {
+		nc.Close()
+		return nil, nil, fmt.Errorf("%s: jetstream: %w", url, err)
+	}
+	return b, nc.Close, nil
 }

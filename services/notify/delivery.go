@@ -30,15 +30,74 @@ const (
 	headerSubscription = "Parley-Subscription"
 	headerError        = "Parley-Error"
 	headerAttempts     = "Parley-Attempts"
+	headerAlertID      = "Parley-Alert-Id"
 )
+
+// sender reaches one subscription's target, whatever its channel. Deliveries, replays and
+// `parley subs test` all send through it.
+type sender struct {
+	channel string
+	webhook *deliver.Webhook
+	console *deliver.Console
+	chat    *deliver.Chat
+}
+
+func newSender(s Subscription, timeout time.Duration, console *deliver.Console, client *http.Client, log *slog.Logger) (*sender, error) {
+	channel, err := deliver.ChannelOf(s.Target)
+	if err != nil {
+		return nil, err
+	}
+	out := &sender{channel: channel}
+	switch channel {
+	case channelConsole:
+		out.console = console
+	case channelWebhook:
+		key, err := deliver.Key(s.Secret)
+		if err != nil {
+			return nil, err
+		}
+		if s.Secret == "" {
+			log.Warn("webhook subscription has no secret; its signatures prove nothing")
+		}
+		out.webhook = &deliver.Webhook{Client: client, URL: s.Target, Key: key, Timeout: timeout}
+	default:
+		if out.chat, err = deliver.NewChat(s.Target, client, log); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// send delivers one alert and returns the target's answer in words.
+func (s *sender) send(ctx context.Context, pa *parleyv1.Alert, a round.Alert) (string, error) {
+	switch s.channel {
+	case channelConsole:
+		if s.console == nil {
+			return "", &deliver.Error{Err: errors.New("no console to print on here")}
+		}
+		return "printed", s.console.Print(a)
+	case channelWebhook:
+	default:
+		return s.chat.Send(ctx, a)
+	}
+	body, err := AlertJSON(pa)
+	if err != nil {
+		return "", &deliver.Error{Err: fmt.Errorf("encode alert: %w", err)}
+	}
+	status, err := s.webhook.Post(ctx, a.ID, body)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d %s", status, http.StatusText(status)), nil
+}
 
 // deliverer sends the alerts of one subscription.
 type deliverer struct {
 	name        string
 	channel     string
 	match       matcher
-	webhook     *deliver.Webhook
-	console     *deliver.Console
+	sender      *sender
+	afterSend   func(ctx context.Context, sub, alertID string) error
 	bus         *bus.Bus
 	kv          jetstream.KeyValue
 	metrics     *metrics
@@ -51,33 +110,22 @@ type deliverer struct {
 }
 
 func newDeliverer(s Subscription, c Config, kv jetstream.KeyValue, m *metrics, console *deliver.Console, client *http.Client, log *slog.Logger) (*deliverer, error) {
-	channel, err := channelOf(s.Target)
+	snd, err := newSender(s, c.DeliveryTimeout, console, client, log)
 	if err != nil {
 		return nil, err
 	}
 	d := &deliverer{
 		name:        s.Name,
-		channel:     channel,
+		channel:     snd.channel,
 		match:       newMatcher(s.Filter),
+		sender:      snd,
+		afterSend:   c.afterSend,
 		bus:         c.Bus,
 		kv:          kv,
 		metrics:     m,
 		log:         log,
 		maxAttempts: uint64(c.MaxAttempts),
 		exp:         bus.ExpBackoff(c.RetryBase, c.RetryMax),
-	}
-	switch channel {
-	case channelConsole:
-		d.console = console
-	case channelWebhook:
-		key, err := deliver.Key(s.Secret)
-		if err != nil {
-			return nil, err
-		}
-		if s.Secret == "" {
-			log.Warn("webhook subscription has no secret; its signatures prove nothing")
-		}
-		d.webhook = &deliver.Webhook{Client: client, URL: s.Target, Key: key, Timeout: c.DeliveryTimeout}
 	}
 	return d, nil
 }
@@ -107,7 +155,12 @@ func (d *deliverer) handle(ctx context.Context, msg jetstream.Msg) error {
 		attempt = md.NumDelivered
 	}
 
-	err := d.send(ctx, &pa, a)
+	answer, err := d.sender.send(ctx, &pa, a)
+	if err == nil && d.afterSend != nil {
+		if herr := d.afterSend(ctx, d.name, a.ID); herr != nil {
+			return herr
+		}
+	}
 	if err == nil {
 		d.metrics.deliveries.WithLabelValues(d.channel, resultOK).Inc()
 		if at, ok := fetchedAt(msg); ok {
@@ -118,7 +171,7 @@ func (d *deliverer) handle(ctx context.Context, msg jetstream.Msg) error {
 			// could now be sent twice, and the Idempotency-Key lets the receiver drop it.
 			d.log.Warn("alert delivered but not recorded", "alert_id", a.ID, "err", err)
 		}
-		d.log.Info("alert delivered", "alert_id", a.ID, "kind", a.Kind, "round_id", a.Round.ID, "attempt", attempt)
+		d.log.Info("alert delivered", "alert_id", a.ID, "kind", a.Kind, "round_id", a.Round.ID, "attempt", attempt, "answer", answer)
 		return nil
 	}
 
@@ -141,22 +194,12 @@ func (d *deliverer) handle(ctx context.Context, msg jetstream.Msg) error {
 	return nil
 }
 
-func (d *deliverer) send(ctx context.Context, pa *parleyv1.Alert, a round.Alert) error {
-	if d.console != nil {
-		return d.console.Print(a)
-	}
-	body, err := AlertJSON(pa)
-	if err != nil {
-		return &deliver.Error{Err: fmt.Errorf("encode alert: %w", err)}
-	}
-	return d.webhook.Send(ctx, a.ID, body)
-}
-
 func (d *deliverer) deadLetter(ctx context.Context, msg jetstream.Msg, pa *parleyv1.Alert, cause error, attempts uint64) error {
 	hdr := nats.Header{}
 	hdr.Set(headerSubscription, d.name)
 	hdr.Set(headerError, truncate(cause.Error(), 1024))
 	hdr.Set(headerAttempts, strconv.FormatUint(attempts, 10))
+	hdr.Set(headerAlertID, pa.GetId())
 	if v := msg.Headers().Get(bus.HeaderFetchedAt); v != "" {
 		hdr.Set(bus.HeaderFetchedAt, v)
 	}

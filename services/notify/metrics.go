@@ -5,13 +5,14 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/parleyhq/parley/services/notify/deliver"
 	"github.com/parleyhq/parley/services/notify/round"
 )
 
 // Delivery channels and results, as metric label values (SPEC section 8).
 const (
-	channelWebhook = "webhook"
-	channelConsole = "console"
+	channelWebhook = deliver.ChannelWebhook
+	channelConsole = deliver.ChannelConsole
 
 	resultOK    = "ok"
 	resultRetry = "retry"
@@ -44,7 +45,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	for _, k := range []round.Kind{round.NewRound, round.RoundUpdated} {
 		m.alerts.WithLabelValues(string(k))
 	}
-	for _, ch := range []string{channelWebhook, channelConsole} {
+	for _, ch := range deliver.Channels {
 		for _, res := range []string{resultOK, resultRetry, resultDead} {
 			m.deliveries.WithLabelValues(ch, res)
 		}

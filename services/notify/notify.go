@@ -1,8 +1,10 @@
 // Package notify turns negotiation events into alerts and delivers them. It folds the events
 // on parley.events.* into rounds kept in a KV bucket (one round per real meeting, however many
 // articles report it), publishes an Alert on parley.alerts.<kind> for each new round and each
-// real change, and sends every alert once to each matching subscription: signed webhooks or
-// the console, with retries, backoff and a dead-letter subject.
+// real change, and sends every alert once to each matching subscription: signed webhooks,
+// chat, push and email services, or the console, with retries, backoff and a dead-letter
+// stream. Subscriptions live in the parley_subscriptions bucket, seeded from the
+// configuration and followed at run time.
 package notify
 
 import (
@@ -12,7 +14,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -30,30 +31,33 @@ import (
 // Filter selects the alerts a subscription wants. An empty list matches everything.
 type Filter struct {
 	// Parties: the round has at least one of them.
-	Parties []string
+	Parties []string `json:"parties,omitempty"`
 	// Kinds: new_round, round_updated.
-	Kinds []string
+	Kinds []string `json:"kinds,omitempty"`
 	// Topics: the round has at least one of them.
-	Topics []string
+	Topics []string `json:"topics,omitempty"`
 	// Status: the round's status ("held" or "STATUS_HELD").
-	Status []string
+	Status []string `json:"status,omitempty"`
 }
 
 // Subscription is one destination of alerts.
 type Subscription struct {
 	// Name identifies the subscription in consumer names, KV keys and the DLQ subject.
-	Name string
-	// Target is an http(s) URL for signed JSON webhooks, or console:// for Config.Console.
-	Target string
+	Name string `json:"name"`
+	// Target is an http(s) URL for signed JSON webhooks, console:// for Config.Console, or a
+	// notification URL: slack://, telegram://, discord://, teams://, ntfy://, smtp://.
+	Target string `json:"target"`
 	// Secret keys the webhook signatures; "whsec_<base64>" stands for its decoded bytes.
-	Secret string
-	Filter Filter
+	Secret string `json:"secret,omitempty"`
+	Filter Filter `json:"filter"`
 }
 
 // Config of the notify service.
 type Config struct {
 	// Bus is required; its streams must already exist.
-	Bus           *bus.Bus
+	Bus *bus.Bus
+	// Subscriptions seed the parley_subscriptions bucket at start (see seed); the bucket,
+	// which `parley subs` edits at run time, is what notify delivers to.
 	Subscriptions []Subscription
 	Logger        *slog.Logger
 	// Registerer receives the metrics; nil leaves them unexported.
@@ -69,6 +73,13 @@ type Config struct {
 	MaxAttempts int
 	// RetryBase and RetryMax bound the exponential backoff between attempts; default 1s, 5m.
 	RetryBase, RetryMax time.Duration
+	// Transport carries every delivery over HTTP (webhooks, chat services); nil means
+	// http.DefaultTransport. Tests point service hosts at local servers with it.
+	Transport http.RoundTripper
+
+	// afterSend, when set, runs after a successful send and before the delivery is recorded
+	// and acked; an error abandons the message there, as a crash would.
+	afterSend func(ctx context.Context, sub, alertID string) error
 }
 
 // SetDefaults fills in unset fields.
@@ -119,30 +130,12 @@ func (c Config) Validate() error {
 	seen := map[string]bool{}
 	for i, s := range c.Subscriptions {
 		field := func(name string) string { return fmt.Sprintf("notify: subscriptions[%d].%s", i, name) }
-		switch {
-		case s.Name == "":
-			return fmt.Errorf("%s: required", field("name"))
-		case !validName(s.Name):
-			return fmt.Errorf("%s: %q: use letters, digits, '-' and '_' only", field("name"), s.Name)
-		case seen[s.Name]:
+		if seen[s.Name] {
 			return fmt.Errorf("%s: %q: used by another subscription", field("name"), s.Name)
 		}
 		seen[s.Name] = true
-		if _, err := channelOf(s.Target); err != nil {
-			return fmt.Errorf("%s: %w", field("target"), err)
-		}
-		if _, err := deliver.Key(s.Secret); err != nil {
-			return fmt.Errorf("%s: %w", field("secret"), err)
-		}
-		for j, k := range s.Filter.Kinds {
-			if k != string(round.NewRound) && k != string(round.RoundUpdated) {
-				return fmt.Errorf("%s[%d]: %q: want %s or %s", field("filter.kinds"), j, k, round.NewRound, round.RoundUpdated)
-			}
-		}
-		for j, st := range s.Filter.Status {
-			if _, ok := round.ParseStatus(st); !ok {
-				return fmt.Errorf("%s[%d]: %q: want scheduled, underway, held, cancelled or postponed", field("filter.status"), j, st)
-			}
+		if err := checkSubscription(s, field); err != nil {
+			return err
 		}
 	}
 	for _, f := range []struct {
@@ -167,28 +160,46 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// channelOf says how a target is reached.
-func channelOf(target string) (string, error) {
-	if target == "" {
-		return "", errors.New("required")
+// checkSubscription reports the first bad field of s, named by field.
+func checkSubscription(s Subscription, field func(string) string) error {
+	switch {
+	case s.Name == "":
+		return fmt.Errorf("%s: required", field("name"))
+	case !validName(s.Name):
+		return fmt.Errorf("%s: %q: use letters, digits, '-' and '_' only", field("name"), s.Name)
 	}
-	if target == "console:" || strings.HasPrefix(target, "console://") {
-		return channelConsole, nil
+	if _, err := channelOf(s.Target); err != nil {
+		return fmt.Errorf("%s: %w", field("target"), err)
 	}
-	u, err := url.Parse(target)
-	if err != nil {
-		return "", fmt.Errorf("not a URL: %w", err)
+	if _, err := deliver.Key(s.Secret); err != nil {
+		return fmt.Errorf("%s: %w", field("secret"), err)
 	}
-	switch u.Scheme {
-	case "http", "https":
-		if u.Host == "" {
-			return "", fmt.Errorf("%s URL without a host", u.Scheme)
+	for j, k := range s.Filter.Kinds {
+		if k != string(round.NewRound) && k != string(round.RoundUpdated) {
+			return fmt.Errorf("%s[%d]: %q: want %s or %s", field("filter.kinds"), j, k, round.NewRound, round.RoundUpdated)
 		}
-		return channelWebhook, nil
-	case "":
-		return "", errors.New("no scheme: want http://, https:// or console://")
 	}
-	return "", fmt.Errorf("unsupported scheme %q: want http, https or console", u.Scheme)
+	for j, st := range s.Filter.Status {
+		if _, ok := round.ParseStatus(st); !ok {
+			return fmt.Errorf("%s[%d]: %q: want scheduled, underway, held, cancelled or postponed", field("filter.status"), j, st)
+		}
+	}
+	return nil
+}
+
+// channelOf says how a target is reached, parsing chat URLs fully so a bad token or a
+// missing parameter is refused when the subscription is made.
+func channelOf(target string) (string, error) {
+	ch, err := deliver.ChannelOf(target)
+	if err != nil {
+		return "", err
+	}
+	if ch != channelWebhook && ch != channelConsole {
+		if _, err := deliver.NewChat(target, nil, nil); err != nil {
+			return "", err
+		}
+	}
+	return ch, nil
 }
 
 // Consumer names on the streams.
@@ -217,42 +228,73 @@ func Run(ctx context.Context, c Config) error {
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
-
-	type job struct {
-		consumer jetstream.Consumer
-		handler  bus.Handler
-		opts     bus.ConsumeOptions
+	reg, err := OpenRegistry(ctx, c.Bus)
+	if err != nil {
+		return fmt.Errorf("notify: %w", err)
 	}
-	var jobs []job
-
-	// Delivery consumers come first and start at new messages, so a subscription sees every
-	// alert published from its first start on, including those of the events processed below.
-	console := deliver.NewConsole(c.Console)
-	client := &http.Client{
-		// A webhook that redirects is misconfigured; following it would re-send signed
-		// content to a place nobody subscribed.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	if err := reg.seed(ctx, c.Subscriptions, log); err != nil {
+		return fmt.Errorf("notify: %w", err)
 	}
-	for _, s := range c.Subscriptions {
-		sublog := log.With("subscription", s.Name)
-		d, err := newDeliverer(s, c, deliveriesKV, m, console, client, sublog)
-		if err != nil {
-			return fmt.Errorf("notify: subscription %s: %w", s.Name, err)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu   sync.Mutex
+		errs []error
+	)
+	fail := func(err error) {
+		mu.Lock()
+		errs = append(errs, err)
+		mu.Unlock()
+		cancel()
+	}
+	failed := func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(errs) == 0 {
+			return nil
 		}
-		cons, err := c.Bus.Durable(ctx, bus.StreamAlerts, jetstream.ConsumerConfig{
-			Durable:       deliverConsumer + s.Name,
-			Description:   "notify: delivers alerts to subscription " + s.Name,
-			DeliverPolicy: jetstream.DeliverNewPolicy,
-			FilterSubject: bus.SubjectAlerts + ".>",
-			AckWait:       c.DeliveryTimeout + 30*time.Second,
-		})
-		if err != nil {
-			return fmt.Errorf("notify: %w", err)
+		return fmt.Errorf("notify: %w", errors.Join(errs...))
+	}
+
+	// Subscriptions known at start get their delivery consumers before folding starts, and
+	// those consumers start at new messages, so a subscription sees every alert published
+	// from its first start on, including those of the events processed below.
+	subs := &subManager{
+		cfg: c, deliveries: deliveriesKV, metrics: m, log: log,
+		console: deliver.NewConsole(c.Console), client: deliveryClient(c.Transport, c.DeliveryTimeout),
+		running: map[string]*runner{}, fail: fail,
+	}
+	watcher, err := reg.kv.WatchAll(ctx)
+	if err != nil {
+		return fmt.Errorf("notify: watch %s: %w", bus.BucketSubscriptions, err)
+	}
+	defer func() { _ = watcher.Stop() }()
+initial:
+	for {
+		select {
+		case e, ok := <-watcher.Updates():
+			if !ok {
+				subs.stopAll()
+				return fmt.Errorf("notify: watch %s ended", bus.BucketSubscriptions)
+			}
+			if e == nil {
+				break initial
+			}
+			subs.apply(ctx, e)
+		case <-ctx.Done():
+			subs.stopAll()
+			return failed()
 		}
-		jobs = append(jobs, job{cons, d.handle, bus.ConsumeOptions{
-			Workers: 1, Backoff: d.backoff, Logger: sublog, Name: deliverConsumer + s.Name,
-			StopTimeout: c.DeliveryTimeout + 5*time.Second,
-		}})
+	}
+	if ctx.Err() != nil {
+		subs.stopAll()
+		return failed()
+	}
+
+	if err := subs.pruneOrphans(ctx, reg); err != nil {
+		// Harmless to carry on: an orphan queue only keeps alerts nobody reads.
+		log.Warn("could not prune queues of removed subscriptions", "err", err)
 	}
 
 	f := &folder{bus: c.Bus, kv: roundsKV, policy: round.Policy{RecentWindow: c.RecentWindow}, metrics: m, log: log}
@@ -263,37 +305,57 @@ func Run(ctx context.Context, c Config) error {
 		FilterSubject: bus.SubjectEvents + ".>",
 	})
 	if err != nil {
+		subs.stopAll()
 		return fmt.Errorf("notify: %w", err)
 	}
-	// One worker: events about one round must be folded in the order they arrive.
-	jobs = append(jobs, job{cons, f.handle, bus.ConsumeOptions{
-		Workers: 1, Backoff: bus.ExpBackoff(c.RetryBase, c.RetryMax), Logger: log, Name: roundsConsumer,
-	}})
+	log.Info("notify started", "subscriptions", subs.count())
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		// One worker: events about one round must be folded in the order they arrive.
+		if err := bus.Consume(ctx, cons, f.handle, bus.ConsumeOptions{
+			Workers: 1, Backoff: bus.ExpBackoff(c.RetryBase, c.RetryMax), Logger: log, Name: roundsConsumer,
+		}); err != nil {
+			fail(err)
+		}
+	})
 
-	log.Info("notify started", "subscriptions", len(c.Subscriptions))
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		errs []error
-	)
-	for _, j := range jobs {
-		wg.Go(func() {
-			if err := bus.Consume(ctx, j.consumer, j.handler, j.opts); err != nil {
-				mu.Lock()
-				errs = append(errs, err)
-				mu.Unlock()
-				cancel()
+	// Later changes to the bucket start and stop deliveries without a restart.
+watch:
+	for {
+		select {
+		case e, ok := <-watcher.Updates():
+			if !ok {
+				if ctx.Err() == nil {
+					fail(fmt.Errorf("watch %s ended", bus.BucketSubscriptions))
+				}
+				break watch
 			}
-		})
+			if e != nil {
+				subs.apply(ctx, e)
+			}
+		case <-ctx.Done():
+			break watch
+		}
 	}
+	cancel()
+	subs.stopAll()
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("notify: %w", err)
+	if err := failed(); err != nil {
+		return err
 	}
 	log.Info("notify stopped")
 	return nil
+}
+
+// deliveryClient is the HTTP client of every delivery.
+func deliveryClient(t http.RoundTripper, timeout time.Duration) *http.Client {
+	return &http.Client{
+		Transport: t,
+		Timeout:   timeout,
+		// A webhook that redirects is misconfigured; following it would re-send signed
+		// content to a place nobody subscribed.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 }
 
 // matcher is a compiled Filter.

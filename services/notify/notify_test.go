@@ -511,6 +511,8 @@ func TestValidate(t *testing.T) {
 		{Config{Bus: b, Subscriptions: []Subscription{{Name: "a", Target: "https://h", Secret: "whsec_!!"}}}, "notify: subscriptions[0].secret:"},
 		{Config{Bus: b, Subscriptions: []Subscription{{Name: "a", Target: "console:", Filter: Filter{Kinds: []string{"new"}}}}}, "notify: subscriptions[0].filter.kinds[0]:"},
 		{Config{Bus: b, Subscriptions: []Subscription{{Name: "a", Target: "console:", Filter: Filter{Status: []string{"held", "soon"}}}}}, "notify: subscriptions[0].filter.status[1]:"},
+		{Config{Bus: b, Subscriptions: []Subscription{{Name: "a", Target: "telegram://not-a-token@telegram?chats=@x"}}}, "notify: subscriptions[0].target: telegram URL:"},
+		{Config{Bus: b, Subscriptions: []Subscription{{Name: "a", Target: "telegram://110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw@telegram?chats=@x"}, {Name: "b", Target: "ntfy://ntfy.sh/parley"}}}, ""},
 		{Config{Bus: b, MaxAttempts: -1}, "notify: max_attempts:"},
 		{Config{Bus: b, RetryBase: time.Minute, RetryMax: time.Second}, "notify: retry_base:"},
 		{Config{Bus: b, Subscriptions: []Subscription{{Name: "ok-1", Target: "https://h/x", Secret: "s", Filter: Filter{Kinds: []string{"new_round"}, Status: []string{"STATUS_HELD"}}}}}, ""},

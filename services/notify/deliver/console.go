@@ -22,42 +22,20 @@ func NewConsole(w io.Writer) *Console { return &Console{w: w} }
 
 // Print writes one alert: headline, status, venue, dates, parties, then each source URL.
 func (c *Console) Print(a round.Alert) error {
-	r := a.Round
+	f := describe(a)
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "[%s] %s\n", a.Kind, a.Headline)
-	if a.Change != "" {
-		fmt.Fprintf(&b, "  change:  %s\n", a.Change)
+	if f.Change != "" {
+		fmt.Fprintf(&b, "  change:  %s\n", f.Change)
 	}
-	fmt.Fprintf(&b, "  status:  %s\n", r.Status)
-	venue := strings.Join(nonEmpty(r.Location.Venue, r.Location.City, countryName(r.Location.Country)), ", ")
-	if venue == "" {
-		venue = "unknown"
+	fmt.Fprintf(&b, "  status:  %s\n", f.Status)
+	fmt.Fprintf(&b, "  venue:   %s\n", f.Venue)
+	fmt.Fprintf(&b, "  dates:   %s\n", f.Dates)
+	fmt.Fprintf(&b, "  parties: %s\n", f.Parties)
+	if f.Hosts != "" {
+		fmt.Fprintf(&b, "  hosts:   %s\n", f.Hosts)
 	}
-	fmt.Fprintf(&b, "  venue:   %s\n", venue)
-	dates := "unknown"
-	if r.Dated() {
-		dates = round.Date(r.Start)
-		if !r.End.IsZero() && !r.End.Equal(r.Start) {
-			dates += " to " + round.Date(r.End)
-		}
-		if r.Precision != round.Day {
-			dates += " (" + r.Precision.String() + ")"
-		}
-	}
-	fmt.Fprintf(&b, "  dates:   %s\n", dates)
-	parties := make([]string, len(r.Parties))
-	for i, p := range r.Parties {
-		parties[i] = round.PartyName(p)
-	}
-	fmt.Fprintf(&b, "  parties: %s\n", strings.Join(parties, ", "))
-	if len(r.Mediators) > 0 {
-		hosts := make([]string, len(r.Mediators))
-		for i, m := range r.Mediators {
-			hosts[i] = round.PartyName(m)
-		}
-		fmt.Fprintf(&b, "  hosts:   %s\n", strings.Join(hosts, ", "))
-	}
-	for _, s := range r.Sources {
+	for _, s := range f.Sources {
 		fmt.Fprintf(&b, "  source:  %s\n", s.URL)
 	}
 	c.mu.Lock()

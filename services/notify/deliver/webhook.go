@@ -1,4 +1,5 @@
-// Package deliver sends alerts to subscribers: signed JSON webhooks and a console printer.
+// Package deliver sends alerts to subscribers: signed JSON webhooks, chat, push and email
+// services named by notification URLs, and a console printer.
 // What to send and when to retry is decided by the caller; this package only says whether a
 // failed attempt is worth retrying.
 package deliver
@@ -80,6 +81,12 @@ type Webhook struct {
 
 // Send posts body with id as its idempotency key. A failure is an *Error.
 func (w *Webhook) Send(ctx context.Context, id string, body []byte) error {
+	_, err := w.Post(ctx, id, body)
+	return err
+}
+
+// Post is Send that also returns the receiver's status code, 0 when it did not answer.
+func (w *Webhook) Post(ctx context.Context, id string, body []byte) (int, error) {
 	if w.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, w.Timeout)
@@ -91,7 +98,7 @@ func (w *Webhook) Send(ctx context.Context, id string, body []byte) error {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(body))
 	if err != nil {
-		return &Error{Err: fmt.Errorf("build request: %w", err)}
+		return 0, &Error{Err: fmt.Errorf("build request: %w", err)}
 	}
 	sent := now()
 	ts := sent.Unix()
@@ -109,14 +116,14 @@ func (w *Webhook) Send(ctx context.Context, id string, body []byte) error {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return &Error{Retryable: true, Err: fmt.Errorf("post %s: %w", redact(w.URL), err)}
+		return 0, &Error{Retryable: true, Err: fmt.Errorf("post %s: %w", redact(w.URL), err)}
 	}
 	defer resp.Body.Close()
 	// Read a little of the answer for the log, and drain so the connection can be reused.
 	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 256))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return nil
+		return resp.StatusCode, nil
 	}
 	e := &Error{
 		StatusCode: resp.StatusCode,
@@ -129,7 +136,7 @@ func (w *Webhook) Send(ctx context.Context, id string, body []byte) error {
 	} else {
 		e.Err = fmt.Errorf("post %s: %s", redact(w.URL), resp.Status)
 	}
-	return e
+	return resp.StatusCode, e
 }
 
 // retryAfter reads a Retry-After header, in seconds or as an HTTP date.
@@ -169,3 +176,7 @@ func IsRetryable(err error) bool {
 	}
 	return true
 }
+
+// Redact is a target URL fit for logs and listings: no credentials, tokens in userinfo or
+// query.
+func Redact(target string) string { return redact(target) }

@@ -1,0 +1,179 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/parleyhq/parley/platform/bus"
+)
+
+// Where a registered subscription came from.
+const (
+	// OriginConfig: seeded from the configuration file, which stays its source of truth.
+	OriginConfig = "config"
+	// OriginCLI: made at run time with `parley subs add`.
+	OriginCLI = "cli"
+)
+
+// ErrNoSubscription is returned for a name the registry does not hold.
+var ErrNoSubscription = errors.New("no such subscription")
+
+// Entry is a subscription as the registry keeps it.
+type Entry struct {
+	Subscription
+	Origin  string    `json:"origin"`
+	Updated time.Time `json:"updated"`
+}
+
+// Registry is the subscriptions bucket: one key per subscription name, the value its JSON.
+// Every notify replica watches it and starts or stops that subscription's delivery.
+type Registry struct {
+	kv jetstream.KeyValue
+}
+
+// OpenRegistry opens the bucket, creating it when missing.
+func OpenRegistry(ctx context.Context, b *bus.Bus) (*Registry, error) {
+	kv, err := openBucket(ctx, b, bus.BucketSubscriptions)
+	if err != nil {
+		return nil, err
+	}
+	return &Registry{kv: kv}, nil
+}
+
+// openBucket opens a bucket as it is and creates it only when missing: the command line
+// does not know the cluster's replica count, and updating a bucket with its own would
+// change it.
+func openBucket(ctx context.Context, b *bus.Bus, name string) (jetstream.KeyValue, error) {
+	kv, err := b.JS.KeyValue(ctx, name)
+	if errors.Is(err, jetstream.ErrBucketNotFound) {
+		return b.KeyValue(ctx, name, 1)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("kv bucket %s: %w", name, err)
+	}
+	return kv, nil
+}
+
+// Put validates s and stores it, replacing a subscription of the same name.
+func (r *Registry) Put(ctx context.Context, s Subscription, origin string) error {
+	if err := checkSubscription(s, func(f string) string { return f }); err != nil {
+		return err
+	}
+	data, err := json.Marshal(Entry{Subscription: s, Origin: origin, Updated: time.Now().UTC()})
+	if err != nil {
+		return fmt.Errorf("encode subscription %s: %w", s.Name, err)
+	}
+	if _, err := r.kv.Put(ctx, s.Name, data); err != nil {
+		return fmt.Errorf("store subscription %s: %w", s.Name, err)
+	}
+	return nil
+}
+
+// Get returns one subscription, or ErrNoSubscription.
+func (r *Registry) Get(ctx context.Context, name string) (Entry, error) {
+	if !validName(name) {
+		return Entry{}, fmt.Errorf("subscription %q: %w", name, ErrNoSubscription)
+	}
+	e, err := r.kv.Get(ctx, name)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return Entry{}, fmt.Errorf("subscription %s: %w", name, ErrNoSubscription)
+	}
+	if err != nil {
+		return Entry{}, fmt.Errorf("read subscription %s: %w", name, err)
+	}
+	return decodeEntry(e.Value())
+}
+
+// List returns every subscription, sorted by name.
+func (r *Registry) List(ctx context.Context) ([]Entry, error) {
+	lister, err := r.kv.ListKeys(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list subscriptions: %w", err)
+	}
+	var out []Entry
+	for name := range lister.Keys() {
+		e, err := r.Get(ctx, name)
+		if errors.Is(err, ErrNoSubscription) {
+			continue // removed while we listed
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(a, b Entry) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// Delete removes a subscription; every running notify then stops its delivery and deletes
+// its queue. Deleting a name that is not there is ErrNoSubscription.
+func (r *Registry) Delete(ctx context.Context, name string) error {
+	if _, err := r.Get(ctx, name); err != nil {
+		return err
+	}
+	if err := r.kv.Delete(ctx, name); err != nil {
+		return fmt.Errorf("delete subscription %s: %w", name, err)
+	}
+	return nil
+}
+
+func decodeEntry(data []byte) (Entry, error) {
+	var e Entry
+	if err := json.Unmarshal(data, &e); err != nil {
+		return Entry{}, fmt.Errorf("decode subscription: %w", err)
+	}
+	return e, nil
+}
+
+// seed makes the bucket agree with the configuration file for the names the file lists, and
+// drops subscriptions an earlier file listed but this one no longer does. The file wins for
+// its own names because an operator who edits a target in the file and restarts expects the
+// new target; names made with `parley subs add` are never touched, so run-time additions
+// survive restarts. Unchanged entries are not rewritten, so a restart does not restart every
+// delivery on the other replicas.
+func (r *Registry) seed(ctx context.Context, subs []Subscription, log *slog.Logger) error {
+	listed := map[string]bool{}
+	for _, s := range subs {
+		listed[s.Name] = true
+		cur, err := r.Get(ctx, s.Name)
+		switch {
+		case err == nil && cur.Origin == OriginConfig && sameSubscription(cur.Subscription, s):
+			continue
+		case err == nil && cur.Origin != OriginConfig:
+			log.Warn("configuration file replaces a subscription made at run time", "subscription", s.Name)
+		case err != nil && !errors.Is(err, ErrNoSubscription):
+			return err
+		}
+		if err := r.Put(ctx, s, OriginConfig); err != nil {
+			return fmt.Errorf("seed subscription %s: %w", s.Name, err)
+		}
+	}
+	all, err := r.List(ctx)
+	if err != nil {
+		return err
+	}
+	for _, e := range all {
+		if e.Origin == OriginConfig && !listed[e.Name] {
+			log.Info("subscription no longer in the configuration file; removing it", "subscription", e.Name)
+			if err := r.Delete(ctx, e.Name); err != nil && !errors.Is(err, ErrNoSubscription) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func sameSubscription(a, b Subscription) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}
