@@ -41,6 +41,15 @@ type runner struct {
 // it cannot start: a bad config, metrics that clash with others, or buckets it cannot open.
 // Feed failures never end it. Several Runs may share a process, a Registerer and a NATS server.
 func Run(ctx context.Context, c Config) error {
+	err := serve(ctx, c)
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		// Stopped while still starting up: that is a clean shutdown, not a failure.
+		return nil
+	}
+	return err
+}
+
+func serve(ctx context.Context, c Config) error {
 	// The caller's slice must not be written by SetDefaults.
 	c.Feeds = slices.Clone(c.Feeds)
 	c.SetDefaults()

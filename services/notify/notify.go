@@ -211,6 +211,15 @@ const (
 // Run folds events and delivers alerts until ctx is cancelled; it returns nil on a clean
 // shutdown, after in-flight messages are finished.
 func Run(ctx context.Context, c Config) error {
+	err := serve(ctx, c)
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		// Stopped while still starting up: that is a clean shutdown, not a failure.
+		return nil
+	}
+	return err
+}
+
+func serve(ctx context.Context, c Config) error {
 	c.SetDefaults()
 	if err := c.Validate(); err != nil {
 		return err
