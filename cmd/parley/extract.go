@@ -14,6 +14,7 @@ import (
 	parleyv1 "github.com/parleyhq/parley/proto/parley/v1"
 	"github.com/parleyhq/parley/services/parse"
 	"github.com/parleyhq/parley/services/parse/extract"
+	"github.com/parleyhq/parley/services/parse/lang"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
@@ -38,6 +39,10 @@ func cmdExtract(_ context.Context, args []string, io stdio) error {
 	if err != nil {
 		return fmt.Errorf("--published %q is not RFC 3339 (e.g. 2026-01-24T08:00:00Z)", *published)
 	}
+	// Relative dates resolve against it, so a typo in the year would move every date.
+	if pub.Year() < 1990 || pub.After(time.Now().AddDate(1, 0, 0)) {
+		return fmt.Errorf("--published %s is implausible for a news article (before 1990 or more than a year ahead)", *published)
+	}
 	if fs.NArg() != 1 {
 		return errors.New("give one FILE, or - for standard input")
 	}
@@ -60,6 +65,7 @@ func cmdExtract(_ context.Context, args []string, io stdio) error {
 	if article.Id == "" {
 		article.Id = fs.Arg(0)
 	}
+	parse.SetLanguage(lang.New(), article)
 	mo := protojson.MarshalOptions{UseProtoNames: true, EmitDefaultValues: true}
 	for _, ev := range parse.Events(x, article) {
 		line, err := mo.Marshal(ev)

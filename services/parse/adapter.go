@@ -10,6 +10,7 @@ import (
 	parleyv1 "github.com/parleyhq/parley/proto/parley/v1"
 	"github.com/parleyhq/parley/services/parse/clean"
 	"github.com/parleyhq/parley/services/parse/extract"
+	"github.com/parleyhq/parley/services/parse/lang"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -42,17 +43,17 @@ func ArticleFromItem(item *parleyv1.FeedItem) (*parleyv1.Article, error) {
 	}, nil
 }
 
-// Text reduces HTML to plain text and passes plain text through.
-func Text(body string) (string, error) {
-	if !clean.IsHTML(body) {
-		return strings.TrimSpace(body), nil
+// SetLanguage puts the detected language on the article. Detection wins over the language the
+// feed declares: multilingual outlets declare one language for feeds that carry several. The
+// feed's value stays when the text is too short to tell.
+func SetLanguage(det *lang.Detector, a *parleyv1.Article) {
+	if l := det.Detect(a.GetTitle() + "\n" + a.GetText()); l != "" {
+		a.Language = l
 	}
-	text, err := clean.HTMLToText(strings.NewReader(body))
-	if err != nil {
-		return "", fmt.Errorf("html to text: %w", err)
-	}
-	return text, nil
 }
+
+// Text reduces HTML to plain text and passes plain text through.
+func Text(body string) (string, error) { return clean.Text(body) }
 
 // Events runs the extractor over an article and returns its events in wire form.
 func Events(x *extract.Extractor, a *parleyv1.Article) []*parleyv1.NegotiationEvent {
@@ -63,6 +64,7 @@ func Events(x *extract.Extractor, a *parleyv1.Article) []*parleyv1.NegotiationEv
 		Source:    a.GetSource(),
 		Published: published,
 		Text:      a.GetText(),
+		Language:  a.GetLanguage(),
 	})
 	ref := &parleyv1.ArticleRef{Url: a.GetUrl(), Title: a.GetTitle(), Source: a.GetSource(), Published: a.GetPublished()}
 	out := make([]*parleyv1.NegotiationEvent, 0, len(found))

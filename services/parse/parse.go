@@ -14,6 +14,7 @@ import (
 	"github.com/parleyhq/parley/platform/bus"
 	parleyv1 "github.com/parleyhq/parley/proto/parley/v1"
 	"github.com/parleyhq/parley/services/parse/extract"
+	"github.com/parleyhq/parley/services/parse/lang"
 	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/protobuf/proto"
 )
@@ -88,7 +89,7 @@ func Run(ctx context.Context, c Config) error {
 	if err != nil {
 		return fmt.Errorf("parse: %w", err)
 	}
-	s := &service{c: c, m: m, articles: articles}
+	s := &service{c: c, m: m, articles: articles, det: lang.New()}
 	c.Logger.Info("parse started", "workers", c.Workers)
 	err = bus.Consume(ctx, cons, s.handle, bus.ConsumeOptions{
 		Workers: c.Workers,
@@ -104,6 +105,7 @@ type service struct {
 	c        Config
 	m        *metrics
 	articles jetstream.KeyValue
+	det      *lang.Detector
 }
 
 func (s *service) handle(ctx context.Context, msg jetstream.Msg) error {
@@ -121,6 +123,7 @@ func (s *service) handle(ctx context.Context, msg jetstream.Msg) error {
 		s.m.articles.WithLabelValues("error").Inc()
 		return bus.Permanent(err)
 	}
+	SetLanguage(s.det, article)
 	events := Events(s.c.Extractor, article)
 	hdr := nats.Header{}
 	if v := msg.Headers().Get(bus.HeaderFetchedAt); v != "" {

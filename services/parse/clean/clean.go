@@ -5,6 +5,7 @@
 package clean
 
 import (
+	"fmt"
 	"io"
 	"strings"
 	"unicode"
@@ -66,6 +67,46 @@ var boilerExact = map[string]bool{
 var boilerPrefix = []string{
 	"read more:", "read also:", "related:", "see also:", "sign up for", "subscribe to",
 	"share this", "follow us on", "skip to ", "click here", "advertisement ",
+	"about the author", "more from ", "читайте також", "читайте также", "читайте тоже",
+	"читайте еще", "дивіться також", "смотрите также",
+}
+
+// bioRoles mark a paragraph about the writer rather than the news.
+var bioRoles = []string{
+	"correspondent", "reporter", "editor", "columnist", "covers ", "writes about",
+	"follow him", "follow her", "contributed to this report", "contributed reporting",
+}
+
+// isBio: "Mara Lind is the Gulf correspondent…", "Jo Smith covers Iran…":
+// a short paragraph opening with a name and a verb of being or covering.
+func isBio(p string) bool {
+	if len(p) > 300 {
+		return false
+	}
+	l := strings.ToLower(p)
+	role := false
+	for _, r := range bioRoles {
+		if strings.Contains(l, r) {
+			role = true
+			break
+		}
+	}
+	if !role {
+		return false
+	}
+	w := strings.Fields(p)
+	if len(w) < 4 {
+		return false
+	}
+	capital := func(s string) bool {
+		r, _ := utf8.DecodeRuneInString(s)
+		return unicode.IsUpper(r)
+	}
+	switch strings.ToLower(w[2]) {
+	case "is", "covers", "reports", "writes", "was", "has":
+		return capital(w[0]) && capital(w[1])
+	}
+	return false
 }
 
 // HTMLToText reads HTML and returns its main text, paragraphs separated by
@@ -267,7 +308,7 @@ func (w *writer) flush() {
 
 func isBoilerplate(p string) bool {
 	l := strings.ToLower(strings.TrimRight(p, " .:»›→>"))
-	if boilerExact[l] {
+	if boilerExact[l] || isBio(p) {
 		return true
 	}
 	if len(l) < 120 {
@@ -321,4 +362,23 @@ func IsHTML(s string) bool {
 		}
 	}
 	return false
+}
+
+// MaxPageBytes is the largest page Text reads: article pages are well under
+// a megabyte, and parsing is not free.
+const MaxPageBytes = 16 << 20
+
+// Text reduces HTML to plain text and passes plain text through trimmed.
+func Text(body string) (string, error) {
+	if len(body) > MaxPageBytes {
+		return "", fmt.Errorf("page of %d bytes is larger than %d MiB", len(body), MaxPageBytes>>20)
+	}
+	if !IsHTML(body) {
+		return strings.TrimSpace(body), nil
+	}
+	text, err := MainText(strings.NewReader(body), DefaultMethod)
+	if err != nil {
+		return "", fmt.Errorf("html to text: %w", err)
+	}
+	return text, nil
 }

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"strings"
 	"time"
 )
 
@@ -21,6 +22,8 @@ type locCand struct {
 	city, venue int32 // -1 when none
 	country     string
 	score       int
+	// near: "near Miami", "outside Geneva": close to the city, not in it.
+	near bool
 }
 
 // clause holds what one clause (or several merged clauses) of a sentence says.
@@ -36,6 +39,8 @@ type clause struct {
 	topics  uint32
 	round   int
 	days    int // stated duration ("two-day talks")
+	// daysBefore: the duration ends at the clause's date ("after two days").
+	daysBefore bool
 }
 
 func (c *clause) hasCue() bool { return c.mask&cMeeting != 0 }
@@ -43,7 +48,13 @@ func (c *clause) hasCue() bool { return c.mask&cMeeting != 0 }
 func (c *clause) bestLoc() (locCand, bool) {
 	best, ok := locCand{}, false
 	for _, l := range c.locs {
-		if l.score >= 3 && (!ok || l.score > best.score) {
+		// A city beats a bare country scored one less: "at the US mission
+		// in Geneva".
+		better := !ok || l.score > best.score || l.city >= 0 && best.city < 0 && l.score+1 >= best.score
+		if ok && best.city >= 0 && l.city < 0 && best.score+1 >= l.score {
+			better = false
+		}
+		if l.score >= 3 && better {
 			best, ok = l, true
 		}
 	}
@@ -88,13 +99,16 @@ func (c *clause) merge(o *clause, fill bool) {
 		c.round = o.round
 	}
 	if c.days == 0 {
-		c.days = o.days
+		c.days, c.daysBefore = o.days, o.daysBefore
 	}
 }
 
 // hypothetical: talk about talks ("ready for talks", "could meet", "talks
 // suspended") with nothing saying a meeting is really on or took place.
 func (c *clause) hypothetical() bool {
+	if c.mask&cDeny != 0 {
+		return true // "denied that officials had met": no meeting, whatever the tense
+	}
 	if c.mask&cHypo == 0 {
 		return false
 	}
@@ -121,6 +135,19 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 		}
 		if m&(cMeeting|cWeakMeet) != 0 {
 			nearPos = append(nearPos, i)
+		}
+	}
+	// A clause about a phone or video call: its names are not at the meeting.
+	remote := false
+	for i := a; i < b; i++ {
+		if p.startM[i]&cRemote != 0 {
+			remote = true
+		}
+	}
+	sentCue := false
+	for i := sa; i < sb; i++ {
+		if p.startM[i]&cMeeting != 0 {
+			sentCue = true
 		}
 	}
 	// Status words count only next to a meeting word: "continuing strikes"
@@ -172,8 +199,10 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 		if tn != tenseNone {
 			return tn
 		}
+		// A tense word far ahead belongs to another verb ("On Tuesday, the
+		// teams spent the day …, a plan that Washington will now put …").
 		for _, tc := range tcues {
-			if tc.pos > i {
+			if tc.pos > i && tc.pos-i <= 10 {
 				return tc.tn
 			}
 		}
@@ -194,8 +223,11 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 		}
 		return best
 	}
-	prevTok := func(s int) int { // index before s, skipping "the"
+	prevTok := func(s int) int { // index before s, skipping "the" and "central"
 		k := s - 1
+		for n := 0; n < 2 && k >= sa && p.endM[k]&cPlaceAdj != 0; n++ {
+			k--
+		}
 		if k >= sa && t[k].low == "the" {
 			k--
 		}
@@ -238,6 +270,19 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 		return false
 	}
 
+	// allyBefore: the name is in the reach of an earlier "joined by",
+	// "alongside": support, not a side.
+	allyBefore := func(s int) bool {
+		for k := s - 1; k >= sa && k >= s-8; k-- {
+			if p.endM[k]&cAlly != 0 {
+				return true
+			}
+			if t[k].orig == "." || t[k].orig == ";" {
+				break
+			}
+		}
+		return false
+	}
 	for ai := range p.anns {
 		an := &p.anns[ai]
 		if an.a < a || an.b > b {
@@ -245,12 +290,13 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 		}
 		s, e := an.a, an.b
 		k := prevTok(s)
-		prep, from, fromSide := false, false, false
+		prep, from, fromSide, approx := false, false, false, false
 		if k >= sa {
 			pm := p.endM[k]
 			switch {
 			case pm&cLocPrep != 0 || pm&cCityNoun != 0:
 				prep = true
+				approx = t[k].low == "near" || t[k].low == "outside"
 			case pm&cFromPrep != 0:
 				from = true
 				// "delegations from Russia, Ukraine and the US"
@@ -284,6 +330,13 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 				locScore++
 			}
 		}
+		// "officials in Kyiv said": where a source speaks from, not where
+		// anyone meets.
+		for q := e; q < sb && q < e+2; q++ {
+			if p.startM[q]&cSpeech != 0 {
+				penalty = true
+			}
+		}
 		if penalty {
 			locScore -= 4
 		}
@@ -292,7 +345,7 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 			switch en.kind {
 			case kCity:
 				if locScore > 0 {
-					c.locs = append(c.locs, locCand{city: en.idx, venue: -1, country: x.cities[en.idx].country, score: locScore})
+					c.locs = append(c.locs, locCand{city: en.idx, venue: -1, country: x.cities[en.idx].country, score: locScore, near: approx})
 					if locScore >= 3 {
 						usedAsPlace = true
 					}
@@ -330,6 +383,14 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 				}
 				if en.sub == subDemonym && e < sb && p.startM[e]&cCityNoun != 0 {
 					ev.place = true
+					// "in the Omani capital" names the capital city.
+					if cid, ok := x.capital[ent.code]; ok && isCapitalWord(t[e].low) && k >= sa && p.endM[k]&cLocPrep != 0 {
+						sc := 3
+						if dist(s) <= 10 {
+							sc++
+						}
+						c.locs = append(c.locs, locCand{city: cid, venue: -1, country: ent.code, score: sc})
+					}
 					c.ents = append(c.ents, ev)
 					continue
 				}
@@ -345,22 +406,45 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 				}
 				// "Qatari mediators", "the UAE, which hosted the talks",
 				// "Emirati officials, who helped arrange the meeting"
+				hosts := false
 				for q, n := r, 0; q < sb && n < 6; q, n = q+1, n+1 {
 					m := p.startM[q]
 					if m&cMediator != 0 {
 						ev.mediator = 1
+						hosts = hostWord(t[q].low)
 						break
 					}
 					if m&(cNegotiator|cRel|cList) == 0 {
 						break
 					}
 				}
+				if ev.mediator > 0 && (hosts || l >= sa && t[l].low == "by" && l-1 >= sa && hostWord(t[l-1].low)) {
+					// "Oman will host the talks", "hosted by Türkiye": the
+					// country is where, when nothing closer says so.
+					c.locs = append(c.locs, locCand{city: -1, venue: -1, country: ent.code, score: 3})
+				}
 				if ev.mediator == 0 {
 					ev.score = 1
 					// "talks between X and Y", "delegations of X and Y", "делегаций России"
-					if l >= sa && (p.endM[l]&(cBetween|cNegotiator|cMeetNoun) != 0 ||
+					// ", with X greeting them" adds a circumstance, not a side.
+					absolute := l >= sa && t[l].low == "with" && l-1 >= sa && t[l-1].orig == ","
+					if l >= sa && (p.endM[l]&(cBetween|cNegotiator|cMeetNoun) != 0 && !absolute ||
 						(t[l].low == "of" || fromSide) && l-1 >= sa && p.endM[l-1]&(cNegotiator|cMeetNoun|cWeakMeet) != 0) {
 						ev.score = 2
+					}
+					// "Israel and Hamas agreed ... after three days of talks":
+					// a pair of sides opening a sentence with a meeting word
+					// is who met.
+					if l < sa && sentCue && r < sb && r-(l+1) >= 3 && p.startM[r]&cSpeech == 0 {
+						pair := false
+						for q := l + 1; q < r; q++ {
+							if t[q].low == "and" || t[q].low == "и" || t[q].low == "та" || t[q].low == "і" {
+								pair = true
+							}
+						}
+						if pair {
+							ev.score = 2
+						}
 					}
 					// "X and Y delegations", "X and Y will hold a second round"
 					for q := r; q < sb && q < r+5; q++ {
@@ -372,9 +456,14 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 							break
 						}
 					}
-					// a source, not a side: "Turkish officials said"
-					for q := e; q < sb && q < r+3; q++ {
-						if p.startM[q]&cSpeech != 0 {
+					// a source, not a side: "Turkish officials said",
+					// "Ukrainian President Volodymyr Zelensky said"
+					q := r
+					for q < sb && (p.startM[q]&cNegotiator != 0 || p.annAt[q] >= 0 && hasKind(p.anns[p.annAt[q]], kPerson) || t[q].upper && q-r < 4) {
+						q++
+					}
+					for k := e; k < sb && (k < r+3 || k <= q+1); k++ {
+						if p.startM[k]&cSpeech != 0 {
 							ev.score = 1
 							break
 						}
@@ -383,8 +472,14 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 				if k >= sa && p.endM[k]&cObjPrep != 0 && ev.score > 1 {
 					ev.score = 1 // "sanctions against Russia"
 				}
-				if c.mask&cAlly != 0 && ev.score > 1 {
-					ev.score = 1 // "European leaders joined the talks"
+				if ev.score > 1 && near(s, e, cAbsent, 3) {
+					ev.score = 1 // "with Kyiv absent from the table"
+				}
+				if ev.score > 1 && remote {
+					ev.score = 1 // "spoke to Russia by phone"
+				}
+				if ev.score > 1 && (near(s, e, cAlly, 4) || allyBefore(s)) {
+					ev.score = 1 // "European leaders joined the talks", "accompanied by French officials"
 				}
 				c.ents = append(c.ents, ev)
 			case kPerson:
@@ -404,8 +499,20 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 					}
 				}
 				ev := entEv{code: pr.party, score: 2}
+				if remote && !pr.mediator {
+					// "had spoken to Putin by phone before the meeting"
+					speech = true
+				}
 				if speech {
 					ev.score = 1
+				}
+				// "a ceremony hosted by President X": the host, not a side.
+				l := s - 1
+				for l >= sa && (isListy(l) || p.endM[l]&cNegotiator != 0) {
+					l-- // titles: "hosted by President X"
+				}
+				if l >= sa && p.endM[l]&cMediatorPre != 0 {
+					ev.mediator, ev.score, speech = 1, 0, true
 				}
 				if pr.mediator {
 					// a host's minister: "Turkish Foreign Minister Hakan Fidan"
@@ -464,6 +571,11 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 			if i-1 >= a && (t[i-1].low == "after" || t[i-1].low == "over" || t[i-1].low == "for") && len(nearPos) > 0 {
 				c.days = n
 			}
+			// "agreed on Thursday after three days of talks": the date
+			// is the last day, and the talks took place.
+			if c.days == n && i-1 >= a && (t[i-1].low == "after" || t[i-1].low == "following") {
+				c.daysBefore, c.metPast = true, true
+			}
 		}
 	}
 	return c
@@ -476,4 +588,14 @@ func hasKind(a ann, k entryKind) bool {
 		}
 	}
 	return false
+}
+
+// isCapitalWord: "capital", "столице", "столиці".
+func isCapitalWord(w string) bool {
+	return w == "capital" || strings.HasPrefix(w, "столиц")
+}
+
+// hostWord: the mediator word says where ("host", "venue"), not only who helps.
+func hostWord(w string) bool {
+	return strings.HasPrefix(w, "host") || w == "venue" || strings.HasPrefix(w, "площадк") || strings.HasPrefix(w, "майданчик")
 }

@@ -50,6 +50,10 @@ const (
 	cAlly
 	cContinue
 	cObjPrep
+	cRemote
+	cDeny
+	cPlaceAdj
+	cAbsent
 )
 
 var cueNames = map[string]cueMask{
@@ -60,6 +64,8 @@ var cueNames = map[string]cueMask{
 	"postpone": cPostpone, "hypothetical": cHypo, "loc_prep": cLocPrep, "from_prep": cFromPrep,
 	"between": cBetween, "list": cList, "rel": cRel, "city_noun": cCityNoun, "back": cBack,
 	"clause_break": cBreak, "block": cBlock, "end": cEnd, "ally": cAlly, "continuation": cContinue, "object_prep": cObjPrep,
+	"remote": cRemote, "denial": cDeny, "place_adjective": cPlaceAdj,
+	"absent": cAbsent,
 }
 
 const cMeeting = cMeetNoun | cMeetVerb
@@ -102,6 +108,52 @@ type entry struct {
 	cm   caseMode
 	idx  int32 // into entities/cities/venues/people/topics
 	mask cueMask
+	// script of a cue or topic phrase: the rules of one script apply only
+	// to text of a language written in it.
+	script script
+}
+
+// script of a phrase or an article's language.
+type script uint8
+
+const (
+	scriptAny script = iota
+	scriptLatin
+	scriptCyrillic
+)
+
+// phraseScript is the script of the phrase's letters (scriptAny for mixed
+// or letterless phrases).
+func phraseScript(s string) script {
+	sc := scriptAny
+	for _, r := range s {
+		var this script
+		switch {
+		case unicode.Is(unicode.Cyrillic, r):
+			this = scriptCyrillic
+		case unicode.Is(unicode.Latin, r):
+			this = scriptLatin
+		default:
+			continue
+		}
+		if sc != scriptAny && sc != this {
+			return scriptAny
+		}
+		sc = this
+	}
+	return sc
+}
+
+// languageScript maps an ISO 639-1 code to the script whose rules apply;
+// unknown or empty languages get every rule.
+func languageScript(lang string) script {
+	switch strings.ToLower(lang) {
+	case "ru", "uk", "be", "bg", "sr", "mk", "kk":
+		return scriptCyrillic
+	case "":
+		return scriptAny
+	}
+	return scriptLatin
 }
 
 type trieNode struct {
@@ -152,6 +204,8 @@ type Extractor struct {
 	boilerplate []string
 	captions    []string
 	cityByName  map[string]int32
+	// capital maps a country code to its capital ("the Omani capital").
+	capital map[string]int32
 }
 
 type rawLexicon struct {
@@ -173,7 +227,9 @@ type rawGazetteer struct {
 		Names    []string `yaml:"names"`
 		Demonyms []string `yaml:"demonyms"`
 		Metonyms []string `yaml:"metonyms"`
-		Cities   []struct {
+		// Capital names the capital when it is not the first city listed.
+		Capital string `yaml:"capital"`
+		Cities  []struct {
 			Name    string   `yaml:"name"`
 			Aliases []string `yaml:"aliases"`
 		} `yaml:"cities"`
@@ -205,6 +261,7 @@ func New() (*Extractor, error) {
 		ordinals:   map[string]int{},
 		abbrevs:    map[string]bool{},
 		cityByName: map[string]int32{},
+		capital:    map[string]int32{},
 	}
 	var lex rawLexicon
 	if err := loadYAML("data/lexicon.yaml", &lex); err != nil {
@@ -306,6 +363,19 @@ func New() (*Extractor, error) {
 				x.add(a, entry{kind: kCity, idx: cid})
 			}
 		}
+		if len(e.Cities) > 0 {
+			capName := e.Capital
+			if capName == "" {
+				capName = e.Cities[0].Name
+			}
+			cid, ok := x.cityByName[lower(capName)]
+			if !ok {
+				return nil, fmt.Errorf("extract: countries: %s: capital %q is not among its cities", e.Code, capName)
+			}
+			if _, seen := x.capital[e.Code]; !seen {
+				x.capital[e.Code] = cid
+			}
+		}
 		for _, v := range e.Venues {
 			venues = append(venues, pendingVenue{v.Name, v.City, v.Aliases})
 		}
@@ -356,6 +426,7 @@ func New() (*Extractor, error) {
 			}
 		}
 	}
+	x.root.inheritStems()
 	return x, nil
 }
 
@@ -389,6 +460,9 @@ func (x *Extractor) add(phrase string, e entry) {
 	toks := tokenize(nil, phrase)
 	if len(toks) == 0 {
 		return
+	}
+	if e.kind == kCue || e.kind == kTopic {
+		e.script = phraseScript(phrase)
 	}
 	if e.kind != kCue && e.kind != kTopic {
 		if isAllUpper(phrase) {
@@ -424,21 +498,8 @@ func (x *Extractor) add(phrase string, e entry) {
 		}
 		n = child
 	}
-	// Merge cue masks with the same case mode into one entry.
-	if e.kind == kCue {
-		for i := range n.entries {
-			if n.entries[i].kind == kCue && n.entries[i].cm == e.cm {
-				n.entries[i].mask |= e.mask
-				return
-			}
-		}
-	}
-	for _, old := range n.entries {
-		if old == e {
-			return
-		}
-	}
-	n.entries = append(n.entries, e)
+	// Cue masks with the same case mode merge into one entry.
+	n.addEntry(e)
 }
 
 func isAllUpper(s string) bool {
@@ -461,12 +522,67 @@ func (n *trieNode) child(t *token) *trieNode {
 			return c
 		}
 	}
-	for _, s := range n.stems {
-		if strings.HasPrefix(t.low, s.prefix) {
-			return s.node
+	// The longest matching stem: after inheritStems it also carries what
+	// the shorter stems mean ("продолжают*" is present tense and, through
+	// "продолж*", a continuation).
+	var best *stemEdge
+	for i := range n.stems {
+		s := &n.stems[i]
+		if strings.HasPrefix(t.low, s.prefix) && (best == nil || len(s.prefix) > len(best.prefix)) {
+			best = s
 		}
 	}
+	if best != nil {
+		return best.node
+	}
 	return nil
+}
+
+// inheritStems gives every word and longer stem the entries of the shorter
+// stems that also match it, so that the one child a token follows carries
+// every meaning of the token. Only entries ending at that token are
+// inherited; phrases continuing past a stem keep their own path.
+func (n *trieNode) inheritStems() {
+	for _, s := range n.stems {
+		for key, c := range n.next {
+			if strings.HasPrefix(key, s.prefix) {
+				for _, e := range s.node.entries {
+					c.addEntry(e)
+				}
+			}
+		}
+		for _, o := range n.stems {
+			if len(o.prefix) > len(s.prefix) && strings.HasPrefix(o.prefix, s.prefix) {
+				for _, e := range s.node.entries {
+					o.node.addEntry(e)
+				}
+			}
+		}
+	}
+	for _, c := range n.next {
+		c.inheritStems()
+	}
+	for _, s := range n.stems {
+		s.node.inheritStems()
+	}
+}
+
+// addEntry adds e to the node, merging cue masks of the same case mode.
+func (n *trieNode) addEntry(e entry) {
+	if e.kind == kCue {
+		for i := range n.entries {
+			if n.entries[i].kind == kCue && n.entries[i].cm == e.cm && n.entries[i].script == e.script {
+				n.entries[i].mask |= e.mask
+				return
+			}
+		}
+	}
+	for _, old := range n.entries {
+		if old == e {
+			return
+		}
+	}
+	n.entries = append(n.entries, e)
 }
 
 // caseOK reports whether tokens toks (the matched span) satisfy e's case mode.

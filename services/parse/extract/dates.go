@@ -141,6 +141,15 @@ func (x *Extractor) parseDates(p *para, a, b int, pub time.Time, tenseAt func(in
 			continue
 		}
 		switch tk.low {
+		case "later", "earlier", "next", "following", "previous":
+			if c, ok := relativeToPrev(t, a, b, i, p.prevDay); ok {
+				add(c)
+			}
+		case "the":
+			if c, ok := dayOfMonth(x, t, a, b, i, pd, tenseAt(i)); ok {
+				add(c)
+				i = c.b - 1
+			}
 		case "week", "weekend":
 			if c, ok := parseWeek(t, a, i, pd, tenseAt(i)); ok {
 				add(c)
@@ -231,10 +240,10 @@ func inferYear(m time.Month, d int, pd time.Time, tn tense) int {
 		}
 		diff := absDays(dt, pd)
 		if tn == tensePast && dt.After(addDays(pd, 3)) {
-			diff += 200
+			diff += 400
 		}
 		if tn == tenseFuture && dt.Before(addDays(pd, -3)) {
-			diff += 200
+			diff += 400
 		}
 		if diff < bestDiff {
 			best, bestDiff = y, diff
@@ -558,4 +567,95 @@ func parseSeason(t []token, a, i int, sm time.Month, pd time.Time, tn tense) (da
 		start = i - 1
 	}
 	return dateCand{start: s, end: endOf(s), prec: PrecisionSeason, a: start, b: i + 1}, true
+}
+
+// relativeToPrev reads dates counted from the last date the article gave:
+// "five days later", "a week later", "two days earlier", "the next day",
+// "the following day", "the previous day".
+func relativeToPrev(t []token, a, b, i int, prev time.Time) (dateCand, bool) {
+	if prev.IsZero() {
+		return dateCand{}, false
+	}
+	switch t[i].low {
+	case "later", "earlier":
+		if i-2 < a {
+			return dateCand{}, false
+		}
+		n, ok := numberWords[t[i-2].low]
+		if t[i-2].kind == tNum && t[i-2].numLen == len(t[i-2].orig) {
+			n, ok = t[i-2].num, true
+		}
+		if !ok || n > 60 {
+			return dateCand{}, false
+		}
+		switch t[i-1].low {
+		case "day", "days":
+		case "week", "weeks":
+			n *= 7
+		default:
+			return dateCand{}, false
+		}
+		if t[i].low == "earlier" {
+			n = -n
+		}
+		d := addDays(prev, n)
+		return dateCand{start: d, end: d, prec: PrecisionDay, a: i - 2, b: i + 1}, true
+	default: // next, following, previous
+		if i-1 < a || t[i-1].low != "the" || i+1 >= b || t[i+1].low != "day" {
+			return dateCand{}, false
+		}
+		n := 1
+		if t[i].low == "previous" {
+			n = -1
+		}
+		d := addDays(prev, n)
+		return dateCand{start: d, end: d, prec: PrecisionDay, a: i - 1, b: i + 2}, true
+	}
+}
+
+// dayOfMonth reads "on the 14th" (a day of a month left unsaid): the
+// nearest such day in the direction of the tense.
+func dayOfMonth(x *Extractor, t []token, a, b, i int, pd time.Time, tn tense) (dateCand, bool) {
+	k := i + 1
+	if i-1 < a || t[i-1].low != "on" || k >= b || t[k].kind != tNum || t[k].numLen == len(t[k].orig) || t[k].numLen > 2 {
+		return dateCand{}, false
+	}
+	dn := t[k].num
+	if dn < 1 || dn > 31 {
+		return dateCand{}, false
+	}
+	// "on the 14th of December" is a calendar date read elsewhere.
+	for q := k + 1; q < b && q <= k+2; q++ {
+		if x.isMonth(&t[q]) {
+			return dateCand{}, false
+		}
+	}
+	first := time.Date(pd.Year(), pd.Month(), 1, 0, 0, 0, 0, time.UTC)
+	pm, nm := first.AddDate(0, -1, 0), first.AddDate(0, 1, 0)
+	this, ok := mkDate(pd.Year(), pd.Month(), dn)
+	prevM, okP := mkDate(pm.Year(), pm.Month(), dn)
+	nextM, okN := mkDate(nm.Year(), nm.Month(), dn)
+	var d time.Time
+	switch {
+	case tn == tensePast:
+		if ok && !this.After(pd) {
+			d = this
+		} else if okP {
+			d = prevM
+		}
+	case tn == tenseFuture:
+		if ok && !this.Before(pd) {
+			d = this
+		} else if okN {
+			d = nextM
+		}
+	default:
+		if ok {
+			d = this
+		}
+	}
+	if d.IsZero() {
+		return dateCand{}, false
+	}
+	return dateCand{start: d, end: d, prec: PrecisionDay, a: i - 1, b: k + 1}, true
 }

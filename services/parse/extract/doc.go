@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -27,6 +28,13 @@ type para struct {
 	topicM []uint32  // token → topics of phrases starting here
 	sents  [][2]int  // sentence token ranges
 	dateln string    // dateline text, if any (where the reporter files from)
+	// datelineCity is the city of the dateline when it is a known one, else -1.
+	datelineCity int32
+	// script whose cue words are read (scriptAny: all), from the article's language.
+	script script
+	// prevDay is the last meeting day the article gave before the sentence
+	// being read: "five days later" counts from it.
+	prevDay time.Time
 }
 
 // splitParagraphs splits text at blank lines. Single newlines inside a
@@ -105,6 +113,9 @@ func (x *Extractor) annotate(p *para, scratch *[]cueMatch) {
 			}
 			var ents []entry
 			for _, e := range node.entries {
+				if e.script != scriptAny && p.script != scriptAny && e.script != p.script {
+					continue // a cue word of another language's script
+				}
 				switch e.kind {
 				case kCue:
 					if caseOK(e, p.toks[i:j+1]) {
@@ -240,6 +251,13 @@ func (x *Extractor) findDateline(p *para) int {
 		return 0
 	}
 	p.dateln = p.text[t[0].start:t[end-1].end]
+	if id := p.annAt[0]; id >= 0 && int(p.anns[id].b) == end {
+		for _, e := range p.anns[id].entries {
+			if e.kind == kCity {
+				p.datelineCity = e.idx
+			}
+		}
+	}
 	return dash + 1
 }
 

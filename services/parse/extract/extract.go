@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // mention is one merged clause that speaks of a meeting.
@@ -42,26 +43,35 @@ type cluster struct {
 // Extract returns the concrete meetings reported by a, the primary one
 // first, or nil when the article reports none.
 func (x *Extractor) Extract(a Article) []Event {
-	mentions, topics := x.mentions(a)
+	a.Text = capText(a.Text)
+	mentions, topics, dateline := x.mentions(a)
 	if len(mentions) == 0 {
 		return nil
 	}
 	pub := a.Published.UTC()
 	clusters := x.clusterMentions(mentions, day(pub))
+	// "Oman will host the talks" names only the country; a reporter filing
+	// from a city of that country is there for the meeting.
+	for _, cl := range clusters {
+		if cl.hasLoc && cl.loc.city < 0 && dateline >= 0 && x.cities[dateline].country == cl.loc.country {
+			cl.loc.city = dateline
+		}
+	}
 	return x.events(clusters, pub, topics)
 }
 
 // mentions reads the article into meeting mentions, in text order, and the
 // topics the whole article touches.
-func (x *Extractor) mentions(a Article) ([]*mention, uint32) {
+func (x *Extractor) mentions(a Article) ([]*mention, uint32, int32) {
 	pub := a.Published.UTC()
+	sc := languageScript(a.Language)
 	var paras []*para
 	var scratch []cueMatch
 	var toks []token
 	mk := func(text string, title bool, idx int) *para {
 		start := len(toks)
 		toks = tokenize(toks, text)
-		p := &para{text: text, toks: toks[start:len(toks):len(toks)], title: title, index: idx}
+		p := &para{text: text, toks: toks[start:len(toks):len(toks)], title: title, index: idx, datelineCity: -1, script: sc}
 		x.annotate(p, &scratch)
 		return p
 	}
@@ -87,13 +97,27 @@ func (x *Extractor) mentions(a Article) ([]*mention, uint32) {
 
 	var mentions []*mention
 	var topics uint32
+	dateline := int32(-1)
+	var prevDay time.Time
 	for _, p := range paras {
+		if p.index == 0 {
+			dateline = p.datelineCity
+		}
 		for _, m := range p.topicM {
 			topics |= m
 		}
 		for _, sr := range p.sents {
+			p.prevDay = prevDay
 			for _, c := range x.sentenceClauses(p, sr[0], sr[1], pub) {
 				weak := false
+				// "US and Ukrainian delegations spent the day at a hotel in
+				// Jeddah on Tuesday": two sides' delegations, a place and a
+				// day make a meeting without the word.
+				if !c.hasCue() && c.mask&cWeakMeet != 0 && len(strongCodes(c)) >= 2 && c.hasDate() {
+					if _, ok := c.bestLoc(); ok {
+						c.mask |= cMeetNoun
+					}
+				}
 				if !c.hasCue() {
 					// "Umerov leads the Ukrainian delegation": no meeting of
 					// its own, but it tells who is at the current one.
@@ -109,6 +133,9 @@ func (x *Extractor) mentions(a Article) ([]*mention, uint32) {
 				if weak {
 					m.weak, m.hasDate = true, false
 				}
+				if m.hasDate && m.prec == PrecisionDay {
+					prevDay = m.start
+				}
 				m.order = len(mentions)
 				m.title = p.title
 				m.paraIdx = p.index
@@ -117,7 +144,7 @@ func (x *Extractor) mentions(a Article) ([]*mention, uint32) {
 			}
 		}
 	}
-	return mentions, topics
+	return mentions, topics, dateline
 }
 
 // sentenceClauses splits the sentence [a, b) at clause breaks ("after",
@@ -140,10 +167,18 @@ func (x *Extractor) sentenceClauses(p *para, a, b int, pub time.Time) []*clause 
 			continue
 		}
 		for k := c.a + 2; k+2 < c.b; k++ {
-			if p.toks[k].low != "and" || p.toks[k-1].orig != "," {
+			// "..., and Z met W", "... and, hours later, Z met W"
+			if p.toks[k].low != "and" || p.toks[k-1].orig != "," && p.toks[k+1].orig != "," {
 				continue
 			}
-			l, r := x.analyzeClause(p, c.a, k-1, a, b, pub), x.analyzeClause(p, k+1, c.b, a, b, pub)
+			le, rs := k, k+1
+			if p.toks[k-1].orig == "," {
+				le = k - 1
+			}
+			if p.toks[k+1].orig == "," {
+				rs = k + 2
+			}
+			l, r := x.analyzeClause(p, c.a, le, a, b, pub), x.analyzeClause(p, rs, c.b, a, b, pub)
 			if l.hasCue() && l.hasAnchor() && r.hasCue() && r.hasAnchor() {
 				if !r.hasDate() {
 					r.dates = append(r.dates, l.dates...) // "Yesterday A met B in X, and C met D in Y"
@@ -182,16 +217,21 @@ func (x *Extractor) sentenceClauses(p *para, a, b int, pub time.Time) []*clause 
 	for i, c := range cs {
 		switch {
 		case c.hasCue() && !c.hasAnchor():
+			// "…, after talks with Ukrainian officials": a meeting between
+			// other sides is another meeting, not a detail of this one.
+			joins := func(o *clause) bool {
+				return o.hasCue() && o.hasAnchor() && !otherSides(strongCodes(c), strongCodes(o))
+			}
 			var target *clause
 			for k := len(out) - 1; k >= 0; k-- {
-				if out[k].hasCue() && out[k].hasAnchor() {
+				if joins(out[k]) {
 					target = out[k]
 					break
 				}
 			}
 			if target == nil {
 				for k := i + 1; k < len(cs); k++ {
-					if cs[k].hasCue() && cs[k].hasAnchor() {
+					if joins(cs[k]) {
 						target = cs[k]
 						break
 					}
@@ -202,8 +242,21 @@ func (x *Extractor) sentenceClauses(p *para, a, b int, pub time.Time) []*clause 
 				continue
 			}
 		case !c.hasCue() && c.hasAnchor():
+			if len(out) > 0 && timeClause(p, c) {
+				// "since Washington raised tariffs in April": the date is
+				// of something else.
+				out = append(out, c)
+				continue
+			}
 			if len(out) > 0 && out[len(out)-1].hasCue() {
 				out[len(out)-1].merge(c, true)
+				continue
+			}
+			// "Israel and Hamas agreed on Thursday after three days of
+			// talks in the resort": the subject and the date sit in the
+			// clause before the meeting word.
+			if len(out) == 0 && i+1 < len(cs) && cs[i+1].hasCue() && !otherSides(strongCodes(cs[i+1]), strongCodes(c)) {
+				cs[i+1].merge(c, true)
 				continue
 			}
 		}
@@ -240,7 +293,7 @@ func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
 	if best != nil {
 		m.hasDate = true
 		m.start, m.end, m.prec, m.endTn = best.start, best.end, best.prec, best.tn
-		if best.finish {
+		if best.finish || c.daysBefore {
 			m.endTn = tensePast
 		}
 		if m.prec == PrecisionDay {
@@ -262,12 +315,39 @@ func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
 				}
 			}
 			if c.days > 1 && m.start.Equal(m.end) {
-				if best.finish {
+				if best.finish || c.daysBefore {
 					m.start = addDays(m.end, -(c.days - 1))
 				} else {
 					m.end = addDays(m.start, c.days-1)
 				}
 			}
+		}
+	}
+	if !m.hasDate && c.days > 1 && c.mask&cPast != 0 {
+		// "said on Sunday that two days of talks had been productive": the
+		// talks ended by the day of the statement.
+		for _, d := range c.dates {
+			if d.speech && d.prec == PrecisionDay {
+				m.hasDate = true
+				m.start, m.end, m.prec, m.endTn = addDays(d.end, -(c.days-1)), d.end, PrecisionDay, tensePast
+				c.metPast = true
+				break
+			}
+		}
+	}
+	if !m.hasDate && !pub.IsZero() && c.mask&(cPast|cFuture) == 0 {
+		// "delegations are back for a second day": day N is today.
+		if n := x.dayOrdinal(c); n > 0 {
+			m.hasDate = true
+			m.start, m.end, m.prec, m.endTn = addDays(day(pub), -(n-1)), day(pub), PrecisionDay, tensePresent
+		}
+	}
+	if !m.hasDate && !pub.IsZero() && perfect(c) {
+		// "the meeting has ended", "the talks have begun": today.
+		m.hasDate = true
+		m.start, m.end, m.prec, m.endTn = day(pub), day(pub), PrecisionDay, tensePresent
+		if c.mask&cEnd != 0 {
+			m.endTn = tensePast
 		}
 	}
 	if !m.hasDate && c.mask&cPresent != 0 && c.mask&(cFuture|cPast) == 0 && !pub.IsZero() {
@@ -322,6 +402,11 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 		switch {
 		case m.loc.city >= 0 && cl.loc.city >= 0:
 			if m.loc.city != cl.loc.city {
+				// "near Miami" and "in Hallandale Beach" are one place.
+				if (m.loc.near || cl.loc.near) && m.loc.country == cl.loc.country {
+					score++
+					break
+				}
 				return -1
 			}
 			score += 4
@@ -365,7 +450,8 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 
 func (cl *cluster) add(m *mention) {
 	cl.ms = append(cl.ms, m)
-	if m.hasLoc && (!cl.hasLoc || cl.loc.city < 0 && m.loc.city >= 0 || cl.loc.venue < 0 && m.loc.venue >= 0 && m.loc.city == cl.loc.city) {
+	if m.hasLoc && (!cl.hasLoc || cl.loc.city < 0 && m.loc.city >= 0 || cl.loc.near && !m.loc.near && m.loc.city >= 0 ||
+		cl.loc.venue < 0 && m.loc.venue >= 0 && m.loc.city == cl.loc.city) {
 		cl.loc, cl.hasLoc = m.loc, true
 	}
 	if m.hasDate {
@@ -400,7 +486,9 @@ func (x *Extractor) clusterMentions(ms []*mention, pd time.Time) []*cluster {
 		if m.weak && len(cls) > 0 {
 			// Who leads which delegation is said of the meeting the article
 			// is about, not of the last one mentioned in passing.
-			if main := leadCluster(cls); fit(main, m, pd) >= 0 {
+			// It may not bring in a side the meeting's own clauses never
+			// name ("the Ukrainian delegation had left by then").
+			if main := leadCluster(cls); fit(main, m, pd) >= 0 && !otherSides(m.strong, main.strong) {
 				main.add(m)
 			}
 			continue
@@ -632,7 +720,9 @@ func (x *Extractor) event(cl *cluster, pd time.Time) (Event, bool) {
 	// Concrete: two sides and a place or date, or one side with place, date
 	// and the word talks/meeting.
 	n := len(ev.Parties)
-	concrete := n >= 2 && (cl.hasLoc || cl.hasDate) ||
+	// A bare country with no date ("talks in Ukraine") names no meeting.
+	placed := cl.hasLoc && (cl.loc.city >= 0 || cl.loc.venue >= 0)
+	concrete := n >= 2 && (placed || cl.hasDate) ||
 		n == 1 && len(ev.Mediators) > 0 && cl.hasLoc && cl.hasDate && meetNoun
 	if !concrete {
 		return ev, false
@@ -698,6 +788,10 @@ func status(mask cueMask, metPast bool, cl *cluster, pd time.Time) Status {
 		return StatusHeld
 	}
 	switch {
+	case cl.end.Before(pd) && started && !ended && !metPast && (mask&cPresent != 0 || absDays(cl.end, pd) <= 7):
+		// "the talks, which began on Sunday, are continuing": a start
+		// within the week and no word of an end.
+		return StatusUnderway
 	case cl.end.Before(pd):
 		return StatusHeld
 	case cl.start.After(pd):
@@ -727,4 +821,100 @@ func status(mask cueMask, metPast bool, cl *cluster, pd time.Time) Status {
 		}
 	}
 	return StatusUnderway
+}
+
+// strongCodes are the sides a clause names for sure.
+func strongCodes(c *clause) map[string]bool {
+	m := map[string]bool{}
+	for _, e := range c.ents {
+		if e.score >= 2 {
+			m[e.code] = true
+		}
+	}
+	return m
+}
+
+// otherSides: a clause naming a side the meeting clause lacks, while the
+// meeting clause has sides it does not name ("Witkoff will see Putin …,
+// after talks with Ukrainian officials"), speaks of another meeting.
+func otherSides(c, o map[string]bool) bool {
+	if len(c) == 0 || len(o) < 2 {
+		return false
+	}
+	return conflictParties(c, o) || len(c) == 1 && !o[firstKey(c)]
+}
+
+func firstKey(m map[string]bool) string {
+	for k := range m {
+		return k
+	}
+	return ""
+}
+
+// timeClause: the clause opens with "since", "before", "after"… and so
+// dates another event than the meeting it follows.
+func timeClause(p *para, c *clause) bool {
+	k := c.a
+	if k < len(p.toks) && p.toks[k].orig == "," {
+		k++
+	}
+	if k >= c.b {
+		return false
+	}
+	switch p.toks[k].low {
+	case "since", "before", "after", "following", "until", "when", "while":
+		return true
+	}
+	return false
+}
+
+// perfect: a start or end word in the present perfect ("has ended", "have
+// begun"), which reports something of the day of publication.
+func perfect(c *clause) bool {
+	t := c.p.toks
+	for i := c.a + 1; i < c.b; i++ {
+		if c.p.startM[i]&(cStart|cEnd) == 0 {
+			continue
+		}
+		if l := t[i-1].low; l == "has" || l == "have" || i-2 >= c.a && (t[i-2].low == "has" || t[i-2].low == "have") && t[i-1].kind == tWord && len(l) > 2 && l[len(l)-2:] == "ly" {
+			return true
+		}
+	}
+	return false
+}
+
+// dayOrdinal finds "second day", "day two" in c and returns the number.
+func (x *Extractor) dayOrdinal(c *clause) int {
+	t := c.p.toks
+	for i := c.a; i+1 < c.b; i++ {
+		if n, ok := x.ordinals[t[i].low]; ok && n >= 1 && n <= 7 && t[i+1].low == "day" {
+			return n
+		}
+		if t[i].low == "day" {
+			if n, ok := x.ordinals[t[i+1].low]; ok && n >= 1 && n <= 7 {
+				return n
+			}
+		}
+	}
+	return 0
+}
+
+// maxTextBytes bounds what one article may cost: no news article comes near
+// it, and a runaway page must not stall a worker.
+const maxTextBytes = 1 << 20
+
+// capText cuts text longer than maxTextBytes at the last paragraph break
+// before the limit (or at a rune boundary when there is none).
+func capText(s string) string {
+	if len(s) <= maxTextBytes {
+		return s
+	}
+	cut := strings.LastIndex(s[:maxTextBytes], "\n\n")
+	if cut <= 0 {
+		cut = maxTextBytes
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	return s[:cut]
 }

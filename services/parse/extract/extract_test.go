@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 )
 
 // golden is the expected primary event of a fixture article; a JSON null
@@ -156,4 +158,26 @@ func describe(evs []Event) string {
 		}
 	}
 	return b.String()
+}
+
+func TestHugeText(t *testing.T) {
+	x := newTestExtractor(t)
+	lead := "Russian and Ukrainian delegations met in Abu Dhabi on Friday.\n\n"
+	text := lead + strings.Repeat("Strikes continued overnight across the region, officials said.\n\n", 3<<20/64)
+	evs := x.Extract(Article{Title: "Talks", Text: text, Published: mustTime(t, "2026-01-24T08:00:00Z")})
+	if len(evs) == 0 || evs[0].Location.City != "Abu Dhabi" {
+		t.Errorf("want the Abu Dhabi meeting from a 3 MB text, got %s", describe(evs))
+	}
+	if got := capText(strings.Repeat("é", maxTextBytes)); len(got) > maxTextBytes || !utf8.ValidString(got) {
+		t.Errorf("capText: %d bytes, valid %v", len(got), utf8.ValidString(got))
+	}
+}
+
+func mustTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	tm, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tm
 }

@@ -21,6 +21,9 @@ type Article struct {
 	Published time.Time
 	// Text is plain text; paragraphs separated by blank lines.
 	Text string
+	// Language is the ISO 639-1 code of the text when known ("en", "ru",
+	// "uk"); it narrows which language's words are read.
+	Language string
 }
 
 // Status of a meeting as reported by the article at publication time.

@@ -74,15 +74,11 @@ func (f *replayFeeds) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // pipeline does with them, and this note says what it should do.
 var knownMisreads = map[string]string{
 	"05-umerov-to-us-this-week.txt":                    "not the extractor: UA-US, no venue, 'later this week' is read right, but notify's fold puts it into the Berlin round held Dec 14-15 (within a week's slack) instead of starting a new round, so the Miami round starts from 06 instead",
-	"12-russia-us-miami-end.txt":                       "'two days of talks ... had been productive' read as scheduled with no dates (should be held Dec 20-21), so the RU-US Miami round never becomes held and its round_updated (held) is missing",
-	"12b-dmitriev-miami-talks-with-us-envoys-were.txt": "as 12: scheduled, undated (should be held Dec 20-21)",
-	"16-trump-zelensky-meet.txt":                       "parties RU-UA-US (Putin was only phoned) instead of UA-US: a separate trilateral Palm Beach round is alerted and the UA-US round never becomes held",
 	"16b-trump-zelensky-hail-progress-after-mar-a.txt": "'Mar-a-Lago' in the headline read as March 2026: a scheduled UA-US Palm Beach round for March is alerted",
 	"28-miami-productive.txt":                          "no event for 'talks ... in Miami on Saturday had been productive'; harmless",
 	"28b-ukraine-open-to-three-way-talks-after-mi.txt": "as 28",
 	"31-emirates-this-week.txt":                        "'confirmed on Wednesday that ... would meet in Abu Dhabi on Friday' dated Wednesday Jan 21 (should be Friday Jan 23), so a second Abu Dhabi round is alerted; plus a UA-only event",
 	"35-analysis-alaska-istanbul.txt":                  "Istanbul (RU-UA) read with parties RU-UA-US; historical, so no alert either way",
-	"36-second-round-next-week.txt":                    "'Russia, Ukraine and the United States ... trilateral talks next week, ... the venue had not been settled' is placed in Kyiv (from 'officials in Kyiv said'): a RU-UA-US Kyiv round is alerted, and the exact report (37) starts another round instead of updating this one's venue and dates",
 }
 
 // wantRounds are the meetings the replay reports (negotiation-facts.md); each must end up as
@@ -94,8 +90,8 @@ var wantRounds = []struct {
 }{
 	{"UA-US", "Berlin", "2025-12-14", "2025-12-15", ""},
 	{"UA-US", "Miami", "2025-12-19", "2025-12-20", ""},
-	{"RU-US", "Miami", "2025-12-20", "2025-12-21", "12-russia-us-miami-end.txt"},
-	{"UA-US", "Palm Beach", "2025-12-28", "2025-12-28", "16-trump-zelensky-meet.txt"},
+	{"RU-US", "Miami", "2025-12-20", "2025-12-21", ""},
+	{"UA-US", "Palm Beach", "2025-12-28", "2025-12-28", ""},
 	{"UA-US", "Paris", "2026-01-06", "2026-01-07", ""},
 	{"UA-US", "Miami", "2026-01-17", "2026-01-17", ""},
 	{"RU-UA-US", "Abu Dhabi", "2026-01-23", "2026-01-24", ""},
@@ -286,8 +282,8 @@ func settle(t *testing.T, httpAddr string, js jetstream.JetStream, rec *receiver
 	}
 }
 
-// drained reports whether every consumer of the items, events and alerts streams has
-// nothing pending and nothing unacknowledged.
+// drained reports whether the items, events and alerts streams each have consumers and every
+// one of them has nothing pending and nothing unacknowledged.
 func drained(ctx context.Context, t *testing.T, js jetstream.JetStream) bool {
 	for _, name := range []string{bus.StreamItems, bus.StreamEvents, bus.StreamAlerts} {
 		s, err := js.Stream(ctx, name)
@@ -295,10 +291,15 @@ func drained(ctx context.Context, t *testing.T, js jetstream.JetStream) bool {
 			t.Fatalf("stream %s: %v", name, err)
 		}
 		infos := s.ListConsumers(ctx)
+		consumers := 0
 		for ci := range infos.Info() {
+			consumers++
 			if ci.NumPending > 0 || ci.NumAckPending > 0 {
 				return false
 			}
+		}
+		if consumers == 0 {
+			return false // the service has not started consuming yet: nothing is settled
 		}
 		if err := infos.Err(); err != nil {
 			t.Fatalf("consumers of %s: %v", name, err)

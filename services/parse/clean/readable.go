@@ -1,0 +1,78 @@
+package clean
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	readability "codeberg.org/readeck/go-readability/v2"
+	"golang.org/x/net/html"
+)
+
+// Method names a way of finding a page's main text.
+type Method string
+
+const (
+	// Structural keeps the largest <article> (else <main>, else <body>) and
+	// drops page furniture by element and class name.
+	Structural Method = "structural"
+	// Readability scores blocks by text and link density (Mozilla's
+	// Readability, via go-readability), then drops furniture the same way.
+	Readability Method = "readability"
+)
+
+// minReadableShare: below this share of the structural text, Readability
+// has kept a fragment (a teaser, a caption) rather than the article.
+const minReadableShare = 0.4
+
+// MainText returns the main text of an HTML page by the given method,
+// paragraphs separated by blank lines. Readability falls back to the
+// structural method when it finds no article or keeps too little.
+func MainText(r io.Reader, m Method) (string, error) {
+	page, err := io.ReadAll(r)
+	if err != nil {
+		return "", fmt.Errorf("read html: %w", err)
+	}
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		return "", fmt.Errorf("parse html: %w", err)
+	}
+	if m == Structural {
+		return render(mainNode(doc)), nil
+	}
+	structuralLen := textLen(mainNode(doc))
+	fallback := func() (string, error) {
+		// Readability edits the tree it reads; the structural text comes
+		// from a fresh parse.
+		doc, err := html.Parse(bytes.NewReader(page))
+		if err != nil {
+			return "", fmt.Errorf("parse html: %w", err)
+		}
+		return render(mainNode(doc)), nil
+	}
+	// Class names stay so that furniture inside the article container
+	// (captions, bios, promos) is still recognised by name.
+	ps := readability.NewParser()
+	ps.KeepClasses = true
+	art, err := ps.ParseDocument(doc, nil)
+	if err != nil || art.Node == nil {
+		// No article found: the structural text is the answer, not an error.
+		return fallback()
+	}
+	if float64(textLen(art.Node)) < minReadableShare*float64(structuralLen) {
+		return fallback()
+	}
+	return render(art.Node), nil
+}
+
+func render(n *html.Node) string {
+	w := &writer{}
+	w.walk(n)
+	w.flush()
+	return strings.Join(w.paras, "\n\n")
+}
+
+// DefaultMethod is the method Text uses, chosen by measurement on the
+// corpus's HTML pages (see TestCleaningMethods in ../evaluate).
+const DefaultMethod = Readability

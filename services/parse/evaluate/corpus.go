@@ -1,0 +1,149 @@
+// Package evaluate scores the extractor against a labelled corpus: articles
+// with a gold JSON file naming the primary meeting each one reports, or none.
+package evaluate
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Case is one labelled article of a corpus.
+type Case struct {
+	Name string
+	// Raw is the article body as published: plain text or HTML.
+	Raw                string
+	Title, URL, Source string
+	Published          time.Time
+	Gold               Gold
+}
+
+// Gold is the expected primary meeting of an article. A gold file holding
+// JSON null, or {"negative": true}, marks an article that reports no
+// concrete meeting.
+type Gold struct {
+	Negative            bool     `json:"negative,omitempty"`
+	Parties             []string `json:"parties"`
+	City                string   `json:"city"`
+	Country             string   `json:"country"`
+	StartDate           string   `json:"start_date"`
+	EndDate             string   `json:"end_date"`
+	Status              string   `json:"status"`
+	Language            string   `json:"language,omitempty"`
+	Mediators           []string `json:"mediators,omitempty"`
+	Venue               string   `json:"venue,omitempty"`
+	Round               int      `json:"round,omitempty"`
+	TopicsInclude       []string `json:"topics_include,omitempty"`
+	ParticipantsInclude []string `json:"participants_include,omitempty"`
+	ParticipantsExclude []string `json:"participants_exclude,omitempty"`
+	MinEvents           int      `json:"min_events,omitempty"`
+}
+
+// articleExts are the article files of a corpus; each has a NAME.json beside it.
+var articleExts = []string{".txt", ".html"}
+
+// LoadDir reads every article of dir with its gold file. An article is
+// "key: value" header lines (title, published, outlet, url), a line "---",
+// then the body, plain text or HTML.
+func LoadDir(dir string) ([]Case, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("read corpus: %w", err)
+	}
+	var cases []Case
+	for _, e := range entries {
+		ext := filepath.Ext(e.Name())
+		if e.IsDir() || !contains(articleExts, ext) {
+			continue
+		}
+		name := strings.TrimSuffix(e.Name(), ext)
+		c, err := loadCase(filepath.Join(dir, e.Name()), filepath.Join(dir, name+".json"))
+		if err != nil {
+			return nil, err
+		}
+		c.Name = name
+		cases = append(cases, c)
+	}
+	if len(cases) == 0 {
+		return nil, fmt.Errorf("corpus %s: no articles (*.txt, *.html with a .json beside each)", dir)
+	}
+	sort.Slice(cases, func(i, j int) bool { return cases[i].Name < cases[j].Name })
+	return cases, nil
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func loadCase(articlePath, goldPath string) (Case, error) {
+	b, err := os.ReadFile(articlePath)
+	if err != nil {
+		return Case{}, fmt.Errorf("read article: %w", err)
+	}
+	c, err := ParseArticle(string(b))
+	if err != nil {
+		return Case{}, fmt.Errorf("article %s: %w", articlePath, err)
+	}
+	gb, err := os.ReadFile(goldPath)
+	if err != nil {
+		return Case{}, fmt.Errorf("gold for %s: %w", articlePath, err)
+	}
+	var g *Gold
+	if err := json.Unmarshal(gb, &g); err != nil {
+		return Case{}, fmt.Errorf("gold %s: %w", goldPath, err)
+	}
+	if g == nil {
+		g = &Gold{Negative: true}
+	}
+	if !g.Negative && len(g.Parties) == 0 {
+		return Case{}, fmt.Errorf("gold %s: no parties and not marked negative", goldPath)
+	}
+	c.Gold = *g
+	return c, nil
+}
+
+// ParseArticle reads the header-and-body article format.
+func ParseArticle(s string) (Case, error) {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	head, body, ok := strings.Cut(s, "\n---\n")
+	if !ok {
+		return Case{}, errors.New(`no "---" line between header and body`)
+	}
+	var c Case
+	for _, line := range strings.Split(head, "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		switch strings.TrimSpace(k) {
+		case "outlet", "source":
+			c.Source = v
+		case "title":
+			c.Title = v
+		case "link", "url":
+			c.URL = v
+		case "published":
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				return Case{}, fmt.Errorf("published: %w", err)
+			}
+			c.Published = t
+		}
+	}
+	if c.Published.IsZero() {
+		return Case{}, errors.New("no published: line in the header")
+	}
+	c.Raw = strings.TrimSpace(body)
+	return c, nil
+}
