@@ -65,6 +65,15 @@ func (c Config) Validate() error {
 
 // Run consumes items until ctx is cancelled.
 func Run(ctx context.Context, c Config) error {
+	err := serve(ctx, c)
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		// Stopped while still starting up: that is a clean shutdown, not a failure.
+		return nil
+	}
+	return err
+}
+
+func serve(ctx context.Context, c Config) error {
 	c.SetDefaults()
 	if err := c.Validate(); err != nil {
 		return err
