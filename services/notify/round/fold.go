@@ -93,6 +93,11 @@ func (p Policy) match(set *Set, ev Event, ref time.Time) int {
 		if !ok {
 			continue
 		}
+		if ev.Status == Scheduled && st.Round.Status == Held && st.Round.Dated() && st.Round.End.Before(dayOf(ref)) {
+			// A meeting still to come is not one that already ended before the report was
+			// written, however close the dates ("later this week" after last weekend's round).
+			continue
+		}
 		gap, ok := dateGap(st, ev, ref)
 		if !ok {
 			continue

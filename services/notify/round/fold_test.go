@@ -254,6 +254,15 @@ func TestFold(t *testing.T) {
 			},
 		},
 		{
+			name: "a meeting still to come is not the round that ended before the report",
+			steps: []step{
+				{ev: with(abuDhabi, func(s *evSpec) { s.status, s.published = Held, "2026-01-25T08:00:00Z" }), want: NewRound, round: 0},
+				{ev: evSpec{id: "n1", parties: "RU UA US", start: "2026-01-26", end: "2026-02-01", prec: Week, status: Scheduled,
+					url: "https://b.example/n1", published: "2026-01-26T09:00:00Z"}, want: NewRound, round: 1},
+			},
+			wantRounds: 2,
+		},
+		{
 			name: "an undated mention in passing joins a known round but starts none",
 			steps: []step{
 				{ev: evSpec{id: "a1", parties: "UA US", city: "Davos", status: Held, url: "https://b.example/a1",

@@ -116,7 +116,7 @@ func (x *Extractor) parseDates(p *para, a, b int, pub time.Time, tenseAt func(in
 		if tk.kind != tWord {
 			continue
 		}
-		if m, ok := x.months[tk.low]; ok && (tk.upper || !isLatin(tk.orig)) {
+		if m, ok := x.months[tk.low]; ok && (tk.upper || !isLatin(tk.orig)) && !hyphenJoined(t, i, b) {
 			if c, ok := x.parseMonth(p, a, b, i, m, pd, tenseAt); ok {
 				add(c)
 				if c.b > i+1 {
@@ -196,6 +196,12 @@ func isLatin(s string) bool {
 func (x *Extractor) isMonth(t *token) bool {
 	_, ok := x.months[t.low]
 	return ok && (t.upper || !isLatin(t.orig))
+}
+
+// hyphenJoined reports whether the word at i is the head of a hyphenated name ("Mar-a-Lago",
+// "Jan-Mayen"): a month abbreviation there is no date.
+func hyphenJoined(t []token, i, b int) bool {
+	return i+2 < b && t[i+1].orig == "-" && !t[i+1].spaceBefore && t[i+2].kind == tWord && !t[i+2].spaceBefore
 }
 
 func dayNum(t *token) bool { return t.kind == tNum && t.numLen <= 2 && t.num >= 1 && t.num <= 31 }

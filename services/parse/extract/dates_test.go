@@ -42,6 +42,8 @@ func TestDateResolution(t *testing.T) {
 		{"The delegations began two-day talks in Geneva on Monday.", "2026-01-19", "2026-01-20", PrecisionDay},
 		{"The talks in Geneva ended on Tuesday after two days.", "2026-01-19", "2026-01-20", PrecisionDay},
 		{"They met in Geneva three days ago.", "2026-01-18", "2026-01-18", PrecisionDay},
+		{"Trump and Zelensky met at Mar-a-Lago on Sunday.", "2026-01-18", "2026-01-18", PrecisionDay},
+		{"Officials confirmed on Wednesday that the delegations would meet in Geneva on Friday.", "2026-01-23", "2026-01-23", PrecisionDay},
 		{"Переговоры пройдут в Женеве 23 января.", "2026-01-23", "2026-01-23", PrecisionDay},
 		{"Переговоры в Женеве состоялись в субботу.", "2026-01-17", "2026-01-17", PrecisionDay},
 		{"Переговори відбудуться в Женеві 23-24 січня.", "2026-01-23", "2026-01-24", PrecisionDay},

@@ -73,11 +73,8 @@ func (f *replayFeeds) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // stay in the replay because real outlets write that way; the golden file records what the
 // pipeline does with them, and this note says what it should do.
 var knownMisreads = map[string]string{
-	"05-umerov-to-us-this-week.txt":                    "not the extractor: UA-US, no venue, 'later this week' is read right, but notify's fold puts it into the Berlin round held Dec 14-15 (within a week's slack) instead of starting a new round, so the Miami round starts from 06 instead",
-	"16b-trump-zelensky-hail-progress-after-mar-a.txt": "'Mar-a-Lago' in the headline read as March 2026: a scheduled UA-US Palm Beach round for March is alerted",
 	"28-miami-productive.txt":                          "no event for 'talks ... in Miami on Saturday had been productive'; harmless",
 	"28b-ukraine-open-to-three-way-talks-after-mi.txt": "as 28",
-	"31-emirates-this-week.txt":                        "'confirmed on Wednesday that ... would meet in Abu Dhabi on Friday' dated Wednesday Jan 21 (should be Friday Jan 23), so a second Abu Dhabi round is alerted; plus a UA-only event",
 	"35-analysis-alaska-istanbul.txt":                  "Istanbul (RU-UA) read with parties RU-UA-US; historical, so no alert either way",
 }
 
