@@ -13,6 +13,7 @@ import (
 	"github.com/parleyhq/parley/platform/ops"
 	"github.com/parleyhq/parley/services/fetch"
 	"github.com/parleyhq/parley/services/notify"
+	"github.com/parleyhq/parley/services/notify/timeline"
 	"github.com/parleyhq/parley/services/parse"
 )
 
@@ -57,6 +58,14 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 		}
 		opsSrv := ops.New(log)
 		opsSrv.AddCheck("nats", b.Ready)
+		// Each service exports the backlog of the streams it consumes, for the KEDA-independent
+		// lag alerts and the dashboard (deploy/).
+		if streams := lagStreams(name); len(streams) > 0 {
+			opsSrv.Registry.MustRegister(bus.NewLagCollector(b.JS, log, streams...))
+		}
+		if name == "notify" {
+			timeline.New(b.JS).Register(opsSrv, log)
+		}
 
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -86,4 +95,16 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 		wg.Wait()
 		return errors.Join(runErr, httpErr)
 	}
+}
+
+// lagStreams names the streams whose consumers a service reports in
+// parley_consumer_pending_messages; notify also watches the dead-letter stream.
+func lagStreams(service string) []string {
+	switch service {
+	case "parse":
+		return []string{bus.StreamItems}
+	case "notify":
+		return []string{bus.StreamEvents, bus.StreamAlerts, bus.StreamDLQ}
+	}
+	return nil
 }

@@ -146,6 +146,22 @@ func (b *Bus) KeyValue(ctx context.Context, bucket string, history uint8) (jetst
 	return kv, nil
 }
 
+// OpenKeyValue opens a bucket as it is and creates it (history 1) only when missing, so a
+// tool does not rewrite a bucket that a deployment created with other settings. Like every
+// create here it rides out a cluster that is still settling.
+func (b *Bus) OpenKeyValue(ctx context.Context, bucket string) (jetstream.KeyValue, error) {
+	kv, err := retryCreate(ctx, func(ctx context.Context) (jetstream.KeyValue, error) {
+		return b.JS.KeyValue(ctx, bucket)
+	})
+	if errors.Is(err, jetstream.ErrBucketNotFound) {
+		return b.KeyValue(ctx, bucket, 1)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("kv bucket %s: %w", bucket, err)
+	}
+	return kv, nil
+}
+
 // Publish sends m as protobuf on subject with Nats-Msg-Id msgID and waits for the stream's ack.
 // A duplicate (same msgID inside the window) is acknowledged by the server and dropped, which
 // is what makes a re-publish after a crash harmless.

@@ -42,7 +42,7 @@ type runner struct {
 // Feed failures never end it. Several Runs may share a process, a Registerer and a NATS server.
 func Run(ctx context.Context, c Config) error {
 	err := serve(ctx, c)
-	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+	if err != nil && ctx.Err() != nil {
 		// Stopped while still starting up: that is a clean shutdown, not a failure.
 		return nil
 	}
@@ -60,31 +60,31 @@ func serve(ctx context.Context, c Config) error {
 	if err != nil {
 		return err
 	}
-	seen, err := openKV(ctx, c.Bus, bus.BucketSeenItems)
+	seen, err := c.Bus.OpenKeyValue(ctx, bus.BucketSeenItems)
 	if err != nil {
-		return startErr(ctx, err)
+		return fmt.Errorf("fetch: %w", err)
 	}
-	states, err := openKV(ctx, c.Bus, bus.BucketFeeds)
+	states, err := c.Bus.OpenKeyValue(ctx, bus.BucketFeeds)
 	if err != nil {
-		return startErr(ctx, err)
+		return fmt.Errorf("fetch: %w", err)
 	}
 	reg, err := OpenRegistry(ctx, c.Bus)
 	if err != nil {
-		return startErr(ctx, err)
+		return fmt.Errorf("fetch: %w", err)
 	}
 	// Watching starts before seeding, so no change made by anyone after the snapshot is missed.
 	watcher, err := reg.kv.WatchAll(ctx)
 	if err != nil {
-		return startErr(ctx, fmt.Errorf("watch feed registry: %w", err))
+		return fmt.Errorf("fetch: watch feed registry: %w", err)
 	}
 	defer func() { _ = watcher.Stop() }()
 	have, err := initialEntries(ctx, watcher, c.Logger)
 	if err != nil {
-		return startErr(ctx, err)
+		return fmt.Errorf("fetch: %w", err)
 	}
 	feeds, err := reg.seed(ctx, have, c.Feeds)
 	if err != nil {
-		return startErr(ctx, err)
+		return fmt.Errorf("fetch: %w", err)
 	}
 
 	client := feed.NewClient(feed.Options{
@@ -261,22 +261,4 @@ func (p *pool) resync(w jetstream.KeyWatcher) <-chan jetstream.KeyValueEntry {
 		p.set(key, e.Feed)
 	}
 	return w.Updates()
-}
-
-// startErr turns a failure caused by shutdown during start-up into the clean nil return.
-func startErr(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
-		return nil
-	}
-	return err
-}
-
-// openKV opens a bucket as it is, creating it only when missing, so fetch does not rewrite a
-// bucket another tool created with other settings.
-func openKV(ctx context.Context, b *bus.Bus, name string) (jetstream.KeyValue, error) {
-	kv, err := b.JS.KeyValue(ctx, name)
-	if errors.Is(err, jetstream.ErrBucketNotFound) {
-		return b.KeyValue(ctx, name, 1)
-	}
-	return kv, err
 }

@@ -77,7 +77,7 @@ func checkFeed(f Feed) error {
 
 // OpenRegistry opens the registry bucket, creating it when missing.
 func OpenRegistry(ctx context.Context, b *bus.Bus) (*Registry, error) {
-	kv, err := openKV(ctx, b, bus.BucketFeedRegistry)
+	kv, err := b.OpenKeyValue(ctx, bus.BucketFeedRegistry)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +159,7 @@ func ListStatus(ctx context.Context, b *bus.Bus) ([]Status, error) {
 	if err != nil {
 		return nil, err
 	}
-	states, err := openKV(ctx, b, bus.BucketFeeds)
+	states, err := b.OpenKeyValue(ctx, bus.BucketFeeds)
 	if err != nil {
 		return nil, err
 	}

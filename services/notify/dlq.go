@@ -117,7 +117,7 @@ func Replay(ctx context.Context, o ReplayOptions) ([]Replayed, error) {
 	if len(letters) == 0 {
 		return nil, nil
 	}
-	records, err := openBucket(ctx, o.Bus, bus.BucketDeliveries)
+	records, err := o.Bus.OpenKeyValue(ctx, bus.BucketDeliveries)
 	if err != nil {
 		return nil, err
 	}

@@ -212,7 +212,7 @@ const (
 // shutdown, after in-flight messages are finished.
 func Run(ctx context.Context, c Config) error {
 	err := serve(ctx, c)
-	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+	if err != nil && ctx.Err() != nil {
 		// Stopped while still starting up: that is a clean shutdown, not a failure.
 		return nil
 	}

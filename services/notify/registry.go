@@ -42,25 +42,11 @@ type Registry struct {
 
 // OpenRegistry opens the bucket, creating it when missing.
 func OpenRegistry(ctx context.Context, b *bus.Bus) (*Registry, error) {
-	kv, err := openBucket(ctx, b, bus.BucketSubscriptions)
+	kv, err := b.OpenKeyValue(ctx, bus.BucketSubscriptions)
 	if err != nil {
 		return nil, err
 	}
 	return &Registry{kv: kv}, nil
-}
-
-// openBucket opens a bucket as it is and creates it only when missing: the command line
-// does not know the cluster's replica count, and updating a bucket with its own would
-// change it.
-func openBucket(ctx context.Context, b *bus.Bus, name string) (jetstream.KeyValue, error) {
-	kv, err := b.JS.KeyValue(ctx, name)
-	if errors.Is(err, jetstream.ErrBucketNotFound) {
-		return b.KeyValue(ctx, name, 1)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("kv bucket %s: %w", name, err)
-	}
-	return kv, nil
 }
 
 // Put validates s and stores it, replacing a subscription of the same name.

@@ -66,7 +66,7 @@ func (c Config) Validate() error {
 // Run consumes items until ctx is cancelled.
 func Run(ctx context.Context, c Config) error {
 	err := serve(ctx, c)
-	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+	if err != nil && ctx.Err() != nil {
 		// Stopped while still starting up: that is a clean shutdown, not a failure.
 		return nil
 	}

@@ -100,6 +100,9 @@ func Run(ctx context.Context, c Config) error {
 	}
 	defer closeAll(conns)
 	timeline.New(conns["notify"].JS).Register(opsSrv, log.With("service", "api"))
+	// The backlog of every consumer, as the services run alone export it (deploy/ dashboards
+	// and alerts read the same names from either).
+	opsSrv.Registry.MustRegister(bus.NewLagCollector(conns["notify"].JS, log, bus.StreamItems, bus.StreamEvents, bus.StreamAlerts, bus.StreamDLQ))
 	if err := conns["fetch"].EnsureStreams(ctx); err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
