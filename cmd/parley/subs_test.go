@@ -13,7 +13,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/parleyhq/parley/platform/bus"
-	"github.com/parleyhq/parley/platform/natsembed"
+	"github.com/parleyhq/parley/platform/bustest"
 	parleyv1 "github.com/parleyhq/parley/proto/parley/v1"
 )
 
@@ -21,24 +21,8 @@ import (
 // and a bus on it.
 func natsForCLI(t *testing.T) (string, *bus.Bus) {
 	t.Helper()
-	srv, err := natsembed.Start(natsembed.Config{StoreDir: t.TempDir(), Listen: "127.0.0.1:-1"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	b, err := bus.New(nc, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.EnsureStreams(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return srv.ClientURL(), b
+	env := bustest.Start(t)
+	return env.Server.ClientURL(), env.Bus
 }
 
 type hookLog struct {

@@ -130,3 +130,12 @@ func handleOne(ctx context.Context, msg jetstream.Msg, h Handler, o ConsumeOptio
 		_ = msg.NakWithDelay(delay)
 	}
 }
+
+// CleanStop is what a service's Run returns for err: nil once ctx is cancelled, since a
+// failure during a requested stop (a bucket lookup cut short while starting up) is no failure.
+func CleanStop(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil {
+		return nil
+	}
+	return err
+}

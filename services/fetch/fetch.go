@@ -41,12 +41,7 @@ type runner struct {
 // it cannot start: a bad config, metrics that clash with others, or buckets it cannot open.
 // Feed failures never end it. Several Runs may share a process, a Registerer and a NATS server.
 func Run(ctx context.Context, c Config) error {
-	err := serve(ctx, c)
-	if err != nil && ctx.Err() != nil {
-		// Stopped while still starting up: that is a clean shutdown, not a failure.
-		return nil
-	}
-	return err
+	return bus.CleanStop(ctx, serve(ctx, c))
 }
 
 func serve(ctx context.Context, c Config) error {

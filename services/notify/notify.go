@@ -211,12 +211,7 @@ const (
 // Run folds events and delivers alerts until ctx is cancelled; it returns nil on a clean
 // shutdown, after in-flight messages are finished.
 func Run(ctx context.Context, c Config) error {
-	err := serve(ctx, c)
-	if err != nil && ctx.Err() != nil {
-		// Stopped while still starting up: that is a clean shutdown, not a failure.
-		return nil
-	}
-	return err
+	return bus.CleanStop(ctx, serve(ctx, c))
 }
 
 func serve(ctx context.Context, c Config) error {

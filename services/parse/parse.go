@@ -65,12 +65,7 @@ func (c Config) Validate() error {
 
 // Run consumes items until ctx is cancelled.
 func Run(ctx context.Context, c Config) error {
-	err := serve(ctx, c)
-	if err != nil && ctx.Err() != nil {
-		// Stopped while still starting up: that is a clean shutdown, not a failure.
-		return nil
-	}
-	return err
+	return bus.CleanStop(ctx, serve(ctx, c))
 }
 
 func serve(ctx context.Context, c Config) error {
