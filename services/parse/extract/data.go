@@ -380,6 +380,25 @@ func New() (*Extractor, error) {
 			venues = append(venues, pendingVenue{v.Name, v.City, v.Aliases})
 		}
 	}
+	gazNames := map[string]bool{}
+	ids := map[string]int32{}
+	for i, e := range gaz.Entities {
+		if _, ok := ids[e.Code]; !ok {
+			ids[e.Code] = int32(i)
+		}
+		for _, list := range [][]string{e.Names, e.Demonyms, e.Metonyms} {
+			for _, n := range list {
+				gazNames[lower(strings.TrimSuffix(n, "*"))] = true
+			}
+		}
+		for _, c := range e.Cities {
+			gazNames[lower(c.Name)] = true
+			for _, a := range c.Aliases {
+				gazNames[lower(strings.TrimSuffix(a, "*"))] = true
+			}
+		}
+	}
+	x.addCLDRCountries(gazNames, ids)
 	for _, v := range venues {
 		cid, ok := x.cityByName[lower(v.city)]
 		if !ok {

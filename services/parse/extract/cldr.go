@@ -1,0 +1,82 @@
+package extract
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+)
+
+// cldrNamers name countries from Unicode CLDR, the data set behind every major locale
+// library, in the languages Parley reads. The gazetteer YAML adds what CLDR lacks
+// (demonyms, metonyms, cities, venues, inflected stems); CLDR makes sure no country is
+// missing, so a new negotiation track needs no data file to find its sides.
+var cldrNamers = []display.Namer{display.English.Regions(), display.Russian.Regions(), display.Ukrainian.Regions()}
+
+// addCLDRCountries registers every ISO 3166-1 country's CLDR names that the gazetteer
+// does not already list. known holds the gazetteer's phrases in lower case; ids maps
+// codes to entities already loaded.
+func (x *Extractor) addCLDRCountries(known map[string]bool, ids map[string]int32) {
+	for a := 'A'; a <= 'Z'; a++ {
+		for b := 'A'; b <= 'Z'; b++ {
+			r, err := language.ParseRegion(string([]rune{a, b}))
+			if err != nil || !r.IsCountry() {
+				continue
+			}
+			code := r.String()
+			for _, namer := range cldrNamers {
+				for _, name := range cldrVariants(namer.Name(r)) {
+					if name == "" || known[lower(name)] {
+						continue
+					}
+					id, ok := ids[code]
+					if !ok {
+						x.entities = append(x.entities, entity{code: code, kind: "country"})
+						id = int32(len(x.entities) - 1)
+						ids[code] = id
+					}
+					known[lower(name)] = true
+					x.add(name, entry{kind: kEntity, sub: subName, idx: id})
+				}
+			}
+		}
+	}
+}
+
+// cldrVariants turns a CLDR display name into the phrases an article would use:
+// "Bosnia & Herzegovina" is written with "and"; "Congo - Kinshasa" and "Myanmar (Burma)"
+// carry a qualifier no article writes; a one-word Cyrillic name becomes a stem, since
+// Russian and Ukrainian decline country names ("Армения", "в Армении").
+func cldrVariants(name string) []string {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil
+	}
+	for _, q := range []string{" (", " - "} {
+		if i := strings.Index(name, q); i > 0 {
+			name = name[:i]
+		}
+	}
+	name = strings.ReplaceAll(name, "&", "and")
+	if utf8.RuneCountInString(name) < 4 || strings.Contains(name, ".") {
+		return nil // abbreviations ("о-в", "ОАЭ") are the gazetteer's to list, with care
+	}
+	if !isLatin(name) && !strings.Contains(name, " ") && utf8.RuneCountInString(name) > 4 {
+		return []string{cyrillicStem(name) + "*"}
+	}
+	return []string{name}
+}
+
+// cyrillicStem drops the nominative ending a declined form replaces.
+func cyrillicStem(name string) string {
+	for _, end := range []string{"ия", "ія", "а", "я", "ь", "й"} {
+		if s, ok := strings.CutSuffix(name, end); ok {
+			if end == "ия" || end == "ія" {
+				return s + strings.TrimSuffix(end, "я")
+			}
+			return s
+		}
+	}
+	return name
+}
