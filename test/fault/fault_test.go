@@ -155,7 +155,9 @@ subscriptions:
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("consumers not drained after 60s: %s", backlog)
+			// Keep going: the counts below say what the stuck work did to the subscriber.
+			t.Errorf("consumers not drained after 60s: %s", backlog)
+			break
 		}
 	}
 
