@@ -59,6 +59,11 @@ func TestCorpusAccuracy(t *testing.T) {
 			failed = true
 		}
 	}
+	// Quoted spokesmen and analysts must never be taken for negotiators, in any event.
+	for _, c := range rep.Commentators {
+		t.Errorf("named as a participant against its gold file: %s", c)
+		failed = true
+	}
 	if failed || testing.Verbose() {
 		t.Logf("\n%s", out.String())
 	}

@@ -46,6 +46,9 @@ type Report struct {
 	Articles, Positives, Negatives int
 	Fields                         map[string]*Score
 	Misses                         []Miss
+	// Commentators lists people a gold file says are not taking part (spokesmen, analysts)
+	// whom any event of the article names as a participant: "article: name".
+	Commentators []string
 }
 
 func (r *Report) score(field string, ok bool, article, got, want string) {
@@ -75,6 +78,13 @@ func Run(x *extract.Extractor, det *lang.Detector, cases []Case) (*Report, error
 		language := det.Detect(c.Title + "\n" + text)
 		evs := x.Extract(extract.Article{URL: c.URL, Title: c.Title, Source: c.Source, Published: c.Published, Text: text, Language: language})
 		r.Articles++
+		for _, e := range evs {
+			for _, pt := range e.Participants {
+				if slices.Contains(c.Gold.ParticipantsExclude, pt.Name) {
+					r.Commentators = append(r.Commentators, c.Name+": "+pt.Name)
+				}
+			}
+		}
 		if c.Gold.Language != "" {
 			r.score(FieldLanguage, language == c.Gold.Language, c.Name, language, c.Gold.Language)
 		}
@@ -148,6 +158,10 @@ func (r *Report) Print(w io.Writer) {
 	for _, f := range fieldOrder {
 		s := r.Fields[f]
 		fmt.Fprintf(w, "%-16s %6.1f %%  (%d/%d)\n", f, 100*s.Accuracy(), s.Right, s.Total)
+	}
+	fmt.Fprintf(w, "%-16s %6d     (named as participants; must be 0)\n", "commentators", len(r.Commentators))
+	for _, c := range r.Commentators {
+		fmt.Fprintf(w, "  %s\n", c)
 	}
 	if len(r.Misses) == 0 {
 		return
