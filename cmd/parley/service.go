@@ -82,7 +82,8 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 		switch name {
 		case "fetch":
 			runErr = fetch.Run(ctx, fetch.Config{Bus: b, Feeds: pipeline.Feeds(f.Feeds), Logger: log,
-				Registerer: opsSrv.Registry, AllowPrivateAddresses: f.AllowPrivateAddresses})
+				Registerer: opsSrv.Registry, AllowPrivateAddresses: f.AllowPrivateAddresses,
+				WebSubCallbackURL: f.Fetch.WebSubCallbackURL, Mux: opsSrv})
 		case "parse":
 			runErr = parse.Run(ctx, parse.Config{Bus: b, Logger: log, Registerer: opsSrv.Registry})
 		case "notify":

@@ -24,7 +24,16 @@ type File struct {
 	// AllowPrivateAddresses lets fetch reach loopback and private addresses
 	// (PARLEY_ALLOW_PRIVATE_ADDRESSES); refused by default so a feed URL cannot probe the
 	// operator's own network.
-	AllowPrivateAddresses bool `yaml:"allow_private_addresses"`
+	AllowPrivateAddresses bool  `yaml:"allow_private_addresses"`
+	Fetch                 Fetch `yaml:"fetch"`
+}
+
+// Fetch holds settings of the fetch service beyond its feeds.
+type Fetch struct {
+	// WebSubCallbackURL is Parley's public base URL, reachable by WebSub hubs
+	// (PARLEY_FETCH_WEBSUB_CALLBACK_URL). Hubs are told to push to <it>/websub/<feed_id>,
+	// served on the http.listen endpoint. Empty: no WebSub, polling only.
+	WebSubCallbackURL string `yaml:"websub_callback_url"`
 }
 
 // NATS says where the message bus is. An empty URL means an embedded server.
@@ -231,6 +240,11 @@ func (f *File) Validate() error {
 	case "text", "json":
 	default:
 		errs = append(errs, fmt.Errorf("log.format: %q is not text or json", f.Log.Format))
+	}
+	if s := f.Fetch.WebSubCallbackURL; s != "" {
+		if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("fetch.websub_callback_url: %q is not an http(s) URL", s))
+		}
 	}
 	seenFeed := map[string]bool{}
 	for i, fd := range f.Feeds {

@@ -31,11 +31,12 @@ subscriptions:
 		t.Fatal(err)
 	}
 	f, err := Load(path, env(map[string]string{
-		"DESK_SECRET":                    "s3cr3t: with {yaml} chars",
-		"PARLEY_NATS_URL":                "nats://nats.internal:4222",
-		"PARLEY_HTTP_LISTEN":             "0.0.0.0:9090",
-		"PARLEY_ALLOW_PRIVATE_ADDRESSES": "true",
-		"PARLEY_LOG_LEVEL":               "debug",
+		"DESK_SECRET":                      "s3cr3t: with {yaml} chars",
+		"PARLEY_NATS_URL":                  "nats://nats.internal:4222",
+		"PARLEY_HTTP_LISTEN":               "0.0.0.0:9090",
+		"PARLEY_ALLOW_PRIVATE_ADDRESSES":   "true",
+		"PARLEY_LOG_LEVEL":                 "debug",
+		"PARLEY_FETCH_WEBSUB_CALLBACK_URL": "https://parley.example.org",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -45,6 +46,9 @@ subscriptions:
 	}
 	if f.NATS.URL != "nats://nats.internal:4222" || f.HTTP.Listen != "0.0.0.0:9090" || !f.AllowPrivateAddresses || f.Log.Level != "debug" {
 		t.Errorf("env overrides not applied: %+v", f)
+	}
+	if f.Fetch.WebSubCallbackURL != "https://parley.example.org" {
+		t.Errorf("fetch.websub_callback_url = %q", f.Fetch.WebSubCallbackURL)
 	}
 	if f.NATS.StoreDir != "/var/lib/parley" {
 		t.Errorf("store_dir = %q", f.NATS.StoreDir)
@@ -86,6 +90,8 @@ func TestErrorsNameTheKey(t *testing.T) {
 		{"bad env bool", "", map[string]string{"PARLEY_ALLOW_PRIVATE_ADDRESSES": "maybe"}, "PARLEY_ALLOW_PRIVATE_ADDRESSES"},
 		{"bad env url", "", map[string]string{"PARLEY_NATS_URL": "::"}, "nats.url"},
 		{"bad log level", "log: {level: loud}\n", nil, "log.level"},
+		{"bad websub callback", "fetch: {websub_callback_url: 'ftp://parley.example.org'}\n", nil, "fetch.websub_callback_url"},
+		{"bad websub callback in env", "", map[string]string{"PARLEY_FETCH_WEBSUB_CALLBACK_URL": "parley.example.org"}, "fetch.websub_callback_url"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse([]byte(tc.yaml), env(tc.env))

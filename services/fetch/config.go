@@ -52,6 +52,15 @@ type Config struct {
 	// AllowPrivateAddresses lets fetch connect to loopback, private, link-local and metadata
 	// addresses. Checked on the connected address, so DNS rebinding cannot get round it.
 	AllowPrivateAddresses bool
+	// WebSubCallbackURL is Parley's public base URL for WebSub; empty: no WebSub. Hubs are
+	// given <WebSubCallbackURL>/websub/<feed_id>, which must reach Mux.
+	WebSubCallbackURL string
+	// Mux gets the WebSub callback handler at /websub/; required with WebSubCallbackURL.
+	// Each Run registers it there, so two Runs need two Muxes (http.ServeMux refuses a
+	// pattern twice).
+	Mux Mux
+	// WebSubLease is the subscription lease asked of hubs; default DefaultWebSubLease.
+	WebSubLease time.Duration
 }
 
 // SetDefaults fills zero fields.
@@ -74,6 +83,9 @@ func (c *Config) SetDefaults() {
 	if c.HostConcurrency == 0 {
 		c.HostConcurrency = DefaultHostConcurrency
 	}
+	if c.WebSubLease == 0 {
+		c.WebSubLease = DefaultWebSubLease
+	}
 	for i := range c.Feeds {
 		if c.Feeds[i].Interval == 0 {
 			c.Feeds[i].Interval = DefaultInterval
@@ -95,6 +107,16 @@ func (c Config) Validate() error {
 		return fmt.Errorf("fetch: concurrency: %d is negative", c.Concurrency)
 	case c.HostConcurrency < 0:
 		return fmt.Errorf("fetch: host_concurrency: %d is negative", c.HostConcurrency)
+	case c.WebSubLease < 0:
+		return fmt.Errorf("fetch: websub lease: %s is negative", c.WebSubLease)
+	}
+	if c.WebSubCallbackURL != "" {
+		if err := validateURL(c.WebSubCallbackURL); err != nil {
+			return fmt.Errorf("fetch: websub_callback_url: %w", err)
+		}
+		if c.Mux == nil {
+			return errors.New("fetch: websub_callback_url is set but there is no Mux to serve the callback on")
+		}
 	}
 	seen := make(map[string]int, len(c.Feeds))
 	for i, f := range c.Feeds {

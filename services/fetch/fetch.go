@@ -7,6 +7,8 @@
 // replicas repeat an item. Per-feed state (validators, back-off, next poll) lives in the
 // parley_feeds bucket, where replicas also claim a feed before polling it; a claim lapses at
 // the feed's next poll time, so a replica that dies holds its feeds for one interval at most.
+// That bucket is in memory (see openStates), since every poll writes it. Feeds that advertise
+// a WebSub hub are also subscribed there when a callback URL is configured (see websub.go).
 // Which feeds to poll is the registry's business (bucket parley_feed_registry, see Registry),
 // which every fetcher watches.
 package fetch
@@ -33,6 +35,10 @@ type runner struct {
 	seen   jetstream.KeyValue
 	states jetstream.KeyValue
 	m      *metrics
+	// userAgent names Parley in requests made outside feed.Client (WebSub).
+	userAgent string
+	// websub is nil unless a callback URL is configured.
+	websub *websub
 }
 
 // Run polls the feeds of the registry (bucket parley_feed_registry), seeded with c.Feeds, until
@@ -59,7 +65,7 @@ func serve(ctx context.Context, c Config) error {
 	if err != nil {
 		return fmt.Errorf("fetch: %w", err)
 	}
-	states, err := c.Bus.OpenKeyValue(ctx, bus.BucketFeeds)
+	states, err := openStates(ctx, c.Bus, c.Logger)
 	if err != nil {
 		return fmt.Errorf("fetch: %w", err)
 	}
@@ -77,10 +83,35 @@ func serve(ctx context.Context, c Config) error {
 	if err != nil {
 		return fmt.Errorf("fetch: %w", err)
 	}
-	feeds, err := reg.seed(ctx, have, c.Feeds)
-	if err != nil {
-		return fmt.Errorf("fetch: %w", err)
-	}
+	// Polling starts from what the registry will hold once seeded, while the writes that seed
+	// it go on in the background: with 10,000 feeds in the config they take a while, and the
+	// watcher delivers each of them to a worker that already runs. Shutdown gives them a
+	// grace period to finish, so that what the config lists is in the registry afterwards;
+	// what is cut short is written at the next start.
+	feeds, writes := plan(have, c.Feeds)
+	seeded := make(chan struct{})
+	seedCtx, stopSeeding := context.WithCancel(context.WithoutCancel(ctx))
+	defer func() {
+		select {
+		case <-seeded:
+		case <-time.After(seedGrace):
+			c.Logger.Warn("feed registry seeding cut short by shutdown")
+		}
+		stopSeeding()
+		<-seeded
+	}()
+	go func() {
+		defer close(seeded)
+		if len(writes) == 0 {
+			return
+		}
+		start := time.Now()
+		if err := reg.apply(seedCtx, writes); err != nil {
+			c.Logger.Error("feed registry not seeded from the config; polling the config's feeds anyway", "err", err)
+			return
+		}
+		c.Logger.Info("feed registry seeded from the config", "writes", len(writes), "took", time.Since(start))
+	}()
 
 	client := feed.NewClient(feed.Options{
 		UserAgent:           c.UserAgent,
@@ -91,12 +122,17 @@ func serve(ctx context.Context, c Config) error {
 		MaxIdleConnsPerHost: c.HostConcurrency,
 	})
 	defer client.Close()
-	r := &runner{bus: c.Bus, log: c.Logger, client: client, seen: seen, states: states, m: m}
+	r := &runner{bus: c.Bus, log: c.Logger, client: client, seen: seen, states: states, m: m, userAgent: c.UserAgent}
+	if c.WebSubCallbackURL != "" {
+		r.websub = newWebSub(r, c)
+		c.Mux.Handle(WebSubPath, r.websub)
+	}
 	p := &pool{r: r, ctx: ctx, sched: newSchedule(ctx, maxPolls(c)), workers: map[string]*slot{}}
 	for key, e := range feeds {
 		p.set(key, e.Feed)
 	}
-	c.Logger.Info("fetch started", "feeds", len(p.workers), "allow_private_addresses", c.AllowPrivateAddresses)
+	c.Logger.Info("fetch started", "feeds", len(p.workers), "allow_private_addresses", c.AllowPrivateAddresses,
+		"websub_callback_url", c.WebSubCallbackURL)
 	scheduled := make(chan struct{})
 	go func() {
 		defer close(scheduled)
@@ -108,6 +144,9 @@ func serve(ctx context.Context, c Config) error {
 	c.Logger.Info("fetch stopped")
 	return nil
 }
+
+// seedGrace is how long shutdown waits for the registry writes of a seed.
+const seedGrace = 5 * time.Second
 
 // maxPolls bounds polls under way at once. Most of a poll's time is spent waiting for an HTTP
 // slot or NATS, so it is well above the HTTP concurrency.
@@ -159,7 +198,11 @@ func (p *pool) set(key string, f Feed) {
 		}
 		return
 	}
-	p.workers[key] = p.sched.add(newWorker(p.r, f))
+	w := newWorker(p.r, f)
+	if p.r.websub != nil {
+		p.r.websub.register(w)
+	}
+	p.workers[key] = p.sched.add(w)
 	p.r.m.feeds.Inc()
 }
 
@@ -169,6 +212,9 @@ func (p *pool) remove(key string) {
 		return
 	}
 	p.sched.remove(sl)
+	if p.r.websub != nil {
+		p.r.websub.unregister(sl.w.id)
+	}
 	delete(p.workers, key)
 	p.r.m.feeds.Dec()
 }

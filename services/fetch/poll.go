@@ -68,6 +68,9 @@ type outcome struct {
 	setValidators      bool
 	etag, lastModified string
 	bodySHA256         string
+	// links: a body was parsed, and hub and self are its WebSub links (maybe none).
+	links     bool
+	hub, self string
 }
 
 // poll claims the feed, fetches it, publishes what is new and records the result. It returns
@@ -104,6 +107,9 @@ func (w *worker) poll(ctx context.Context) time.Time {
 		w.log.Info("feed polled", "result", out.result, "items", out.items, "published", out.published)
 	default:
 		w.log.Debug("feed polled", "result", out.result, "items", out.items)
+	}
+	if w.r.websub != nil && out.err == nil {
+		w.r.websub.subscribe(ctx, w, &st, now)
 	}
 	w.save(ctx, claim, st)
 	return st.NextPoll
@@ -203,6 +209,9 @@ func finish(claim State, out outcome, interval time.Duration, started time.Time)
 	if out.result == ResultOK {
 		st.Items = out.items
 	}
+	if out.links {
+		st.Hub, st.Topic = out.hub, out.self
+	}
 	if out.setValidators {
 		st.ETag, st.LastModified = out.etag, out.lastModified
 		if out.bodySHA256 != "" {
@@ -294,6 +303,10 @@ func (w *worker) fetch(ctx context.Context) outcome {
 	base, _ := url.Parse(resp.URL)
 	items := buildItems(w.feed, w.id, parsed, base, fetched)
 	o := outcome{result: ResultOK, items: len(items)}
+	if w.r.websub != nil {
+		o.links = true
+		o.hub, o.self = hubLinks(resp.Body, resp.ContentType)
+	}
 	for _, it := range items {
 		if ctx.Err() != nil {
 			return outcome{interrupted: true}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -159,7 +160,7 @@ func ListStatus(ctx context.Context, b *bus.Bus) ([]Status, error) {
 	if err != nil {
 		return nil, err
 	}
-	states, err := b.OpenKeyValue(ctx, bus.BucketFeeds)
+	states, err := openStates(ctx, b, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -174,15 +175,17 @@ func ListStatus(ctx context.Context, b *bus.Bus) ([]Status, error) {
 	return out, nil
 }
 
-// seed makes the registry hold the config's feeds, given what it holds now (by key). When the
-// config lists feeds it is the authority on config entries, so those it no longer lists are
-// removed; a fetcher started without feeds in its config leaves them alone. It returns the
-// registry's contents afterwards.
-func (r *Registry) seed(ctx context.Context, have map[string]Entry, feeds []Feed) (map[string]Entry, error) {
+// plan works out what the registry must hold once the config's feeds are seeded into it,
+// given what it holds now (by key). When the config lists feeds it is the authority on config
+// entries, so those it no longer lists go; a fetcher started without feeds in its config
+// leaves them alone. It returns the registry's contents afterwards and the writes that get it
+// there (a nil Entry pointer: delete the key).
+func plan(have map[string]Entry, feeds []Feed) (map[string]Entry, map[string]*Entry) {
 	want := make(map[string]Entry, len(have)+len(feeds))
 	for k, e := range have {
 		want[k] = e
 	}
+	writes := map[string]*Entry{}
 	listed := make(map[string]bool, len(feeds))
 	for _, f := range feeds {
 		key := FeedID(f.URL)
@@ -191,20 +194,55 @@ func (r *Registry) seed(ctx context.Context, have map[string]Entry, feeds []Feed
 		if old, ok := have[key]; ok && old == e {
 			continue
 		}
-		if err := r.put(ctx, e); err != nil {
-			return nil, err
-		}
+		writes[key] = &e
 		want[key] = e
 	}
 	if len(feeds) > 0 {
 		for key, e := range have {
 			if e.Origin == OriginConfig && !listed[key] {
-				if err := r.kv.Delete(ctx, key); err != nil {
-					return nil, fmt.Errorf("remove feed %s dropped from the config: %w", e.URL, err)
-				}
+				writes[key] = nil
 				delete(want, key)
 			}
 		}
 	}
-	return want, nil
+	return want, writes
+}
+
+// seedWorkers bounds the registry writes of a seed in flight at once. Each write waits for
+// the server's fsync, so 10,000 of them one after another would take many seconds.
+const seedWorkers = 32
+
+// apply makes the writes plan asked for, several at once, and returns the first error.
+func (r *Registry) apply(ctx context.Context, writes map[string]*Entry) error {
+	jobs := make(chan string)
+	errs := make(chan error, seedWorkers)
+	var wg sync.WaitGroup
+	for range min(seedWorkers, len(writes)) {
+		wg.Go(func() {
+			var first error
+			for key := range jobs {
+				if first != nil {
+					continue
+				}
+				if e := writes[key]; e != nil {
+					first = r.put(ctx, *e)
+				} else if err := r.kv.Delete(ctx, key); err != nil {
+					first = fmt.Errorf("remove feed %s dropped from the config: %w", key, err)
+				}
+			}
+			errs <- first
+		})
+	}
+	for key := range writes {
+		jobs <- key
+	}
+	close(jobs)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

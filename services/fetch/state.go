@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/parleyhq/parley/platform/bus"
 )
 
 // State is what fetch keeps about a feed between polls, as JSON in bucket parley_feeds under
@@ -33,6 +35,60 @@ type State struct {
 	// Published counts items this feed has published, ever.
 	Published int64     `json:"published"`
 	NextPoll  time.Time `json:"next_poll,omitzero"`
+
+	// Hub and Topic are the WebSub hub and self links of the last body fetched.
+	Hub   string `json:"hub,omitempty"`
+	Topic string `json:"topic,omitempty"`
+	// The WebSub subscription last requested: at which hub, for which topic, with which
+	// secret (pushes are signed with it), and when to renew it.
+	WebSubHub    string    `json:"websub_hub,omitempty"`
+	WebSubTopic  string    `json:"websub_topic,omitempty"`
+	WebSubSecret string    `json:"websub_secret,omitempty"`
+	WebSubRenew  time.Time `json:"websub_renew,omitzero"`
+}
+
+// openStates opens the feeds bucket, creating it in memory when missing. What it holds is
+// soft: losing it costs one full GET per feed and perhaps a claim raced over once, never a
+// duplicate item, because parley_seen_items is on disk. Every poll writes it, and a
+// file-backed bucket on a server that fsyncs every write would cap fetch at a few hundred
+// polls a second. In memory it is still replicated across a cluster like any other bucket.
+func openStates(ctx context.Context, b *bus.Bus, log *slog.Logger) (jetstream.KeyValue, error) {
+	var (
+		kv  jetstream.KeyValue
+		err error
+	)
+	// A cluster that is still settling answers with errors for a while.
+	for attempt := 0; ; attempt++ {
+		kv, err = b.JS.KeyValue(ctx, bus.BucketFeeds)
+		if errors.Is(err, jetstream.ErrBucketNotFound) {
+			kv, err = b.JS.CreateKeyValue(ctx, jetstream.KeyValueConfig{
+				Bucket:   bus.BucketFeeds,
+				History:  1,
+				Storage:  jetstream.MemoryStorage,
+				Replicas: b.Replicas,
+			})
+			if errors.Is(err, jetstream.ErrBucketExists) {
+				kv, err = b.JS.KeyValue(ctx, bus.BucketFeeds) // another replica was quicker
+			}
+		}
+		if err == nil || attempt == 30 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("kv bucket %s: %w", bus.BucketFeeds, ctx.Err())
+		case <-time.After(time.Second):
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("kv bucket %s: %w", bus.BucketFeeds, err)
+	}
+	if st, serr := kv.Status(ctx); serr == nil {
+		if info, ok := st.(*jetstream.KeyValueBucketStatus); ok && info.StreamInfo().Config.Storage == jetstream.FileStorage && log != nil {
+			log.Warn("feed state bucket is file-backed; every poll waits for a disk write (delete the bucket to have fetch recreate it in memory)", "bucket", bus.BucketFeeds)
+		}
+	}
+	return kv, nil
 }
 
 // LoadState reads a feed's state from the feeds bucket; a feed never polled has none

@@ -153,6 +153,8 @@ func Run(ctx context.Context, c Config) error {
 			Logger:                log.With("service", "fetch"),
 			Registerer:            opsSrv.Registry,
 			AllowPrivateAddresses: f.AllowPrivateAddresses,
+			WebSubCallbackURL:     f.Fetch.WebSubCallbackURL,
+			Mux:                   opsSrv,
 		})
 	})
 
