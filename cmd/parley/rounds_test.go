@@ -181,7 +181,7 @@ func TestNotifyServesRounds(t *testing.T) {
 	}()
 
 	var body []byte
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for {
 		resp, err := http.Get("http://" + addr + "/api/rounds?since=2026-01-01")
 		if err == nil {
@@ -223,7 +223,7 @@ func waitConsuming(t *testing.T, url string) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
 		if s, err := js.Stream(ctx, bus.StreamEvents); err == nil {
 			infos := s.ListConsumers(ctx)

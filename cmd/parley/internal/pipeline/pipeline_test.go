@@ -301,7 +301,7 @@ subscriptions:
 	// A restart on the same store re-polls both feeds and sends nothing again.
 	before := len(alerts)
 	p = start(t, f)
-	waitFor(t, "both feeds polled twice after restart", 30*time.Second, func() bool {
+	waitFor(t, "both feeds polled twice after restart", 60*time.Second, func() bool {
 		return metric(t, p.addrs.HTTP, "parley_fetch_polls_total", `result="ok"`)+
 			metric(t, p.addrs.HTTP, "parley_fetch_polls_total", `result="not_modified"`) >= 4
 	})

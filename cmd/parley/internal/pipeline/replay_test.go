@@ -264,7 +264,7 @@ func TestReplay(t *testing.T) {
 func settle(t *testing.T, httpAddr string, js jetstream.JetStream, rec *receiver, n int, file string) {
 	t.Helper()
 	ctx := context.Background()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for {
 		if metric(t, httpAddr, "parley_parse_articles_total", "") >= float64(n) && drained(ctx, t, js) {
 			got, _ := rec.snapshot()
