@@ -3,7 +3,9 @@ package bustest
 
 import (
 	"context"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/parleyhq/parley/platform/bus"
@@ -47,4 +49,29 @@ func StartIn(t testing.TB, dir string) *Env {
 		t.Fatal(err)
 	}
 	return &Env{Server: srv, Bus: b, StoreDir: dir}
+}
+
+// Serve runs a service's Run in the background. The returned stop cancels it and fails the
+// test unless Run returns nil within a minute; it runs at cleanup too and is safe to call twice.
+func Serve(t testing.TB, run func(context.Context) error) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("Run returned %v on shutdown, want nil", err)
+				}
+			case <-time.After(time.Minute):
+				t.Error("Run did not return within a minute of cancel")
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/parleyhq/parley/platform/bus"
+	"github.com/parleyhq/parley/platform/bustest"
 	"github.com/parleyhq/parley/platform/natsembed"
 	parleyv1 "github.com/parleyhq/parley/proto/parley/v1"
 	"github.com/parleyhq/parley/services/fetch"
@@ -165,25 +166,7 @@ func (e *natsEnv) streamMsgs() uint64 {
 // returned nil. stop is also registered as a cleanup, and is safe to call twice.
 func startRun(t *testing.T, c fetch.Config) (stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- fetch.Run(ctx, c) }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Errorf("Run returned %v on shutdown, want nil", err)
-				}
-			case <-time.After(20 * time.Second):
-				t.Error("Run did not return after cancel")
-			}
-		})
-	}
-	t.Cleanup(stop)
-	return stop
+	return bustest.Serve(t, func(ctx context.Context) error { return fetch.Run(ctx, c) })
 }
 
 // eventually polls cond until it holds or the time is up.

@@ -27,6 +27,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/parleyhq/parley/platform/bus"
+	"github.com/parleyhq/parley/platform/bustest"
 	"github.com/parleyhq/parley/platform/natsembed"
 	parleyv1 "github.com/parleyhq/parley/proto/parley/v1"
 	"github.com/parleyhq/parley/services/notify/round"
@@ -109,25 +110,7 @@ func (r *rig) streamMsgs(stream string) uint64 {
 // run starts Run and returns a function that stops it and checks it returned nil.
 func run(t *testing.T, c Config) (stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- Run(ctx, c) }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Errorf("Run returned %v", err)
-				}
-			case <-time.After(30 * time.Second):
-				t.Error("Run did not return after cancel")
-			}
-		})
-	}
-	t.Cleanup(stop)
-	return stop
+	return bustest.Serve(t, func(ctx context.Context) error { return Run(ctx, c) })
 }
 
 func eventually(t *testing.T, what string, cond func() bool) {

@@ -29,24 +29,7 @@ type Story struct {
 
 // Stories returns the bundled stories, oldest first.
 func Stories() ([]Story, error) {
-	files, err := fs.Glob(storyFS, "stories/*.txt")
-	if err != nil {
-		return nil, fmt.Errorf("demo stories: %w", err)
-	}
-	out := make([]Story, 0, len(files))
-	for _, f := range files {
-		raw, err := storyFS.ReadFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("demo story %s: %w", f, err)
-		}
-		st, err := ParseStory(path.Base(f), string(raw))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, st)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Published.Before(out[j].Published) })
-	return out, nil
+	return StoriesIn(storyFS, "stories/*.txt")
 }
 
 // ParseStory reads the story format: "key: value" header lines, a "---" line, then the body.
