@@ -20,10 +20,7 @@ func cmdRounds(ctx context.Context, args []string, io stdio) error {
 	url := fs.String("nats", envOr("PARLEY_NATS_URL", "nats://127.0.0.1:4222"), "NATS server `URL`")
 	sinceFlag := fs.String("since", "", "only rounds on or after this `date` (2006-01-02)")
 	asJSON := fs.Bool("json", false, "print JSON ({\"rounds\": [...]}, as GET /api/rounds serves it)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	since, err := timeline.ParseSince(*sinceFlag)

@@ -25,10 +25,7 @@ const (
 func cmdRun(ctx context.Context, args []string, io stdio) error {
 	fs := newFlags("run", io)
 	path := fs.String("config", "", "YAML config `file`; without it, the bundled demo runs")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	f, err := config.Load(*path, nil)

@@ -23,10 +23,7 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 		fs := newFlags(name, io)
 		url := fs.String("nats", "", "NATS server `URL` (overrides nats.url)")
 		path := fs.String("config", "", "YAML config `file`")
-		if err := parseFlags(fs, args); err != nil {
-			return err
-		}
-		if err := noArgs(fs); err != nil {
+		if err := parseNoArgs(fs, args); err != nil {
 			return err
 		}
 		f, err := config.Load(*path, nil)

@@ -16,10 +16,7 @@ func cmdTail(ctx context.Context, args []string, io stdio) error {
 	fs := newFlags("tail", io)
 	url := fs.String("nats", envOr("PARLEY_NATS_URL", "nats://127.0.0.1:4222"), "NATS server `URL`")
 	subject := fs.String("subject", bus.SubjectAlerts+".>", "alert `subject` to follow")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	nc, err := nats.Connect(*url, nats.Name("parley-tail"), nats.MaxReconnects(-1))
