@@ -4,13 +4,14 @@ package evaluate
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/parleyhq/parley/platform/story"
 )
 
 // Case is one labelled article of a corpus.
@@ -112,38 +113,11 @@ func loadCase(articlePath, goldPath string) (Case, error) {
 	return c, nil
 }
 
-// ParseArticle reads the header-and-body article format.
+// ParseArticle reads the header-and-body article format (platform/story).
 func ParseArticle(s string) (Case, error) {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	head, body, ok := strings.Cut(s, "\n---\n")
-	if !ok {
-		return Case{}, errors.New(`no "---" line between header and body`)
+	st, err := story.Parse("article", s)
+	if err != nil {
+		return Case{}, err
 	}
-	var c Case
-	for _, line := range strings.Split(head, "\n") {
-		k, v, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		v = strings.TrimSpace(v)
-		switch strings.TrimSpace(k) {
-		case "outlet", "source":
-			c.Source = v
-		case "title":
-			c.Title = v
-		case "link", "url":
-			c.URL = v
-		case "published":
-			t, err := time.Parse(time.RFC3339, v)
-			if err != nil {
-				return Case{}, fmt.Errorf("published: %w", err)
-			}
-			c.Published = t
-		}
-	}
-	if c.Published.IsZero() {
-		return Case{}, errors.New("no published: line in the header")
-	}
-	c.Raw = strings.TrimSpace(body)
-	return c, nil
+	return Case{Source: st.Outlet, Title: st.Title, URL: st.Link, Published: st.Published, Raw: st.Body}, nil
 }

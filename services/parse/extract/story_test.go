@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"strings"
 	"testing"
-	"time"
+
+	"github.com/parleyhq/parley/platform/story"
 )
 
 // readStory reads an article in the fixture format shared with the demo
@@ -16,38 +16,14 @@ func readStory(path string) (Article, error) {
 	if err != nil {
 		return Article{}, err
 	}
-	s := strings.ReplaceAll(string(b), "\r\n", "\n")
-	head, body, ok := strings.Cut(s, "\n---\n")
-	if !ok {
-		return Article{}, fmt.Errorf("%s: no --- line", path)
+	st, err := story.Parse(path, string(b))
+	if err != nil {
+		return Article{}, err
 	}
-	var a Article
-	for _, line := range strings.Split(head, "\n") {
-		k, v, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		v = strings.TrimSpace(v)
-		switch strings.TrimSpace(k) {
-		case "outlet", "source":
-			a.Source = v
-		case "title":
-			a.Title = v
-		case "link", "url":
-			a.URL = v
-		case "published":
-			t, err := time.Parse(time.RFC3339, v)
-			if err != nil {
-				return Article{}, fmt.Errorf("%s: published: %w", path, err)
-			}
-			a.Published = t
-		}
+	if st.Title == "" {
+		return Article{}, fmt.Errorf("%s: missing title", path)
 	}
-	if a.Published.IsZero() || a.Title == "" {
-		return Article{}, fmt.Errorf("%s: missing title or published", path)
-	}
-	a.Text = strings.TrimSpace(body)
-	return a, nil
+	return Article{URL: st.Link, Title: st.Title, Source: st.Outlet, Published: st.Published, Text: st.Body}, nil
 }
 
 // TestDebugArticle prints what the extractor finds in the article named by

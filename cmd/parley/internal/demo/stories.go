@@ -3,80 +3,37 @@
 package demo
 
 import (
-	"bufio"
 	"embed"
 	"fmt"
 	"io/fs"
 	"path"
 	"sort"
-	"strings"
-	"time"
+
+	"github.com/parleyhq/parley/platform/story"
 )
 
 //go:embed stories/*.txt
 var storyFS embed.FS
 
 // Story is one article written for the demo and the end-to-end tests.
-type Story struct {
-	File      string
-	Outlet    string
-	Title     string
-	Link      string
-	Published time.Time
-	// Body is plain text, paragraphs separated by blank lines.
-	Body string
-}
+type Story = story.Story
 
 // Stories returns the bundled stories, oldest first.
 func Stories() ([]Story, error) {
 	return StoriesIn(storyFS, "stories/*.txt")
 }
 
-// ParseStory reads the story format: "key: value" header lines, a "---" line, then the body.
+// ParseStory reads a demo story: one that a feed can carry, so outlet, title, link and a
+// body are required besides the publication time.
 func ParseStory(name, raw string) (Story, error) {
-	st := Story{File: name}
-	head, body, ok := strings.Cut(raw, "\n---\n")
-	if !ok {
-		return st, fmt.Errorf("demo story %s: no --- line between header and body", name)
+	st, err := story.Parse(name, raw)
+	if err != nil {
+		return st, fmt.Errorf("demo: %w", err)
 	}
-	sc := bufio.NewScanner(strings.NewReader(head))
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), ":")
-		if !ok {
-			continue
-		}
-		v = strings.TrimSpace(v)
-		switch strings.TrimSpace(k) {
-		case "outlet":
-			st.Outlet = v
-		case "title":
-			st.Title = v
-		case "link":
-			st.Link = v
-		case "published":
-			t, err := time.Parse(time.RFC3339, v)
-			if err != nil {
-				return st, fmt.Errorf("demo story %s: published: %w", name, err)
-			}
-			st.Published = t
-		}
-	}
-	st.Body = strings.TrimSpace(body)
-	if st.Outlet == "" || st.Title == "" || st.Link == "" || st.Published.IsZero() || st.Body == "" {
+	if st.Outlet == "" || st.Title == "" || st.Link == "" || st.Body == "" {
 		return st, fmt.Errorf("demo story %s: outlet, title, link, published and a body are all required", name)
 	}
 	return st, nil
-}
-
-// Paragraphs splits the body on blank lines.
-func (s Story) Paragraphs() []string {
-	var out []string
-	for _, p := range strings.Split(s.Body, "\n\n") {
-		if p = strings.TrimSpace(strings.ReplaceAll(p, "\n", " ")); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // StoriesIn reads every story file matching pattern in fsys (as fs.Glob), oldest first and,
