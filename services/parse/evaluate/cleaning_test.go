@@ -59,7 +59,7 @@ func TestCleaningMethods(t *testing.T) {
 			}
 			r.leaks += leaked(text)
 			evs := x.Extract(extract.Article{Title: c.Title, Published: c.Published, Text: text})
-			if primaryRight(c.Gold, evs) {
+			if primaryRight(c, evs) {
 				r.right++
 			}
 		}
@@ -79,15 +79,12 @@ func TestCleaningMethods(t *testing.T) {
 
 // primaryRight: parties, city, start (±1 day) and status all right, or no
 // event for a negative.
-func primaryRight(g Gold, evs []extract.Event) bool {
-	if g.Negative {
+func primaryRight(c Case, evs []extract.Event) bool {
+	if c.Primary == nil {
 		return len(evs) == 0
 	}
-	r := &Report{Fields: map[string]*Score{}}
-	for _, f := range fieldOrder {
-		r.Fields[f] = &Score{}
-	}
-	scorePrimary(r, Case{Gold: g}, evs)
+	r := newReport()
+	scorePrimary(scorer{r, c}, evs)
 	for _, f := range []string{FieldParties, FieldCity, FieldStart, FieldStatus} {
 		if r.Fields[f].Right != r.Fields[f].Total {
 			return false

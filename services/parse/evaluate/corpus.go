@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -21,7 +22,18 @@ type Case struct {
 	Raw                string
 	Title, URL, Source string
 	Published          time.Time
-	Gold               Gold
+	// Track and Lang group the scores ("russia-ukraine-us", "en"); empty
+	// when the corpus does not say.
+	Track, Lang string
+	// Primary is the meeting the article is mainly about; nil for an
+	// article that reports none.
+	Primary   *Meeting
+	Secondary []Meeting
+	// MustNot are places never to give as the venue (datelines, captions).
+	MustNot []string
+	// Gold is the project corpus's own label, with its extra checks
+	// (participants, language).
+	Gold Gold
 }
 
 // Gold is the expected primary meeting of an article. A gold file holding
@@ -48,10 +60,15 @@ type Gold struct {
 // articleExts are the article files of a corpus; each has a NAME.json beside it.
 var articleExts = []string{".txt", ".html"}
 
-// LoadDir reads every article of dir with its gold file. An article is
-// "key: value" header lines (title, published, outlet, url), a line "---",
-// then the body, plain text or HTML.
+// LoadDir reads a labelled corpus: the realdev format (articles.jsonl and
+// gold.json, see LoadRealdev) or the project's own, where every article of
+// dir has its gold file beside it. A project article is "key: value"
+// header lines (title, published, outlet, url), a line "---", then the
+// body, plain text or HTML.
 func LoadDir(dir string) ([]Case, error) {
+	if IsRealdev(dir) {
+		return LoadRealdev(dir)
+	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("read corpus: %w", err)
@@ -110,6 +127,12 @@ func loadCase(articlePath, goldPath string) (Case, error) {
 		return Case{}, fmt.Errorf("gold %s: no parties and not marked negative", goldPath)
 	}
 	c.Gold = *g
+	c.Lang = g.Language
+	if !g.Negative {
+		m := g.meeting()
+		c.Primary = &m
+		c.Track = trackOf(g.Parties)
+	}
 	return c, nil
 }
 
@@ -120,4 +143,15 @@ func ParseArticle(s string) (Case, error) {
 		return Case{}, err
 	}
 	return Case{Source: st.Outlet, Title: st.Title, URL: st.Link, Published: st.Published, Raw: st.Body}, nil
+}
+
+// trackOf names a project-corpus track by its sides: "RU-UA-US".
+func trackOf(parties []string) string {
+	return strings.Join(sortedCopy(parties), "-")
+}
+
+func sortedCopy(ss []string) []string {
+	out := slices.Clone(ss)
+	slices.Sort(out)
+	return out
 }
