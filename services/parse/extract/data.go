@@ -54,6 +54,7 @@ const (
 	cDeny
 	cPlaceAdj
 	cAbsent
+	cThreeWay
 )
 
 var cueNames = map[string]cueMask{
@@ -65,7 +66,7 @@ var cueNames = map[string]cueMask{
 	"between": cBetween, "list": cList, "rel": cRel, "city_noun": cCityNoun, "back": cBack,
 	"clause_break": cBreak, "block": cBlock, "end": cEnd, "ally": cAlly, "continuation": cContinue, "object_prep": cObjPrep,
 	"remote": cRemote, "denial": cDeny, "place_adjective": cPlaceAdj,
-	"absent": cAbsent,
+	"absent": cAbsent, "three_way": cThreeWay,
 }
 
 const cMeeting = cMeetNoun | cMeetVerb

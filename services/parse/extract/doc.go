@@ -43,12 +43,12 @@ func splitParagraphs(text string) []string {
 	var out []string
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	for len(text) > 0 {
-		i := strings.Index(text, "\n\n")
+		i := strings.IndexByte(text, '\n')
 		var p string
 		if i < 0 {
 			p, text = text, ""
 		} else {
-			p, text = text[:i], text[i+2:]
+			p, text = text[:i], text[i+1:]
 		}
 		p = strings.TrimSpace(p)
 		if p != "" {

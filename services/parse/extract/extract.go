@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -711,6 +712,14 @@ func (x *Extractor) event(cl *cluster, pd time.Time) (Event, bool) {
 		}
 		// The host country, when named and not negotiating, is a mediator.
 		hc := cl.loc.country
+		// A host beside two other sides hosts them ("the president hosted
+		// the two leaders at the White House", "talks in Riyadh between
+		// Russia and the US with the Saudi minister attending"), unless the
+		// text counts three sides.
+		if isParty(hc) && len(ev.Parties) >= 3 && mask&cThreeWay == 0 {
+			ev.Parties = slices.DeleteFunc(ev.Parties, func(p string) bool { return p == hc })
+			med[hc]++
+		}
 		if named[hc] && !isParty(hc) && med[hc] == 0 {
 			ev.Mediators = append(ev.Mediators, hc)
 		}
