@@ -32,6 +32,9 @@ type clause struct {
 	a, b    int
 	mask    cueMask
 	metPast bool // "met", "held", "ended": a meeting really happened
+	// hard: a meeting word that is no soft one ("talks", "met"; not only
+	// "discussions", which are also held by phone)
+	hard bool
 	locs    []locCand
 	dates   []dateCand
 	ents    []entEv
@@ -85,6 +88,7 @@ func (c *clause) merge(o *clause, fill bool) {
 	}
 	c.mask |= o.mask
 	c.metPast = c.metPast || o.metPast
+	c.hard = c.hard || o.hard
 	_, hasLoc := c.bestLoc()
 	if !fill || !hasLoc {
 		c.locs = append(c.locs, o.locs...)
@@ -132,6 +136,9 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 		m := p.startM[i]
 		if m&cMeeting != 0 && i >= a && i < b {
 			cuePos = append(cuePos, i)
+			if m&cSoftMeet == 0 {
+				c.hard = true
+			}
 		}
 		if m&(cMeeting|cWeakMeet) != 0 {
 			nearPos = append(nearPos, i)
@@ -307,7 +314,8 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 		}
 		compound := e < sb && (p.startM[e]&cMeetNoun != 0 || t[e].orig == "-" && e+1 < sb && p.startM[e+1]&(cMeetNoun|cMediator) != 0) ||
 			t[e-1].poss && e < sb && p.startM[e]&cMeetNoun != 0
-		penalty := false
+		// "the regime in Naypyidaw": the seat of a side, not a venue.
+		penalty := prep && k-1 >= sa && p.endM[k-1]&cSeat != 0
 		for j := k; j >= sa && j >= k-3; j-- {
 			if p.endM[j]&(cSpeech|cBack) != 0 {
 				penalty = true

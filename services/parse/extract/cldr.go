@@ -24,7 +24,8 @@ func (x *Extractor) addCLDRCountries(known map[string]bool, ids map[string]int32
 			if err != nil || !r.IsCountry() {
 				continue
 			}
-			code := r.String()
+			// Deprecated codes ("BU" for Burma) name their successor's country.
+			code := r.Canonicalize().String()
 			for _, namer := range cldrNamers {
 				for _, name := range cldrVariants(namer.Name(r)) {
 					if name == "" || known[lower(name)] {

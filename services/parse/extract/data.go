@@ -55,6 +55,9 @@ const (
 	cPlaceAdj
 	cAbsent
 	cThreeWay
+	cSeat
+	cTitle
+	cSoftMeet
 )
 
 var cueNames = map[string]cueMask{
@@ -66,7 +69,7 @@ var cueNames = map[string]cueMask{
 	"between": cBetween, "list": cList, "rel": cRel, "city_noun": cCityNoun, "back": cBack,
 	"clause_break": cBreak, "block": cBlock, "end": cEnd, "ally": cAlly, "continuation": cContinue, "object_prep": cObjPrep,
 	"remote": cRemote, "denial": cDeny, "place_adjective": cPlaceAdj,
-	"absent": cAbsent, "three_way": cThreeWay,
+	"absent": cAbsent, "three_way": cThreeWay, "seat": cSeat, "title": cTitle, "soft_meeting": cSoftMeet,
 }
 
 const cMeeting = cMeetNoun | cMeetVerb

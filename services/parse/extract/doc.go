@@ -179,6 +179,48 @@ func (x *Extractor) annotate(p *para, scratch *[]cueMatch) {
 		}
 	}
 	*scratch = cues
+	x.placesFromText(p)
+}
+
+// placesFromText reads cities the gazetteer does not know from the way
+// the press names them: "in Kunming, China", "at Tengchong, in China".
+// The city joins this article's copy of the city table only (see
+// Extract), so nothing learned from one article leaks into another.
+func (x *Extractor) placesFromText(p *para) {
+	t := p.toks
+	for i := 0; i+3 < len(t); i++ {
+		if p.endM[i]&cLocPrep == 0 || t[i].upper || p.annAt[i+1] >= 0 {
+			continue
+		}
+		// one to three capitalised words, then a comma and a country
+		j := i + 1
+		for j < len(t) && j-i <= 3 && t[j].kind == tWord && t[j].upper && !t[j].allUpper && p.annAt[j] < 0 && p.startM[j] == 0 {
+			j++
+		}
+		if j == i+1 || j-i > 3 || j+1 >= len(t) || t[j].orig != "," || p.annAt[j+1] < 0 {
+			continue
+		}
+		an := &p.anns[p.annAt[j+1]]
+		if an.a != j+1 {
+			continue
+		}
+		country := ""
+		for _, e := range an.entries {
+			if e.kind == kEntity && e.sub == subName && x.entities[e.idx].kind == "country" {
+				country = x.entities[e.idx].code
+			}
+		}
+		if country == "" {
+			continue
+		}
+		name := p.text[t[i+1].start:t[j-1].end]
+		cid := int32(len(x.cities))
+		x.cities = append(x.cities, city{name: name, country: country})
+		p.anns = append(p.anns, ann{a: i + 1, b: j, entries: []entry{{kind: kCity, idx: cid}}})
+		for k := i + 1; k < j; k++ {
+			p.annAt[k] = int32(len(p.anns) - 1)
+		}
+	}
 }
 
 // findDateline recognises a wire dateline at the start of the first body

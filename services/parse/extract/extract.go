@@ -44,6 +44,15 @@ type cluster struct {
 // Extract returns the concrete meetings reported by a, the primary one
 // first, or nil when the article reports none.
 func (x *Extractor) Extract(a Article) []Event {
+	// Places read from the text itself extend this article's copy of the
+	// city table; the shared one stays as loaded, safe for concurrent use.
+	local := *x
+	local.cities = x.cities[:len(x.cities):len(x.cities)]
+	local.people = x.people[:len(x.people):len(x.people)]
+	return local.extract(a)
+}
+
+func (x *Extractor) extract(a Article) []Event {
 	a.Text = capText(a.Text)
 	mentions, topics, dateline := x.mentions(a)
 	if len(mentions) == 0 {
@@ -96,6 +105,7 @@ func (x *Extractor) mentions(a Article) ([]*mention, uint32, int32) {
 		body++
 	}
 
+	x.learnPeople(paras)
 	var mentions []*mention
 	var topics uint32
 	dateline := int32(-1)
@@ -645,9 +655,10 @@ func (x *Extractor) event(cl *cluster, pd time.Time) (Event, bool) {
 	var topics uint32
 	seenP := map[int32]bool{}
 	seenE := map[string]bool{}
-	meetNoun := false
+	meetNoun, hard := false, false
 	for _, m := range cl.ms {
 		c := m.c
+		hard = hard || c.hard
 		mask |= c.mask
 		metPast = metPast || c.metPast
 		topics |= c.topics
@@ -731,6 +742,9 @@ func (x *Extractor) event(cl *cluster, pd time.Time) (Event, bool) {
 	n := len(ev.Parties)
 	// A bare country with no date ("talks in Ukraine") names no meeting.
 	placed := cl.hasLoc && (cl.loc.city >= 0 || cl.loc.venue >= 0)
+	if !hard && !placed {
+		return ev, false // "discussions" with no place: as likely a call as a meeting
+	}
 	concrete := n >= 2 && (placed || cl.hasDate) ||
 		n == 1 && len(ev.Mediators) > 0 && cl.hasLoc && cl.hasDate && meetNoun
 	if !concrete {
