@@ -34,14 +34,14 @@ type clause struct {
 	metPast bool // "met", "held", "ended": a meeting really happened
 	// hard: a meeting word that is no soft one ("talks", "met"; not only
 	// "discussions", which are also held by phone)
-	hard bool
-	locs    []locCand
-	dates   []dateCand
-	ents    []entEv
-	people  []personEv
-	topics  uint32
-	round   int
-	days    int // stated duration ("two-day talks")
+	hard   bool
+	locs   []locCand
+	dates  []dateCand
+	ents   []entEv
+	people []personEv
+	topics uint32
+	round  int
+	days   int // stated duration ("two-day talks")
 	// daysBefore: the duration ends at the clause's date ("after two days").
 	daysBefore bool
 }
