@@ -11,6 +11,8 @@ type entEv struct {
 	score    int  // 2 = negotiating side for sure, 1 = mentioned near a meeting word
 	mediator int  // evidence of hosting or mediating
 	place    bool // named as a place ("in the UAE", "Geneva, Switzerland")
+	// between: named in "talks between X and Y", which says who the sides are
+	between bool
 }
 
 type personEv struct {
@@ -440,6 +442,9 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 						(t[l].low == "of" || fromSide) && l-1 >= sa && p.endM[l-1]&(cNegotiator|cMeetNoun|cWeakMeet) != 0) {
 						ev.score = 2
 					}
+					if l >= sa && betweenWord(t[l].low) && ev.score == 2 {
+						ev.between = true
+					}
 					// "Israel and Hamas agreed ... after three days of talks":
 					// a pair of sides opening a sentence with a meeting word
 					// is who met.
@@ -486,7 +491,7 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 				if ev.score > 1 && remote {
 					ev.score = 1 // "spoke to Russia by phone"
 				}
-				if ev.score > 1 && (near(s, e, cAlly, 4) || allyBefore(s)) {
+				if ev.score > 1 && !ev.between && (near(s, e, cAlly, 4) || allyBefore(s)) {
 					ev.score = 1 // "European leaders joined the talks", "accompanied by French officials"
 				}
 				c.ents = append(c.ents, ev)
@@ -606,4 +611,13 @@ func isCapitalWord(w string) bool {
 // hostWord: the mediator word says where ("host", "venue"), not only who helps.
 func hostWord(w string) bool {
 	return strings.HasPrefix(w, "host") || w == "venue" || strings.HasPrefix(w, "площадк") || strings.HasPrefix(w, "майданчик")
+}
+
+// betweenWord: "between", "among": the names after it are the sides.
+func betweenWord(w string) bool {
+	switch w {
+	case "between", "among", "involving", "между", "між":
+		return true
+	}
+	return false
 }

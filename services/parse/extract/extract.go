@@ -650,6 +650,7 @@ func (x *Extractor) event(cl *cluster, pd time.Time) (Event, bool) {
 	strong := map[string]int{}
 	med := map[string]int{}
 	named := map[string]bool{}
+	between := map[string]bool{}
 	var mask cueMask
 	metPast := false
 	var topics uint32
@@ -666,6 +667,9 @@ func (x *Extractor) event(cl *cluster, pd time.Time) (Event, bool) {
 			meetNoun = true
 		}
 		for _, e := range c.ents {
+			if e.between {
+				between[e.code] = true
+			}
 			score[e.code] += e.score
 			if e.score >= 2 {
 				strong[e.code]++
@@ -698,6 +702,17 @@ func (x *Extractor) event(cl *cluster, pd time.Time) (Event, bool) {
 		if strong[code] > 0 && strong[code] >= med[code] {
 			ev.Parties = append(ev.Parties, code)
 		}
+	}
+	// "talks between Israel and Hamas" says who the sides are; anyone else
+	// at the table (an envoy who joins, a host) helps them.
+	if len(between) >= 2 {
+		ev.Parties = slices.DeleteFunc(ev.Parties, func(c string) bool {
+			if between[c] {
+				return false
+			}
+			med[c]++
+			return true
+		})
 	}
 	sort.Strings(ev.Parties)
 	isParty := func(c string) bool {
