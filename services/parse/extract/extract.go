@@ -25,6 +25,8 @@ type mention struct {
 	strong   map[string]bool
 	weak     bool  // attaches to a meeting but never starts one
 	endTn    tense // tense of the clause naming the last day
+	// titleDay: a headline reporting the meeting as news of the day
+	titleDay bool
 }
 
 type cluster struct {
@@ -60,6 +62,7 @@ func (x *Extractor) extract(a Article) []Event {
 	}
 	pub := a.Published.UTC()
 	clusters := x.clusterMentions(mentions, day(pub))
+	datedByHeadline(clusters, day(pub))
 	// "Oman will host the talks" names only the country; a reporter filing
 	// from a city of that country is there for the meeting.
 	for _, cl := range clusters {
@@ -68,6 +71,25 @@ func (x *Extractor) extract(a Article) []Event {
 		}
 	}
 	return x.events(clusters, pub, topics)
+}
+
+// datedByHeadline gives the publication day to a meeting nothing in the
+// body dates, when the headline reports it as the day's news.
+func datedByHeadline(cls []*cluster, pd time.Time) {
+	for _, cl := range cls {
+		if cl.hasDate {
+			continue
+		}
+		for _, m := range cl.ms {
+			if m.titleDay {
+				cl.start, cl.end, cl.prec, cl.hasDate, cl.endTn = pd, pd, PrecisionDay, true, tensePresent
+				if m.c.mask&(cEnd|cFinish) != 0 {
+					cl.endTn = tensePast
+				}
+				break
+			}
+		}
+	}
 }
 
 // mentions reads the article into meeting mentions, in text order, and the
@@ -360,6 +382,12 @@ func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
 		if c.mask&cEnd != 0 {
 			m.endTn = tensePast
 		}
+	}
+	if !m.hasDate && c.p.title && !pub.IsZero() && c.mask&(cStart|cEnd|cFinish|cMeetVerb) != 0 && c.mask&(cFuture|cHypo) == 0 {
+		// A headline tells the day's news: "Pashinyan and Aliyev begin talks
+		// in the UAE", "minister meets Lutnick". Only a meeting the body
+		// leaves undated takes the day (see datedByHeadline).
+		m.titleDay = true
 	}
 	if !m.hasDate && c.mask&cPresent != 0 && c.mask&(cFuture|cPast) == 0 && !pub.IsZero() {
 		// "are meeting right now": the publication day

@@ -20,6 +20,10 @@ func (x *Extractor) learnPeople(paras []*para) {
 			if !ok {
 				continue
 			}
+			// "Canada-U.S. Trade Minister" is a minister for the relation, of either side.
+			if an.a > 0 && p.toks[an.a-1].orig == "-" || an.b < len(p.toks) && p.toks[an.b].orig == "-" {
+				continue
+			}
 			// ENTITY title… Name  ("Azerbaijani President Ilham Aliyev")
 			if s, e := x.nameAfterTitle(p, an.b); e > s {
 				x.addLearned(p, s, e, code, known)
@@ -79,6 +83,9 @@ func (x *Extractor) nameAfterTitle(p *para, i int) (int, int) {
 	}
 	if !titled {
 		return 0, 0
+	}
+	if k+1 < len(t) && t[k].orig == "," {
+		k++ // "Japan's tariff negotiator, Ryosei Akazawa,"
 	}
 	return x.nameAt(p, k)
 }
