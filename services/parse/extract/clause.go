@@ -36,7 +36,10 @@ type clause struct {
 	metPast bool // "met", "held", "ended": a meeting really happened
 	// hard: a meeting word that is no soft one ("talks", "met"; not only
 	// "discussions", which are also held by phone)
-	hard   bool
+	hard bool
+	// next: "the next round", "следующий раунд": a meeting still to come,
+	// not the one under way
+	next   bool
 	locs   []locCand
 	dates  []dateCand
 	ents   []entEv
@@ -91,6 +94,7 @@ func (c *clause) merge(o *clause, fill bool) {
 	c.mask |= o.mask
 	c.metPast = c.metPast || o.metPast
 	c.hard = c.hard || o.hard
+	c.next = c.next || o.next
 	_, hasLoc := c.bestLoc()
 	if !fill || !hasLoc {
 		c.locs = append(c.locs, o.locs...)
@@ -140,6 +144,11 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 			cuePos = append(cuePos, i)
 			if m&cSoftMeet == 0 {
 				c.hard = true
+			}
+			for q := i - 1; q >= a && q >= i-3; q-- {
+				if nextWord(t[q].low) {
+					c.next = true
+				}
 			}
 		}
 		if m&(cMeeting|cWeakMeet) != 0 {
@@ -620,4 +629,13 @@ func betweenWord(w string) bool {
 		return true
 	}
 	return false
+}
+
+// nextWord: the meeting it qualifies is still to come.
+func nextWord(w string) bool {
+	switch w {
+	case "next", "following", "upcoming":
+		return true
+	}
+	return strings.HasPrefix(w, "следующ") || strings.HasPrefix(w, "наступн")
 }

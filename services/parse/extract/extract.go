@@ -470,7 +470,11 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 		}
 		score += 3
 	}
-	if m.c.round > 0 && cl.round > 0 && m.c.round != cl.round {
+	// "preparations for the next round": not the round already begun
+	if m.c.next && !m.hasDate && cl.hasDate && !cl.start.After(pd) {
+		return -1
+	}
+		if m.c.round > 0 && cl.round > 0 && m.c.round != cl.round {
 		return -1
 	}
 	if conflictParties(m.strong, cl.strong) {
