@@ -114,13 +114,17 @@ func (x *Extractor) mentions(a Article) ([]*mention, uint32, int32) {
 		paras = append(paras, p)
 	}
 	body := 0
+	hasDateline := false
 	for _, ptxt := range splitParagraphs(a.Text) {
 		if x.furniture(ptxt) {
 			continue
 		}
 		p := mk(ptxt, false, body)
-		if body == 0 {
+		// The dateline opens the story, which may come after a repeated
+		// headline, a byline or a caption.
+		if body < 4 && !hasDateline {
 			p.skipTo = x.findDateline(p)
+			hasDateline = p.dateln != ""
 		}
 		x.splitSentences(p)
 		paras = append(paras, p)
@@ -133,7 +137,7 @@ func (x *Extractor) mentions(a Article) ([]*mention, uint32, int32) {
 	dateline := int32(-1)
 	var prevDay time.Time
 	for _, p := range paras {
-		if p.index == 0 {
+		if p.dateln != "" && dateline < 0 {
 			dateline = p.datelineCity
 		}
 		for _, m := range p.topicM {
