@@ -25,7 +25,8 @@ type mention struct {
 	strong   map[string]bool
 	weak     bool  // attaches to a meeting but never starts one
 	endTn    tense // tense of the clause naming the last day
-	// titleDay: a headline reporting the meeting as news of the day
+	// titleDay: a headline or a present tense reporting the meeting as
+	// news of the day
 	titleDay bool
 }
 
@@ -394,9 +395,10 @@ func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
 		m.titleDay = true
 	}
 	if !m.hasDate && c.mask&cPresent != 0 && c.mask&(cFuture|cPast) == 0 && !pub.IsZero() {
-		// "are meeting right now": the publication day
-		m.hasDate = true
-		m.start, m.end, m.prec, m.endTn = day(pub), day(pub), PrecisionDay, tensePresent
+		// "are meeting right now": the publication day, unless the meeting
+		// it belongs to is dated ("the talks continue to be constructive"
+		// says nothing of when).
+		m.titleDay = true
 	}
 	switch {
 	case c.metPast || c.mask&cEnd != 0:
