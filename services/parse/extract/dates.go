@@ -1,6 +1,9 @@
 package extract
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 type tense uint8
 
@@ -152,6 +155,10 @@ func (x *Extractor) parseDates(p *para, a, b int, pub time.Time, tenseAt func(in
 			}
 		case "week", "weekend":
 			if c, ok := parseWeek(t, a, i, pd, tenseAt(i)); ok {
+				add(c)
+			}
+		case "неделе", "неделю", "неделя", "недели", "тижня", "тиждень", "тижні":
+			if c, ok := parseCyrillicWeek(t, a, i, pd); ok {
 				add(c)
 			}
 		case "month":
@@ -664,4 +671,29 @@ func dayOfMonth(x *Extractor, t []token, a, b, i int, pd time.Time, tn tense) (d
 		return dateCand{}, false
 	}
 	return dateCand{start: d, end: d, prec: PrecisionDay, a: i - 1, b: k + 1}, true
+}
+
+// parseCyrillicWeek reads "на этой неделе", "на следующей неделе",
+// "наступного тижня", "минулого тижня".
+func parseCyrillicWeek(t []token, a, i int, pd time.Time) (dateCand, bool) {
+	if i-1 < a {
+		return dateCand{}, false
+	}
+	mon := mondayOf(pd)
+	mod := t[i-1].low
+	var s, e time.Time
+	switch {
+	case strings.HasPrefix(mod, "эт") || strings.HasPrefix(mod, "ць") || strings.HasPrefix(mod, "цей") || strings.HasPrefix(mod, "поточн") || strings.HasPrefix(mod, "текущ"):
+		s, e = mon, addDays(mon, 6)
+	case strings.HasPrefix(mod, "следующ") || strings.HasPrefix(mod, "наступн") || strings.HasPrefix(mod, "будущ"):
+		s, e = addDays(mon, 7), addDays(mon, 13)
+		if wd := pd.Weekday(); wd >= time.Friday || wd == time.Sunday {
+			s = addDays(pd, 1) // said at the week's end, it takes in the weekend
+		}
+	case strings.HasPrefix(mod, "прошл") || strings.HasPrefix(mod, "минул") || strings.HasPrefix(mod, "попередн"):
+		s, e = addDays(mon, -7), addDays(mon, -1)
+	default:
+		return dateCand{}, false
+	}
+	return dateCand{start: s, end: e, prec: PrecisionWeek, a: i - 1, b: i + 1}, true
 }

@@ -28,6 +28,8 @@ type mention struct {
 	// titleDay: a headline or a present tense reporting the meeting as
 	// news of the day
 	titleDay bool
+	// presentDay: the present tense says the meeting is on today
+	presentDay bool
 }
 
 type cluster struct {
@@ -79,6 +81,10 @@ func (x *Extractor) extract(a Article) []Event {
 func datedByHeadline(cls []*cluster, pd time.Time) {
 	for _, cl := range cls {
 		if cl.hasDate {
+			// "talks are continuing … tomorrow the talks go on": under way today
+			if cl.prec == PrecisionDay && cl.start.Equal(addDays(pd, 1)) && slices.ContainsFunc(cl.ms, func(m *mention) bool { return m.presentDay }) {
+				cl.start = pd
+			}
 			continue
 		}
 		for _, m := range cl.ms {
@@ -398,7 +404,7 @@ func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
 		// "are meeting right now": the publication day, unless the meeting
 		// it belongs to is dated ("the talks continue to be constructive"
 		// says nothing of when).
-		m.titleDay = true
+		m.titleDay, m.presentDay = true, true
 	}
 	switch {
 	case c.metPast || c.mask&cEnd != 0:
@@ -480,7 +486,7 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 	if m.c.next && !m.hasDate && cl.hasDate && !cl.start.After(pd) {
 		return -1
 	}
-		if m.c.round > 0 && cl.round > 0 && m.c.round != cl.round {
+	if m.c.round > 0 && cl.round > 0 && m.c.round != cl.round {
 		return -1
 	}
 	if conflictParties(m.strong, cl.strong) {
