@@ -640,18 +640,29 @@ func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32) 
 		order int
 	}
 	var out []scored
+	var rejected []*cluster
+	var lead *cluster
 	for _, cl := range cls {
-		ev, ok := x.event(cl, pd)
+		ev, ok := x.event(cl, pd, nil)
 		if !ok {
+			rejected = append(rejected, cl)
 			continue
 		}
-		first := 1 << 30
-		for _, m := range cl.ms {
-			if m.order < first {
-				first = m.order
+		if lead == nil || leadScore(cl) > leadScore(lead) {
+			lead = cl
+		}
+		out = append(out, scored{ev, leadScore(cl), firstOrder(cl)})
+	}
+	// "The previous round was held in Abu Dhabi on January 23-24": a
+	// placed and dated meeting that names no sides of its own is one of
+	// the sides the article is about.
+	if lead != nil {
+		sides, _ := x.event(lead, pd, nil)
+		for _, cl := range rejected {
+			if ev, ok := x.event(cl, pd, sides.Parties); ok {
+				out = append(out, scored{ev, leadScore(cl), firstOrder(cl)})
 			}
 		}
-		out = append(out, scored{ev, leadScore(cl), first})
 	}
 	if len(out) == 0 {
 		return nil
@@ -688,7 +699,19 @@ func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32) 
 	return evs
 }
 
-func (x *Extractor) event(cl *cluster, pd time.Time) (Event, bool) {
+func firstOrder(cl *cluster) int {
+	first := 1 << 30
+	for _, m := range cl.ms {
+		first = min(first, m.order)
+	}
+	return first
+}
+
+// event turns cl into an Event, or false when it is no concrete meeting.
+// With inherit set, a meeting that names at most one of those sides and
+// no other is taken to be between them, when it has a place and a day and
+// the word for a round or talks.
+func (x *Extractor) event(cl *cluster, pd time.Time, inherit []string) (Event, bool) {
 	var ev Event
 	score := map[string]int{}
 	strong := map[string]int{}
@@ -798,6 +821,18 @@ func (x *Extractor) event(cl *cluster, pd time.Time) (Event, bool) {
 	// Participants of a side that is only a host are mediators' people; keep them.
 	// Concrete: two sides and a place or date, or one side with place, date
 	// and the word talks/meeting.
+	if inherit != nil {
+		if len(ev.Parties) >= 2 || !meetNoun || !hard || !cl.hasDate || cl.prec != PrecisionDay || !cl.hasLoc || cl.loc.city < 0 {
+			return ev, false
+		}
+		for _, p := range ev.Parties {
+			if !slices.Contains(inherit, p) {
+				return ev, false
+			}
+		}
+		ev.Parties = slices.Clone(inherit)
+		ev.Mediators = slices.DeleteFunc(ev.Mediators, func(m string) bool { return slices.Contains(inherit, m) })
+	}
 	n := len(ev.Parties)
 	// A bare country with no date ("talks in Ukraine") names no meeting.
 	placed := cl.hasLoc && (cl.loc.city >= 0 || cl.loc.venue >= 0)
