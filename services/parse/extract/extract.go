@@ -692,7 +692,9 @@ func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32) 
 	evs := make([]Event, 0, len(out))
 	evs = append(evs, out[bi].ev)
 	for i := range out {
-		if i != bi {
+		// Besides the meeting the article is about, only dated meetings
+		// are reported: "talks in Istanbul" in passing names no round.
+		if i != bi && !out[i].ev.Start.IsZero() {
 			evs = append(evs, out[i].ev)
 		}
 	}
