@@ -13,6 +13,8 @@ type entEv struct {
 	place    bool // named as a place ("in the UAE", "Geneva, Switzerland")
 	// between: named in "talks between X and Y", which says who the sides are
 	between bool
+	// group: a movement or armed group, which takes its territory's code
+	group bool
 }
 
 type personEv struct {
@@ -384,7 +386,7 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 				if en.sub == subMetonym && usedAsPlace {
 					continue
 				}
-				ev := entEv{code: ent.code}
+				ev := entEv{code: ent.code, group: ent.kind == "group"}
 				// A place, not a side: "in the UAE", "Geneva, Switzerland", "the Saudi capital".
 				medFrom := from && k-1 >= sa && p.endM[k-1]&cMediator != 0
 				if en.sub == subName && ent.kind == "country" && (prep || from && !fromSide && !medFrom) {

@@ -58,6 +58,7 @@ const (
 	cSeat
 	cTitle
 	cSoftMeet
+	cInternal
 )
 
 var cueNames = map[string]cueMask{
@@ -69,7 +70,7 @@ var cueNames = map[string]cueMask{
 	"between": cBetween, "list": cList, "rel": cRel, "city_noun": cCityNoun, "back": cBack,
 	"clause_break": cBreak, "block": cBlock, "end": cEnd, "ally": cAlly, "continuation": cContinue, "object_prep": cObjPrep,
 	"remote": cRemote, "denial": cDeny, "place_adjective": cPlaceAdj,
-	"absent": cAbsent, "three_way": cThreeWay, "seat": cSeat, "title": cTitle, "soft_meeting": cSoftMeet,
+	"absent": cAbsent, "three_way": cThreeWay, "seat": cSeat, "title": cTitle, "soft_meeting": cSoftMeet, "internal": cInternal,
 }
 
 const cMeeting = cMeetNoun | cMeetVerb

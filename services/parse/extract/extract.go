@@ -720,6 +720,8 @@ func (x *Extractor) event(cl *cluster, pd time.Time, inherit []string) (Event, b
 	med := map[string]int{}
 	named := map[string]bool{}
 	between := map[string]bool{}
+	groups := map[string]bool{}
+	internal := false
 	var mask cueMask
 	metPast := false
 	var topics uint32
@@ -738,6 +740,9 @@ func (x *Extractor) event(cl *cluster, pd time.Time, inherit []string) (Event, b
 		for _, e := range c.ents {
 			if e.between {
 				between[e.code] = true
+			}
+			if e.group && e.score >= 2 {
+				groups[e.code] = true
 			}
 			score[e.code] += e.score
 			if e.score >= 2 {
@@ -771,6 +776,21 @@ func (x *Extractor) event(cl *cluster, pd time.Time, inherit []string) (Event, b
 		if strong[code] > 0 && strong[code] >= med[code] {
 			ev.Parties = append(ev.Parties, code)
 		}
+	}
+	// A government and a movement of its own country, or rival factions:
+	// the talks are inside that country, and foreigners at them help.
+	if in := internalSide(cl, strong, groups, mask); in != "" && len(between) < 2 {
+		ev.Parties = slices.DeleteFunc(ev.Parties, func(c string) bool {
+			if c == in {
+				return false
+			}
+			med[c]++
+			return true
+		})
+		if len(ev.Parties) == 0 {
+			ev.Parties = []string{in}
+		}
+		internal = true
 	}
 	// "talks between Israel and Hamas" says who the sides are; anyone else
 	// at the table (an envoy who joins, a host) helps them.
@@ -841,7 +861,7 @@ func (x *Extractor) event(cl *cluster, pd time.Time, inherit []string) (Event, b
 	if !hard && !placed {
 		return ev, false // "discussions" with no place: as likely a call as a meeting
 	}
-	concrete := n >= 2 && (placed || cl.hasDate) ||
+	concrete := (n >= 2 || internal && n == 1) && (placed || cl.hasDate) ||
 		n == 1 && len(ev.Mediators) > 0 && cl.hasLoc && cl.hasDate && meetNoun
 	if !concrete {
 		return ev, false
@@ -940,6 +960,46 @@ func status(mask cueMask, metPast bool, cl *cluster, pd time.Time) Status {
 		}
 	}
 	return StatusUnderway
+}
+
+// internalSide is the one country whose sides meet: a movement of that
+// country named as a side next to its state, or words for rival factions
+// next to a single state side. "" when the meeting is between states.
+func internalSide(cl *cluster, strong map[string]int, groups map[string]bool, mask cueMask) string {
+	for g := range groups {
+		// Israel and Hamas: another side as well supported is no helper.
+		rival := false
+		for code, n := range strong {
+			if code != g && n >= strong[g] && !(cl.hasLoc && code == cl.loc.country) {
+				rival = true
+			}
+		}
+		if rival {
+			continue
+		}
+		for _, m := range cl.ms {
+			for _, e := range m.c.ents {
+				if e.code == g && !e.group && !e.place {
+					return g
+				}
+			}
+		}
+	}
+	if mask&cInternal == 0 {
+		return ""
+	}
+	// rival factions of the one side that is no venue
+	side := ""
+	for code, n := range strong {
+		if n == 0 || cl.hasLoc && code == cl.loc.country {
+			continue
+		}
+		if side != "" {
+			return ""
+		}
+		side = code
+	}
+	return side
 }
 
 // strongCodes are the sides a clause names for sure.
