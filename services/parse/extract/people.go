@@ -20,8 +20,16 @@ func (x *Extractor) learnPeople(paras []*para) {
 			if !ok {
 				continue
 			}
-			// "Canada-U.S. Trade Minister" is a minister for the relation, of either side.
-			if an.a > 0 && p.toks[an.a-1].orig == "-" || an.b < len(p.toks) && p.toks[an.b].orig == "-" {
+			// "Canada-U.S. Trade Minister": the minister of the first.
+			if an.a > 0 && p.toks[an.a-1].orig == "-" {
+				continue
+			}
+			if an.b+1 < len(p.toks) && p.toks[an.b].orig == "-" {
+				if id := p.annAt[an.b+1]; id >= 0 {
+					if s, e := x.nameAfterTitle(p, p.anns[id].b); e > s {
+						x.addLearned(p, s, e, code, known)
+					}
+				}
 				continue
 			}
 			// ENTITY title… Name  ("Azerbaijani President Ilham Aliyev")
