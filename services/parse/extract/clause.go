@@ -572,6 +572,12 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 			}
 		}
 	}
+	// Duration in one word: "двухдневные переговоры", "дводенні переговори".
+	for i := a; i+1 < b && c.days == 0; i++ {
+		if n := cyrillicDays(t[i].low); n > 0 && p.startM[i+1]&cMeeting != 0 {
+			c.days = n
+		}
+	}
 	// Duration: "two-day talks", "two days of talks", "three-day meeting".
 	for i := a; i+1 < b; i++ {
 		n, ok := numberWords[t[i].low]
@@ -640,4 +646,18 @@ func nextWord(w string) bool {
 		return true
 	}
 	return strings.HasPrefix(w, "следующ") || strings.HasPrefix(w, "наступн")
+}
+
+// cyrillicDays reads a Russian or Ukrainian duration adjective: 2 for
+// "двухдневные", 3 for "триденні"; 0 for any other word.
+func cyrillicDays(w string) int {
+	for _, d := range []struct {
+		stem string
+		n    int
+	}{{"двухдневн", 2}, {"двухдн", 2}, {"дводенн", 2}, {"трехдневн", 3}, {"трёхдневн", 3}, {"триденн", 3}, {"четырехдневн", 4}, {"чотириденн", 4}} {
+		if strings.HasPrefix(w, d.stem) {
+			return d.n
+		}
+	}
+	return 0
 }

@@ -359,7 +359,7 @@ func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
 				}
 			}
 			if c.days > 1 && m.start.Equal(m.end) {
-				if best.finish || c.daysBefore {
+				if best.finish || c.daysBefore || c.mask&cEnd != 0 {
 					m.start = addDays(m.end, -(c.days - 1))
 				} else {
 					m.end = addDays(m.start, c.days-1)
