@@ -359,7 +359,7 @@ func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
 				}
 			}
 			if c.days > 1 && m.start.Equal(m.end) {
-				if best.finish || c.daysBefore || c.mask&cEnd != 0 {
+				if best.finish || c.daysBefore || c.mask&cEnd != 0 && c.mask&cStart == 0 {
 					m.start = addDays(m.end, -(c.days - 1))
 				} else {
 					m.end = addDays(m.start, c.days-1)
@@ -861,8 +861,12 @@ func (x *Extractor) event(cl *cluster, pd time.Time, inherit []string) (Event, b
 	if !hard && !placed {
 		return ev, false // "discussions" with no place: as likely a call as a meeting
 	}
-	concrete := (n >= 2 || internal && n == 1) && (placed || cl.hasDate) ||
-		n == 1 && len(ev.Mediators) > 0 && cl.hasLoc && cl.hasDate && meetNoun
+	concrete := (n >= 2 || internal && n == 1) && (placed || cl.hasDate)
+	// An undated meeting the headline and lead do not report is background
+	// ("he recalled the proposals made at the meeting in Istanbul").
+	if !cl.hasDate && !slices.ContainsFunc(cl.ms, func(m *mention) bool { return m.title || m.paraIdx <= 1 }) {
+		concrete = false
+	}
 	if !concrete {
 		return ev, false
 	}
