@@ -59,7 +59,7 @@ func (x *Extractor) Extract(a Article) []Event {
 
 func (x *Extractor) extract(a Article) []Event {
 	a.Text = capText(a.Text)
-	mentions, topics, dateline := x.mentions(a)
+	mentions, topics, dateline, titleSides := x.mentions(a)
 	if len(mentions) == 0 {
 		return nil
 	}
@@ -73,7 +73,7 @@ func (x *Extractor) extract(a Article) []Event {
 			cl.loc.city = dateline
 		}
 	}
-	return x.events(clusters, pub, topics)
+	return x.events(clusters, pub, topics, titleSides)
 }
 
 // datedByHeadline gives the publication day to a meeting nothing in the
@@ -101,7 +101,7 @@ func datedByHeadline(cls []*cluster, pd time.Time) {
 
 // mentions reads the article into meeting mentions, in text order, and the
 // topics the whole article touches.
-func (x *Extractor) mentions(a Article) ([]*mention, uint32, int32) {
+func (x *Extractor) mentions(a Article) ([]*mention, uint32, int32, []string) {
 	pub := a.Published.UTC()
 	sc := languageScript(a.Language)
 	var paras []*para
@@ -188,7 +188,11 @@ func (x *Extractor) mentions(a Article) ([]*mention, uint32, int32) {
 			}
 		}
 	}
-	return mentions, topics, dateline
+	var titleSides []string
+	if len(paras) > 0 && paras[0].title {
+		titleSides = x.sidesNamed(paras[0])
+	}
+	return mentions, topics, dateline, titleSides
 }
 
 // sentenceClauses splits the sentence [a, b) at clause breaks ("after",
@@ -632,7 +636,30 @@ func leadCluster(cls []*cluster) *cluster {
 }
 
 // events turns clusters into Events, keeping only concrete meetings.
-func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32) []Event {
+// sidesNamed lists the countries, groups and organisations (and the sides
+// of known people) p names other than as a place or an object, sorted.
+func (x *Extractor) sidesNamed(p *para) []string {
+	var out []string
+	for _, an := range p.anns {
+		if an.a > 0 && p.endM[an.a-1]&(cLocPrep|cObjPrep) != 0 {
+			continue // "in Oman", "sanctions against Russia"
+		}
+		if code, ok := x.countryOf(an); ok && !slices.Contains(out, code) {
+			out = append(out, code)
+		}
+		for _, e := range an.entries {
+			if e.kind == kPerson {
+				if c := x.people[e.idx].party; c != "" && !x.people[e.idx].commentator && !slices.Contains(out, c) {
+					out = append(out, c)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32, titleSides []string) []Event {
 	pd := day(pub)
 	type scored struct {
 		ev    Event
@@ -656,10 +683,21 @@ func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32) 
 	// "The previous round was held in Abu Dhabi on January 23-24": a
 	// placed and dated meeting that names no sides of its own is one of
 	// the sides the article is about.
-	if lead != nil {
-		sides, _ := x.event(lead, pd, nil)
+	// With no meeting of its own found, the headline's sides ("Iran-Saudi
+	// talks…", "Pashinyan and Aliyev …") are those of a meeting whose
+	// clause names one of them ("he will meet Lutnick in Washington on
+	// Thursday").
+	var sides []string
+	switch {
+	case lead != nil:
+		ev, _ := x.event(lead, pd, nil)
+		sides = ev.Parties
+	case len(titleSides) >= 2 && len(titleSides) <= 4:
+		sides = titleSides
+	}
+	if sides != nil {
 		for _, cl := range rejected {
-			if ev, ok := x.event(cl, pd, sides.Parties); ok {
+			if ev, ok := x.event(cl, pd, sides); ok {
 				out = append(out, scored{ev, leadScore(cl), firstOrder(cl)})
 			}
 		}
