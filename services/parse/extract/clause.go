@@ -456,6 +456,12 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 					if l >= sa && betweenWord(t[l].low) && ev.score == 2 {
 						ev.between = true
 					}
+					// "the war between Russia and Ukraine", "ending the war
+					// with Russia": the sides of the conflict the talks are
+					// about, not of the talks.
+					if l >= sa && p.endM[l]&cBetween != 0 && l-1 >= sa && p.endM[l-1]&cConflict != 0 {
+						ev.score, ev.between = 1, false
+					}
 					// "Israel and Hamas agreed ... after three days of talks":
 					// a pair of sides opening a sentence with a meeting word
 					// is who met.

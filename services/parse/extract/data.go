@@ -59,6 +59,7 @@ const (
 	cTitle
 	cSoftMeet
 	cInternal
+	cConflict
 )
 
 var cueNames = map[string]cueMask{
@@ -70,7 +71,7 @@ var cueNames = map[string]cueMask{
 	"between": cBetween, "list": cList, "rel": cRel, "city_noun": cCityNoun, "back": cBack,
 	"clause_break": cBreak, "block": cBlock, "end": cEnd, "ally": cAlly, "continuation": cContinue, "object_prep": cObjPrep,
 	"remote": cRemote, "denial": cDeny, "place_adjective": cPlaceAdj,
-	"absent": cAbsent, "three_way": cThreeWay, "seat": cSeat, "title": cTitle, "soft_meeting": cSoftMeet, "internal": cInternal,
+	"absent": cAbsent, "three_way": cThreeWay, "seat": cSeat, "title": cTitle, "soft_meeting": cSoftMeet, "internal": cInternal, "conflict": cConflict,
 }
 
 const cMeeting = cMeetNoun | cMeetVerb
