@@ -499,6 +499,16 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 						}
 					}
 				}
+				// "the Nato summit", "an EU summit": the organisation's own
+				// gathering, a format rather than a side.
+				if ev.score > 1 && compound && ent.kind == "org" {
+					ev.score = 1
+				}
+				// "discussed Russia's demands", "Ukrainian territory": what
+				// the talks are about.
+				if ev.score > 1 && e < sb && p.startM[e]&cAbout != 0 && (t[e-1].poss || en.sub == subDemonym) {
+					ev.score = 1
+				}
 				if k >= sa && p.endM[k]&cObjPrep != 0 && ev.score > 1 {
 					ev.score = 1 // "sanctions against Russia"
 				}

@@ -26,6 +26,18 @@ func (x *Extractor) addCLDRCountries(known map[string]bool, ids map[string]int32
 			}
 			// Deprecated codes ("BU" for Burma) name their successor's country.
 			code := r.Canonicalize().String()
+			// "Zambian", "Malawian": the regular English adjective of a
+			// one-word name, for countries the gazetteer gives no demonym.
+			if d := regularDemonym(display.English.Regions().Name(r)); d != "" && !known[lower(d)] {
+				id, ok := ids[code]
+				if !ok {
+					x.entities = append(x.entities, entity{code: code, kind: "country"})
+					id = int32(len(x.entities) - 1)
+					ids[code] = id
+				}
+				known[lower(d)] = true
+				x.add(d, entry{kind: kEntity, sub: subDemonym, idx: id})
+			}
 			for _, namer := range cldrNamers {
 				for _, name := range cldrVariants(namer.Name(r)) {
 					if name == "" || known[lower(name)] {
@@ -80,4 +92,20 @@ func cyrillicStem(name string) string {
 		}
 	}
 	return name
+}
+
+// regularDemonym forms the adjective of a one-word English country name
+// by the two regular patterns (Zambia → Zambian, Malawi → Malawian), or ""
+// when the name follows neither. Irregular ones are the gazetteer's.
+func regularDemonym(name string) string {
+	if strings.ContainsAny(name, " -&.()") || utf8.RuneCountInString(name) < 4 || !isLatin(name) {
+		return ""
+	}
+	switch name[len(name)-1] {
+	case 'a':
+		return name + "n"
+	case 'i':
+		return name + "an"
+	}
+	return ""
 }

@@ -871,9 +871,8 @@ func (x *Extractor) event(cl *cluster, pd time.Time, inherit []string) (Event, b
 		// text counts three sides.
 		if isParty(hc) && len(ev.Parties) >= 3 && mask&cThreeWay == 0 {
 			ev.Parties = slices.DeleteFunc(ev.Parties, func(p string) bool { return p == hc })
-			med[hc]++
 		}
-		if named[hc] && !isParty(hc) && med[hc] == 0 {
+		if named[hc] && !isParty(hc) && !slices.Contains(ev.Mediators, hc) {
 			ev.Mediators = append(ev.Mediators, hc)
 		}
 	}

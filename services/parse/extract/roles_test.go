@@ -1,0 +1,108 @@
+package extract
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestReadingByRoles: each case is a way real reports are written, in our
+// own words, that a reader must get right to give one alert per meeting.
+func TestReadingByRoles(t *testing.T) {
+	x := newTestExtractor(t)
+	pub := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC) // a Wednesday
+	for _, tc := range []struct {
+		name, title, text string
+		parties           []string // nil: no event
+		mediators         []string
+		city, start       string
+		status            Status
+	}{
+		{
+			name:    "host beside two sides is a mediator",
+			text:    "The Saudi foreign minister welcomed Russian and American delegations to talks in Riyadh on Tuesday, and Saudi officials sat in on the session.",
+			parties: []string{"RU", "US"}, mediators: []string{"SA"}, city: "Riyadh", start: "2026-03-03", status: StatusHeld,
+		},
+		{
+			name:    "talks between two sides, an envoy joins",
+			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
+			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
+		},
+		{
+			name:    "the war the talks are about",
+			text:    "Negotiators from Ukraine and the United States will meet in Geneva on Friday to discuss ending the war with Russia.",
+			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-06", status: StatusScheduled,
+		},
+		{
+			name:    "a government and a movement of its own country",
+			text:    "Envoys of the Ethiopian government and the TPLF opened peace talks in Pretoria on Monday under African Union mediation.",
+			parties: []string{"ET"}, city: "Pretoria", start: "2026-03-02",
+		},
+		{
+			name:    "people and their sides read from the text",
+			text:    "Malawian Foreign Minister Tamba Kofele met Zambian Trade Minister Ruth Mbewe in Lusaka on Tuesday. Kofele said the talks with Mbewe were useful.",
+			parties: []string{"MW", "ZM"}, city: "Lusaka", start: "2026-03-03", status: StatusHeld,
+		},
+		{
+			name:    "a city the gazetteer lacks, named with its country",
+			text:    "Delegations of Armenia and Azerbaijan held a new round of talks in Gabala, Azerbaijan, on Monday.",
+			parties: []string{"AM", "AZ"}, city: "Gabala", start: "2026-03-02", status: StatusHeld,
+		},
+		{
+			name:    "next week in Russian",
+			text:    "Делегации Армении и Азербайджана встретятся в Женеве на следующей неделе.",
+			parties: []string{"AM", "AZ"}, city: "Geneva", start: "2026-03-09", status: StatusScheduled,
+		},
+		{
+			name:    "a headline dates what the body leaves undated",
+			title:   "Armenian and Azerbaijani leaders begin talks in Abu Dhabi",
+			text:    "The leaders of Armenia and Azerbaijan began talks in Abu Dhabi, officials said. The agenda was not disclosed.",
+			parties: []string{"AM", "AZ"}, city: "Abu Dhabi", start: "2026-03-04", status: StatusUnderway,
+		},
+		{
+			name: "discussions by phone name no meeting",
+			text: "Japan's trade negotiator and the US Treasury Secretary agreed on Tuesday to continue discussions after a phone call.",
+		},
+		{
+			name: "a wish for talks is no meeting",
+			text: "Iran's president spoke in favour of resuming negotiations with the United States on Sunday.",
+		},
+		{
+			name:    "a round that will not be held",
+			text:    "The talks between Iran and the United States planned for Sunday in Muscat will not be held, the Omani foreign minister said.",
+			parties: []string{"IR", "US"}, city: "Muscat", status: StatusCancelled,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			evs := x.Extract(Article{Title: tc.title, Text: tc.text, Published: pub})
+			if tc.parties == nil {
+				if len(evs) > 0 {
+					t.Fatalf("want no event, got %s %v @%s", evs[0].Status, evs[0].Parties, evs[0].Location.City)
+				}
+				return
+			}
+			if len(evs) == 0 {
+				t.Fatal("want an event, got none")
+			}
+			e := evs[0]
+			if !slices.Equal(e.Parties, tc.parties) {
+				t.Errorf("parties = %v, want %v (evidence %q)", e.Parties, tc.parties, strings.Join(e.Evidence, " | "))
+			}
+			for _, m := range tc.mediators {
+				if !slices.Contains(e.Mediators, m) {
+					t.Errorf("mediators = %v, want %s among them", e.Mediators, m)
+				}
+			}
+			if e.Location.City != tc.city {
+				t.Errorf("city = %q, want %q", e.Location.City, tc.city)
+			}
+			if tc.start != "" && e.StartDate() != tc.start {
+				t.Errorf("start = %s, want %s", e.StartDate(), tc.start)
+			}
+			if tc.status != "" && e.Status != tc.status {
+				t.Errorf("status = %s, want %s", e.Status, tc.status)
+			}
+		})
+	}
+}
