@@ -554,6 +554,9 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 				if l >= sa && p.endM[l]&cMediatorPre != 0 {
 					ev.mediator, ev.score, speech = 1, 0, true
 				}
+				if ev.score > 1 && (near(s, e, cAlly, 4) || allyBefore(s)) {
+					ev.score = 1 // "Witkoff to join the talks": support, not a side
+				}
 				if pr.mediator {
 					// a host's minister: "Turkish Foreign Minister Hakan Fidan"
 					ev.mediator, ev.score = 2, 0
