@@ -58,7 +58,7 @@ func isRangeSep(t *token) bool {
 var monthCtx = map[string]bool{
 	"in": true, "early": true, "late": true, "mid": true, "since": true, "until": true, "by": true,
 	"of": true, "last": true, "next": true, "this": true, "during": true, "before": true, "after": true,
-	"from": true, "throughout": true, "between": true, "end": true, "start": true, "beginning": true, "в": true, "у": true,
+	"from": true, "throughout": true, "between": true, "end": true, "start": true, "beginning": true, "в": true, "у": true, "начале": true, "середине": true, "конце": true, "початку": true, "середині": true, "кінці": true,
 }
 
 var seasons = map[string]time.Month{ // first month of the season
@@ -354,11 +354,23 @@ func (x *Extractor) parseMonth(p *para, a, b, i int, m time.Month, pd time.Time,
 		}
 	}
 	s := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
+	e := s.AddDate(0, 1, -1)
 	end := next
 	if end < j {
 		end = j
 	}
-	return dateCand{start: s, end: s.AddDate(0, 1, -1), prec: PrecisionMonth, a: start, b: end}, true
+	// "early March", "mid-May", "late June": the third of the month it names.
+	if i-1 >= a {
+		switch w := t[i-1].low; {
+		case w == "early" || w == "начале" || w == "початку":
+			e = addDays(s, 9)
+		case w == "-" && i-2 >= a && t[i-2].low == "mid" || w == "mid" || w == "середине" || w == "середині":
+			s, e = addDays(s, 10), addDays(s, 19)
+		case w == "late" || w == "конце" || w == "кінці":
+			s = addDays(s, 20)
+		}
+	}
+	return dateCand{start: s, end: e, prec: PrecisionMonth, a: start, b: end}, true
 }
 
 func (x *Extractor) parseWeekday(p *para, a, b, i int, wd time.Weekday, pd time.Time, tenseAt func(int) tense) dateCand {
