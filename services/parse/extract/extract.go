@@ -398,6 +398,11 @@ func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
 			m.endTn = tensePast
 		}
 	}
+	if !m.hasDate && !pub.IsZero() && c.mask&cArrive != 0 && (c.p.title || c.p.index <= 1) && c.mask&cHypo == 0 {
+		// "Putin envoy heads to Miami for talks", "negotiators landed in
+		// Doha to join the talks": the meeting is on now or next.
+		m.titleDay = true
+	}
 	if !m.hasDate && c.p.title && !pub.IsZero() && c.mask&(cStart|cEnd|cFinish|cMeetVerb) != 0 && c.mask&(cFuture|cHypo) == 0 {
 		// A headline tells the day's news: "Pashinyan and Aliyev begin talks
 		// in the UAE", "minister meets Lutnick". Only a meeting the body
