@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -58,6 +59,8 @@ func splitParagraphs(text string) []string {
 	return out
 }
 
+var captionDate = regexp.MustCompile(`(?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8}), (?:19|20)\d\d\.?\)?\s*$`)
+
 // furniture reports whether a paragraph is page furniture (read-more lines,
 // bylines, captions, newsletter boxes) rather than article text.
 func (x *Extractor) furniture(p string) bool {
@@ -73,6 +76,12 @@ func (x *Extractor) furniture(p string) bool {
 		}
 	}
 	if strings.HasPrefix(lp, "by ") && len(strings.Fields(p)) <= 8 && !strings.ContainsAny(p, ".!?") {
+		return true
+	}
+	// A photo caption closes with the full date the picture was taken:
+	// "…during their meeting at the Kremlin in Moscow, Russia, on
+	// Wednesday, Aug. 13, 2025." Text names the year only of the past.
+	if captionDate.MatchString(p) && len(strings.Fields(p)) <= 60 {
 		return true
 	}
 	// A short line without final punctuation (related headlines, section
