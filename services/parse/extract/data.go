@@ -211,7 +211,9 @@ type Extractor struct {
 	abbrevs     map[string]bool
 	boilerplate []string
 	captions    []string
-	cityByName  map[string]int32
+	// captionVerbs: the present tense a photo caption describes its picture in
+	captionVerbs []string
+	cityByName   map[string]int32
 	// capital maps a country code to its capital ("the Omani capital").
 	capital map[string]int32
 }
@@ -225,6 +227,7 @@ type rawLexicon struct {
 	Abbreviations []string            `yaml:"abbreviations"`
 	Boilerplate   []string            `yaml:"boilerplate_prefixes"`
 	Captions      []string            `yaml:"caption_markers"`
+	CaptionVerbs  []string            `yaml:"caption_verbs"`
 	Topics        map[string][]string `yaml:"topics"`
 }
 
@@ -317,6 +320,9 @@ func New() (*Extractor, error) {
 	}
 	for _, c := range lex.Captions {
 		x.captions = append(x.captions, lower(c))
+	}
+	for _, c := range lex.CaptionVerbs {
+		x.captionVerbs = append(x.captionVerbs, " "+lower(c)+" ")
 	}
 	known := map[string]bool{}
 	for _, t := range Topics {

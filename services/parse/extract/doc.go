@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -78,10 +79,11 @@ func (x *Extractor) furniture(p string) bool {
 	if strings.HasPrefix(lp, "by ") && len(strings.Fields(p)) <= 8 && !strings.ContainsAny(p, ".!?") {
 		return true
 	}
-	// A photo caption closes with the full date the picture was taken:
+	// A photo caption describes its picture in the present and closes with
+	// the full date it was taken:
 	// "…during their meeting at the Kremlin in Moscow, Russia, on
 	// Wednesday, Aug. 13, 2025." Text names the year only of the past.
-	if captionDate.MatchString(p) && len(strings.Fields(p)) <= 60 {
+	if captionDate.MatchString(p) && len(strings.Fields(p)) <= 60 && slices.ContainsFunc(x.captionVerbs, func(v string) bool { return strings.Contains(lp, v) }) {
 		return true
 	}
 	// A short line without final punctuation (related headlines, section
