@@ -253,10 +253,10 @@ func inferYear(m time.Month, d int, pd time.Time, tn tense) int {
 		}
 		diff := absDays(dt, pd)
 		if tn == tensePast && dt.After(addDays(pd, 3)) {
-			diff += 400
+			diff += 300
 		}
 		if tn == tenseFuture && dt.Before(addDays(pd, -3)) {
-			diff += 400
+			diff += 300
 		}
 		if diff < bestDiff {
 			best, bestDiff = y, diff
