@@ -37,6 +37,13 @@ func (x *Extractor) learnPeople(paras []*para) {
 				x.addLearned(p, s, e, code, known)
 				continue
 			}
+			// Name, ENTITY title ("Kim Jung-kwan, Korea's industry minister,")
+			if an.a >= 3 && p.toks[an.a-1].orig == "," && x.titleFollows(p, an.b) {
+				if s, e := x.nameBefore(p, an.a-1); e > s {
+					x.addLearned(p, s, e, code, known)
+					continue
+				}
+			}
 			// title ENTITY Name ("президент Азербайджана Ильхам Алиев")
 			if an.a > 0 && p.endM[an.a-1]&cTitle != 0 {
 				if s, e := x.nameAt(p, an.b); e > s {
@@ -179,4 +186,31 @@ func cyrillicSurname(w string, known map[string]int32) string {
 		}
 	}
 	return ""
+}
+
+// titleFollows: a title within the next three words ("industry minister").
+func (x *Extractor) titleFollows(p *para, i int) bool {
+	for k := i; k < len(p.toks) && k < i+3; k++ {
+		if p.toks[k].kind != tWord {
+			return false
+		}
+		if (p.startM[k]|p.endM[k])&cTitle != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// nameBefore reads the two or three capitalised, unannotated words that
+// end just before i.
+func (x *Extractor) nameBefore(p *para, i int) (int, int) {
+	s := i
+	for s-1 >= 0 && i-s < 3 && p.toks[s-1].kind == tWord && p.toks[s-1].upper && !p.toks[s-1].allUpper && p.annAt[s-1] < 0 &&
+		(p.startM[s-1]|p.endM[s-1])&(cTitle|cSpeech|cMeeting) == 0 {
+		s--
+	}
+	if i-s < 2 {
+		return 0, 0
+	}
+	return s, i
 }

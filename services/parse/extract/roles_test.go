@@ -45,6 +45,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"MW", "ZM"}, city: "Lusaka", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "a person introduced in apposition",
+			text:    "Tamba Kofele, Malawi's foreign minister, flew out on Monday. Kofele met Zambian officials in Lusaka on Tuesday.",
+			parties: []string{"MW", "ZM"}, city: "Lusaka", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "a city the gazetteer lacks, named with its country",
 			text:    "Delegations of Armenia and Azerbaijan held a new round of talks in Gabala, Azerbaijan, on Monday.",
 			parties: []string{"AM", "AZ"}, city: "Gabala", start: "2026-03-02", status: StatusHeld,
