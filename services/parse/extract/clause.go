@@ -453,8 +453,13 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 						(t[l].low == "of" || fromSide) && l-1 >= sa && p.endM[l-1]&(cNegotiator|cMeetNoun|cWeakMeet) != 0) {
 						ev.score = 2
 					}
-					if l >= sa && betweenWord(t[l].low) && ev.score == 2 {
-						ev.between = true
+					// "delegations from the United States, Ukraine and Russia"
+					if l-1 >= sa && p.endM[l]&cFromPrep != 0 && p.endM[l-1]&(cNegotiator|cWeakMeet) != 0 {
+						ev.score = 2
+						fromSide = true
+					}
+					if l >= sa && (betweenWord(t[l].low) || fromSide) && ev.score == 2 {
+						ev.between = true // "talks between X and Y", "delegations from X, Y and Z"
 					}
 					// "the war between Russia and Ukraine", "ending the war
 					// with Russia": the sides of the conflict the talks are

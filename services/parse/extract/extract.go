@@ -780,10 +780,18 @@ func (x *Extractor) event(cl *cluster, pd time.Time, inherit []string) (Event, b
 		if c.mask&cMeetNoun != 0 {
 			meetNoun = true
 		}
+		// The clause naming the most sides after "between" says who they
+		// are ("talks among Ukraine, the US and Russia"), not every clause.
+		cb := map[string]bool{}
 		for _, e := range c.ents {
 			if e.between {
-				between[e.code] = true
+				cb[e.code] = true
 			}
+		}
+		if len(cb) >= 2 && len(cb) > len(between) {
+			between = cb
+		}
+		for _, e := range c.ents {
 			if e.group && e.score >= 2 {
 				groups[e.code] = true
 			}
@@ -838,13 +846,15 @@ func (x *Extractor) event(cl *cluster, pd time.Time, inherit []string) (Event, b
 	// "talks between Israel and Hamas" says who the sides are; anyone else
 	// at the table (an envoy who joins, a host) helps them.
 	if len(between) >= 2 {
-		ev.Parties = slices.DeleteFunc(ev.Parties, func(c string) bool {
+		ev.Parties = ev.Parties[:0]
+		for c := range score {
 			if between[c] {
-				return false
+				ev.Parties = append(ev.Parties, c)
+			} else if strong[c] > 0 {
+				med[c]++
 			}
-			med[c]++
-			return true
-		})
+		}
+		sort.Strings(ev.Parties)
 	}
 	sort.Strings(ev.Parties)
 	isParty := func(c string) bool {
