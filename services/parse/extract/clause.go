@@ -511,7 +511,7 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 				}
 				// "discussed Russia's demands", "Ukrainian territory": what
 				// the talks are about.
-				if ev.score > 1 && e < sb && p.startM[e]&cAbout != 0 && (t[e-1].poss || en.sub == subDemonym) {
+				if ev.score > 1 && e < sb && p.startM[e]&cAbout != 0 && (t[e-1].poss || en.sub == subDemonym || ent.kind == "org") {
 					ev.score = 1
 				}
 				if k >= sa && p.endM[k]&cObjPrep != 0 && ev.score > 1 {
