@@ -397,7 +397,7 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 					c.ents = append(c.ents, ev)
 					continue
 				}
-				if k >= sa && t[k].orig == "," && k-1 >= sa && p.annAt[k-1] >= 0 && hasKind(p.anns[p.annAt[k-1]], kCity) {
+				if en.sub == subName && k >= sa && t[k].orig == "," && k-1 >= sa && p.annAt[k-1] >= 0 && hasKind(p.anns[p.annAt[k-1]], kCity) {
 					ev.place = true
 					c.ents = append(c.ents, ev)
 					continue
