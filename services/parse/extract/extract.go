@@ -509,7 +509,28 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 			return -1
 		}
 	}
+	// "they intend to meet in Geneva" and "the last round took place in
+	// Geneva on 17-18 February" are two meetings in one city.
+	if m.hasDate && !cl.hasDate && m.end.Before(addDays(pd, -1)) && leansTo(cl, tenseFuture) {
+		return -1
+	}
 	return score
+}
+
+// leansTo: some mention of cl is in tense tn and none in the opposite one.
+func leansTo(cl *cluster, tn tense) bool {
+	opp := tensePast
+	if tn == tensePast {
+		opp = tenseFuture
+	}
+	some := false
+	for _, m := range cl.ms {
+		if m.tn == opp {
+			return false
+		}
+		some = some || m.tn == tn
+	}
+	return some
 }
 
 func (cl *cluster) add(m *mention) {
