@@ -31,6 +31,15 @@ const (
 	HeaderFetchedAt = "Parley-Fetched-At"
 )
 
+// How long each stream keeps its messages. A bucket that remembers what a stream delivered
+// (to drop a redelivery) must keep it longer than this.
+const (
+	RetentionItems  = 7 * 24 * time.Hour
+	RetentionEvents = 30 * 24 * time.Hour
+	RetentionAlerts = 30 * 24 * time.Hour
+	RetentionDLQ    = 90 * 24 * time.Hour
+)
+
 // KV buckets.
 const (
 	BucketSeenItems  = "parley_seen_items"
@@ -109,10 +118,10 @@ func New(nc *nats.Conn, replicas int) (*Bus, error) {
 // creates them.
 func (b *Bus) EnsureStreams(ctx context.Context) error {
 	streams := []jetstream.StreamConfig{
-		{Name: StreamItems, Subjects: []string{SubjectItems + ".>"}, MaxAge: 7 * 24 * time.Hour},
-		{Name: StreamEvents, Subjects: []string{SubjectEvents + ".>"}, MaxAge: 30 * 24 * time.Hour},
-		{Name: StreamAlerts, Subjects: []string{SubjectAlerts + ".>"}, MaxAge: 30 * 24 * time.Hour},
-		{Name: StreamDLQ, Subjects: []string{SubjectDLQ + ".>"}, MaxAge: 90 * 24 * time.Hour},
+		{Name: StreamItems, Subjects: []string{SubjectItems + ".>"}, MaxAge: RetentionItems},
+		{Name: StreamEvents, Subjects: []string{SubjectEvents + ".>"}, MaxAge: RetentionEvents},
+		{Name: StreamAlerts, Subjects: []string{SubjectAlerts + ".>"}, MaxAge: RetentionAlerts},
+		{Name: StreamDLQ, Subjects: []string{SubjectDLQ + ".>"}, MaxAge: RetentionDLQ},
 	}
 	for _, sc := range streams {
 		sc.Storage = jetstream.FileStorage
@@ -142,6 +151,25 @@ func (b *Bus) KeyValue(ctx context.Context, bucket string, history uint8) (jetst
 	})
 	if err != nil {
 		return nil, fmt.Errorf("kv bucket %s: %w", bucket, err)
+	}
+	return kv, nil
+}
+
+// KeyValueWith creates or updates a bucket from cfg, file-backed and replicated like every
+// other unless cfg says otherwise: the services that own a bucket decide its history and its
+// time to live.
+func (b *Bus) KeyValueWith(ctx context.Context, cfg jetstream.KeyValueConfig) (jetstream.KeyValue, error) {
+	if cfg.History == 0 {
+		cfg.History = 1
+	}
+	if cfg.Replicas == 0 {
+		cfg.Replicas = b.Replicas
+	}
+	kv, err := retryCreate(ctx, func(ctx context.Context) (jetstream.KeyValue, error) {
+		return b.JS.CreateOrUpdateKeyValue(ctx, cfg)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("kv bucket %s: %w", cfg.Bucket, err)
 	}
 	return kv, nil
 }

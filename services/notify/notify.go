@@ -26,6 +26,7 @@ import (
 	"github.com/parleyhq/parley/platform/bus"
 	"github.com/parleyhq/parley/services/notify/deliver"
 	"github.com/parleyhq/parley/services/notify/round"
+	"github.com/parleyhq/parley/services/notify/roundstore"
 )
 
 // Filter selects the alerts a subscription wants. An empty list matches everything.
@@ -224,11 +225,11 @@ func serve(ctx context.Context, c Config) error {
 	if err != nil {
 		return fmt.Errorf("notify: metrics: %w", err)
 	}
-	roundsKV, err := c.Bus.KeyValue(ctx, bus.BucketRounds, 1)
+	store, err := roundstore.Open(ctx, c.Bus)
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
-	deliveriesKV, err := c.Bus.KeyValue(ctx, bus.BucketDeliveries, 1)
+	deliveriesKV, err := openDeliveries(ctx, c.Bus)
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
@@ -301,7 +302,7 @@ initial:
 		log.Warn("could not prune queues of removed subscriptions", "err", err)
 	}
 
-	f := &folder{bus: c.Bus, kv: roundsKV, policy: round.Policy{RecentWindow: c.RecentWindow}, metrics: m, log: log}
+	f := &folder{bus: c.Bus, store: store, policy: round.Policy{RecentWindow: c.RecentWindow}, metrics: m, log: log}
 	cons, err := c.Bus.Durable(ctx, bus.StreamEvents, jetstream.ConsumerConfig{
 		Durable:       roundsConsumer,
 		Description:   "notify: folds negotiation events into rounds",
