@@ -13,6 +13,9 @@ import (
 // an eighth, so a postponement outweighs the many reports of the original date before it.
 const recencyScale = 12 * time.Hour
 
+// sideMargin is how much more support a new reading of a side needs than the current one.
+const sideMargin = 1.5
+
 // weight of a report in the round's reading: its confidence, faded by age when recency
 // counts. A report without a confidence counts as an average one.
 func (rp Report) weight(newest time.Time, recency bool) float64 {
@@ -182,7 +185,9 @@ func readPlace(reports []Report, newest time.Time, loc *Location) {
 
 // readSides weighs each code as a negotiating side against its mentions as a mediator and
 // against reports that leave it out, by confidence alone: who sits at the table does not
-// change with time, so a newer report does not outvote older ones on it. Ties keep cur.
+// change with time, so a newer report does not outvote older ones on it. Changing how a code
+// reads takes clearly more support (sideMargin) than keeping it, so outlets that disagree
+// about one side do not make the round flap between two readings.
 func readSides(reports []Report, cur []string) (parties, mediators []string) {
 	var total float64
 	asParty, asMediator := map[string]float64{}, map[string]float64{}
@@ -198,9 +203,9 @@ func readSides(reports []Report, cur []string) (parties, mediators []string) {
 	}
 	for _, c := range unionSorted(slices.Collect(maps.Keys(asParty)), slices.Collect(maps.Keys(asMediator))) {
 		p, m := asParty[c], asMediator[c]
-		isParty := p > m && 2*p > total
-		if slices.Contains(cur, c) && p >= m && 2*p >= total {
-			isParty = true
+		isParty := p > sideMargin*m && p > total/2
+		if slices.Contains(cur, c) {
+			isParty = p*sideMargin >= m && p*sideMargin*2 >= total
 		}
 		switch {
 		case isParty:

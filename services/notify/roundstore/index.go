@@ -54,6 +54,10 @@ func entryOf(st round.State) indexEntry {
 	return indexEntry{ID: r.ID, Lo: round.Date(lo), Hi: round.Date(hi), Sides: slices.Compact(sides)}
 }
 
+func (e indexEntry) equal(o indexEntry) bool {
+	return e.ID == o.ID && e.Lo == o.Lo && e.Hi == o.Hi && slices.Equal(e.Sides, o.Sides)
+}
+
 func (e indexEntry) meets(lo, hi time.Time) bool {
 	return e.Lo <= round.Date(hi) && e.Hi >= round.Date(lo)
 }

@@ -117,7 +117,11 @@ func (s *Store) Save(ctx context.Context, st round.State, rev uint64, was *round
 		return 0, bus.Permanent(fmt.Errorf("encode round %s: %w", st.Round.ID, err))
 	}
 	e := entryOf(st)
+	same := was != nil && entryOf(*was).equal(e)
 	for _, m := range e.months() {
+		if same {
+			break // most reports change nothing the index holds: no index write
+		}
 		expect, read := c.months[m]
 		if rev != 0 || !read {
 			expect = anyRevision
@@ -138,7 +142,7 @@ func (s *Store) Save(ctx context.Context, st round.State, rev uint64, was *round
 	if err != nil {
 		return 0, fmt.Errorf("write round %s: %w", st.Round.ID, err)
 	}
-	if was != nil {
+	if was != nil && !same {
 		if err := s.unindexStale(ctx, entryOf(*was), e); err != nil {
 			return 0, err
 		}
