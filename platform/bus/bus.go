@@ -40,21 +40,6 @@ const (
 	RetentionDLQ    = 90 * 24 * time.Hour
 )
 
-// KV buckets.
-const (
-	BucketSeenItems  = "parley_seen_items"
-	BucketFeeds      = "parley_feeds"
-	BucketArticles   = "parley_articles"
-	BucketRounds     = "parley_rounds"
-	BucketDeliveries = "parley_deliveries"
-)
-
-// BucketSubscriptions holds the subscriptions notify delivers to, edited by `parley subs`.
-const BucketSubscriptions = "parley_subscriptions"
-
-// BucketFeedRegistry holds the feeds to poll, kept apart from fetch's per-feed state.
-const BucketFeedRegistry = "parley_feed_registry"
-
 // DefaultDuplicateWindow is how long the server remembers a Nats-Msg-Id. It covers a crash and
 // redelivery; long-term "once ever" is kept in KV buckets.
 const DefaultDuplicateWindow = 30 * time.Minute

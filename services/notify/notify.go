@@ -272,7 +272,7 @@ func serve(ctx context.Context, c Config) error {
 	}
 	watcher, err := reg.kv.WatchAll(ctx)
 	if err != nil {
-		return fmt.Errorf("notify: watch %s: %w", bus.BucketSubscriptions, err)
+		return fmt.Errorf("notify: watch %s: %w", BucketSubscriptions, err)
 	}
 	defer func() { _ = watcher.Stop() }()
 initial:
@@ -281,7 +281,7 @@ initial:
 		case e, ok := <-watcher.Updates():
 			if !ok {
 				subs.stopAll()
-				return fmt.Errorf("notify: watch %s ended", bus.BucketSubscriptions)
+				return fmt.Errorf("notify: watch %s ended", BucketSubscriptions)
 			}
 			if e == nil {
 				break initial
@@ -331,7 +331,7 @@ watch:
 		case e, ok := <-watcher.Updates():
 			if !ok {
 				if ctx.Err() == nil {
-					fail(fmt.Errorf("watch %s ended", bus.BucketSubscriptions))
+					fail(fmt.Errorf("watch %s ended", BucketSubscriptions))
 				}
 				break watch
 			}

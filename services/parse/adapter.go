@@ -11,7 +11,6 @@ import (
 	"github.com/parleyhq/parley/services/parse/clean"
 	"github.com/parleyhq/parley/services/parse/extract"
 	"github.com/parleyhq/parley/services/parse/lang"
-	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
 // This file is the one place where wire types (protobuf) meet the extractor's domain types.
@@ -154,15 +153,16 @@ func StatusToken(s parleyv1.Status) string {
 	return name
 }
 
-func outcome(a *parleyv1.Article, events []*parleyv1.NegotiationEvent) *parleyv1.ArticleOutcome {
-	o := &parleyv1.ArticleOutcome{
-		Article:   &parleyv1.ArticleRef{Url: a.GetUrl(), Title: a.GetTitle(), Source: a.GetSource(), Published: a.GetPublished()},
-		ArticleId: a.GetId(),
-		Language:  a.GetLanguage(),
-		ParsedAt:  timestamppb.Now(),
+func outcome(a *parleyv1.Article, events []*parleyv1.NegotiationEvent) Outcome {
+	o := Outcome{
+		ArticleID: a.GetId(), URL: a.GetUrl(), Title: a.GetTitle(), Source: a.GetSource(),
+		Language: a.GetLanguage(), ParsedAt: time.Now().UTC(),
+	}
+	if a.GetPublished() != nil {
+		o.Published = a.GetPublished().AsTime()
 	}
 	for _, e := range events {
-		o.EventIds = append(o.EventIds, e.GetId())
+		o.EventIDs = append(o.EventIDs, e.GetId())
 	}
 	return o
 }
