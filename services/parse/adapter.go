@@ -95,15 +95,18 @@ func Events(x *extract.Extractor, a *parleyv1.Article) []*parleyv1.NegotiationEv
 	return out
 }
 
-// eventID is stable for the same article and meeting, so a re-parse after a crash publishes
-// the same Nats-Msg-Id and the server drops the copy.
+// eventID is stable for the same article and the same facts, so a re-parse after a crash, or
+// of an updated story that changed nothing about the meeting, publishes the same id and
+// changes nothing downstream; an update that does change them (under way → held, new dates)
+// is a new event.
 func eventID(a *parleyv1.Article, i int, ev *parleyv1.NegotiationEvent) string {
 	key := a.GetId()
 	if key == "" {
 		key = a.GetUrl() + "\x00" + a.GetTitle()
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%d\x00%s\x00%s\x00%s", key, i, strings.Join(ev.Parties, ","), ev.GetLocation().GetCity(), ev.StartDate)
+	fmt.Fprintf(h, "%s\x00%d\x00%s\x00%s\x00%s\x00%s\x00%d", key, i, strings.Join(ev.Parties, ","),
+		ev.GetLocation().GetCity(), ev.StartDate, ev.EndDate, ev.GetStatus())
 	return "e" + hex.EncodeToString(h.Sum(nil))[:23]
 }
 
