@@ -44,6 +44,12 @@ const (
 // redelivery; long-term "once ever" is kept in KV buckets.
 const DefaultDuplicateWindow = 30 * time.Minute
 
+// AlertsDuplicateWindow is the alerts stream's longer memory of ids: alerts are few, and a
+// notify that crashed between publishing an alert and noting it published sends it again when
+// it comes back, however long that takes within a week; the stream must still drop the copy
+// for "each alert once" to hold for JetStream consumers.
+const AlertsDuplicateWindow = 7 * 24 * time.Hour
+
 // Bus is a JetStream connection with Parley's streams known.
 type Bus struct {
 	NC       *nats.Conn
@@ -111,6 +117,9 @@ func (b *Bus) EnsureStreams(ctx context.Context) error {
 	for _, sc := range streams {
 		sc.Storage = jetstream.FileStorage
 		sc.Duplicates = DefaultDuplicateWindow
+		if sc.Name == StreamAlerts {
+			sc.Duplicates = AlertsDuplicateWindow
+		}
 		sc.Replicas = b.Replicas
 		if _, err := retryCreate(ctx, func(ctx context.Context) (jetstream.Stream, error) {
 			return b.JS.CreateOrUpdateStream(ctx, sc)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 const day = 24 * time.Hour
@@ -23,12 +24,23 @@ type Policy struct {
 
 // Bounds on what a round keeps, so its stored value cannot grow with its history.
 const (
-	maxReports      = 40
-	maxRecentEvents = 64
-	maxSources      = 20
-	firstSources    = 5 // of maxSources, the earliest are kept: they broke the news
+	maxReports      = 32
+	maxRecentEvents = 48
+	maxSources      = 16
+	firstSources    = 4 // of maxSources, the earliest are kept: they broke the news
 	maxParticipants = 40
+	maxTitle        = 160 // runes of a source's title kept
+	maxOutlet       = 60  // runes of an outlet's name kept
 )
+
+// clip shortens s to n runes: a feed decides how long its titles are, the round's stored
+// size must not depend on it.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
 
 // Result says what folding one event did.
 type Result struct {
@@ -243,7 +255,7 @@ func newState(ev Event, ref time.Time) State {
 	r.Parties, r.Mediators = ev.Parties, ev.Mediators
 	r.Location, r.Status = ev.Location, ev.Status
 	r.Start, r.End, r.Precision = ev.Start, ev.End, ev.Precision
-	r.Participants, r.Topics, r.RoundNumber = ev.Participants, ev.Topics, ev.RoundNumber
+	r.Participants, r.Topics, r.RoundNumber = ev.Participants[:min(len(ev.Participants), maxParticipants)], ev.Topics, ev.RoundNumber
 	if !r.Dated() && r.Status == Held {
 		// "Talks were held" with no date is news of the day it was published.
 		r.Start, r.End, r.Precision = dayOf(ref), dayOf(ref), Day
@@ -264,6 +276,7 @@ func (p Policy) merge(st *State, ev Event, ref time.Time) {
 	r.Topics = unionSorted(r.Topics, ev.Topics)
 	if len(r.Participants) < maxParticipants {
 		r.Participants = unionParticipants(r.Participants, ev.Participants)
+		r.Participants = r.Participants[:min(len(r.Participants), maxParticipants)]
 	}
 	if r.RoundNumber == 0 {
 		r.RoundNumber = ev.RoundNumber
@@ -291,7 +304,9 @@ func addReport(st *State, ev Event, ref time.Time) {
 		return
 	}
 	r.Articles = r.ArticleCount() + 1
-	r.Sources = append(r.Sources, ev.Article)
+	a := ev.Article
+	a.Title, a.Source = clip(a.Title, maxTitle), clip(a.Source, maxOutlet)
+	r.Sources = append(r.Sources, a)
 	if len(r.Sources) > maxSources {
 		r.Sources = slices.Delete(r.Sources, firstSources, firstSources+1)
 	}

@@ -132,3 +132,37 @@ func TestSaveIndexesAndGuardsCreation(t *testing.T) {
 		t.Fatalf("candidates in March: %v, %v", c.Entries, err)
 	}
 }
+
+// However many reports a round gets, and however long their fields, its stored value stays
+// far below the 64 KB a value may take.
+func TestStoredRoundStaysSmall(t *testing.T) {
+	long := strings.Repeat("word ", 400)
+	var set round.Set
+	now := time.Date(2026, 1, 21, 9, 0, 0, 0, time.UTC)
+	for i := range 500 {
+		ev := meeting(fmt.Sprintf("e%03d-%s", i, strings.Repeat("x", 40)), "2026-01-21T08:00:00Z", "Geneva", "2026-01-30", "2026-01-31")
+		ev.Article.URL += strings.Repeat("/segment", 20)
+		ev.Article.Title, ev.Article.Source = long, long
+		ev.Mediators = []string{"CH", "TR", "QA", "AE"}
+		ev.Topics = []string{"ceasefire", "territory", "sanctions", "trade", "hostages", "peace_plan"}
+		for j := range 8 {
+			ev.Participants = append(ev.Participants, round.Participant{
+				Name: fmt.Sprintf("Delegate Number %d-%d With A Long Name", i, j), Party: "UA", Role: "member of the working group",
+			})
+		}
+		ev.Status = []round.Status{round.Scheduled, round.Postponed}[i%2]
+		ev.Article.Published = ev.Article.Published.Add(time.Duration(i) * time.Hour)
+		policy.Fold(&set, ev, now)
+	}
+	if len(set.Rounds) != 1 {
+		t.Fatalf("%d rounds, want 1", len(set.Rounds))
+	}
+	data, err := encodeState(set.Rounds[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) > 48<<10 {
+		t.Errorf("stored round holds %d bytes", len(data))
+	}
+	t.Logf("stored round after 500 long reports: %d bytes", len(data))
+}
