@@ -2,12 +2,16 @@ package notify_test
 
 // These tests drive notify only through its public contract, as an integrator would: they
 // publish NegotiationEvent protobufs on parley.events.<status> and read Alert protobufs back
-// from parley.alerts.>, both from the PARLEY_ALERTS stream and as a plain NATS subscriber.
+// from parley.alerts.>, both from the PARLEY_ALERTS stream and as a plain NATS subscriber,
+// and the rounds from GET /api/rounds, so a silent second round shows too.
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +19,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -22,6 +27,7 @@ import (
 	"github.com/parleyhq/parley/platform/bustest"
 	parleyv1 "github.com/parleyhq/parley/proto/parley/v1"
 	"github.com/parleyhq/parley/services/notify"
+	"github.com/parleyhq/parley/services/notify/timeline"
 )
 
 // report is one article's reading of a meeting, written as the fields a NegotiationEvent has.
@@ -59,10 +65,12 @@ func (r report) event() *parleyv1.NegotiationEvent {
 	return ev
 }
 
-// contractRig is a JetStream with notify running on it and a plain subscriber on the alerts.
+// contractRig is a JetStream with notify running on it, a plain subscriber on the alerts and
+// the rounds API (GET /api/rounds) that `parley notify` serves.
 type contractRig struct {
 	t   *testing.T
 	bus *bus.Bus
+	api *httptest.Server
 
 	mu   sync.Mutex
 	core []*parleyv1.Alert // as a core NATS subscriber saw them
@@ -89,7 +97,50 @@ func newContractRig(t *testing.T) *contractRig {
 	bustest.Serve(t, func(ctx context.Context) error {
 		return notify.Run(ctx, notify.Config{Bus: env.Bus, Logger: slog.New(slog.DiscardHandler)})
 	})
+	mux := http.NewServeMux()
+	timeline.New(env.Bus.JS).Register(mux, nil)
+	r.api = httptest.NewServer(mux)
+	t.Cleanup(r.api.Close)
 	return r
+}
+
+// rounds is what GET /api/rounds answers.
+func (r *contractRig) rounds() []*parleyv1.Round {
+	r.t.Helper()
+	resp, err := http.Get(r.api.URL + "/api/rounds")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Rounds []json.RawMessage `json:"rounds"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		r.t.Fatal(err)
+	}
+	var out []*parleyv1.Round
+	for _, raw := range body.Rounds {
+		rd := &parleyv1.Round{}
+		if err := protojson.Unmarshal(raw, rd); err != nil {
+			r.t.Fatal(err)
+		}
+		out = append(out, rd)
+	}
+	return out
+}
+
+// oneStoredRound checks that the timeline holds a single round, silent ones included.
+func (r *contractRig) oneStoredRound() *parleyv1.Round {
+	r.t.Helper()
+	rs := r.rounds()
+	if len(rs) != 1 {
+		var b strings.Builder
+		for _, rd := range rs {
+			fmt.Fprintf(&b, "  %s %s %s..%s %s\n", rd.GetId(), rd.GetStatus(), rd.GetStartDate(), rd.GetEndDate(), rd.GetLocation().GetCity())
+		}
+		r.t.Fatalf("the timeline holds %d rounds, want 1:\n%s", len(rs), b.String())
+	}
+	return rs[0]
 }
 
 // send publishes the reports in order and waits until notify has consumed all of them.
@@ -230,6 +281,9 @@ func TestContractOneMeetingReportedDifferently(t *testing.T) {
 	if got := as[0].GetRound(); strings.Join(got.GetParties(), " ") != "RU UA US" || got.GetLocation().GetCity() != "Abu Dhabi" {
 		t.Errorf("round read as %v in %q", got.GetParties(), got.GetLocation().GetCity())
 	}
+	if got := r.oneStoredRound(); got.GetArticleCount() != 4 {
+		t.Errorf("the round counts %d articles, want 4", got.GetArticleCount())
+	}
 }
 
 func TestContractFlappingRoundGetsAnAlertPerChange(t *testing.T) {
@@ -244,7 +298,7 @@ func TestContractFlappingRoundGetsAnAlertPerChange(t *testing.T) {
 		rp.published = fmt.Sprintf("2026-02-%02dT09:00:00Z", 2+2*i)
 		r.send(rp)
 	}
-	as := r.alerts()
+	as := r.stored()
 	if kinds(as) != "new_round round_updated round_updated round_updated" {
 		t.Fatalf("alerts:\n%s want new_round and three round_updated", describe(as))
 	}
@@ -256,6 +310,8 @@ func TestContractFlappingRoundGetsAnAlertPerChange(t *testing.T) {
 		t.Errorf("%d distinct ids among 4 alerts:\n%s", len(ids), describe(as))
 	}
 	oneRound(t, as)
+	r.oneStoredRound()
+	r.alerts() // and a core subscriber saw each of them once
 }
 
 func TestContractPostponementUpdatesTheRound(t *testing.T) {
@@ -275,6 +331,9 @@ func TestContractPostponementUpdatesTheRound(t *testing.T) {
 	if got.GetStatus() != parleyv1.Status_STATUS_POSTPONED || got.GetStartDate() != "2026-02-24" {
 		t.Errorf("updated round is %s from %s, want postponed to 2026-02-24", got.GetStatus(), got.GetStartDate())
 	}
+	if got := r.oneStoredRound(); got.GetStatus() != parleyv1.Status_STATUS_POSTPONED {
+		t.Errorf("the timeline has the round %s", got.GetStatus())
+	}
 }
 
 func TestContractVenueChangeUpdatesTheRound(t *testing.T) {
@@ -293,6 +352,9 @@ func TestContractVenueChangeUpdatesTheRound(t *testing.T) {
 	if c := as[1].GetChange(); !strings.Contains(c, "venue: Geneva → Abu Dhabi") {
 		t.Errorf("change %q, want the venue change", c)
 	}
+	if got := r.oneStoredRound(); got.GetLocation().GetCity() != "Abu Dhabi" {
+		t.Errorf("the timeline has the round in %q", got.GetLocation().GetCity())
+	}
 }
 
 func TestContractPassingRemarkStartsNoRound(t *testing.T) {
@@ -301,5 +363,26 @@ func TestContractPassingRemarkStartsNoRound(t *testing.T) {
 		parties: "RU UA", end: "2026-02-13", aside: true})
 	if as := r.alerts(); len(as) != 0 {
 		t.Fatalf("alerts:\n%s want none from a passing remark", describe(as))
+	}
+	if rs := r.rounds(); len(rs) != 0 {
+		t.Errorf("a passing remark made %d rounds", len(rs))
+	}
+}
+
+// Each alert is published once: a plain NATS subscriber, which no stream deduplicates for,
+// sees every alert of a round that moves from scheduled to held exactly once.
+func TestContractCoreSubscriberSeesEachAlertOnce(t *testing.T) {
+	r := newContractRig(t)
+	meeting := report{parties: "UA US", city: "Miami", country: "US", start: "2026-03-06", end: "2026-03-07"}
+	for i, st := range []parleyv1.Status{
+		parleyv1.Status_STATUS_SCHEDULED, parleyv1.Status_STATUS_UNDERWAY, parleyv1.Status_STATUS_HELD,
+	} {
+		rp := meeting
+		rp.id, rp.status = fmt.Sprintf("c%d", i), st
+		rp.published = fmt.Sprintf("2026-03-%02dT20:00:00Z", 5+i)
+		r.send(rp)
+	}
+	if as := r.alerts(); kinds(as) != "new_round round_updated round_updated" {
+		t.Fatalf("alerts:\n%s want new_round and two round_updated", describe(as))
 	}
 }

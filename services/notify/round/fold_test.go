@@ -394,3 +394,31 @@ func TestAlertIDIsStable(t *testing.T) {
 		t.Errorf("first seen %v, want the article's publication", ra.Alert.Round.FirstSeen)
 	}
 }
+
+// An alert stored but never noted as published is handed back once, before the alert that
+// supersedes it; a published one never is.
+func TestFoldHandsBackAnUnpublishedAlert(t *testing.T) {
+	now := ts("2026-03-01T00:00:00Z")
+	e := evSpec{id: "u1", parties: "RU UA US", city: "Geneva", start: "2026-02-17", end: "2026-02-18",
+		status: Scheduled, url: "https://a.example/u1", published: "2026-02-10T08:00:00Z"}
+	var set Set
+	first := policy.Fold(&set, e.event(), now)
+	e.id, e.url, e.status, e.published = "u2", "https://a.example/u2", Postponed, "2026-02-12T08:00:00Z"
+	second := policy.Fold(&set, e.event(), now)
+	if second.Pending == nil || second.Pending.ID != first.Alert.ID || second.Alert == nil {
+		t.Fatalf("second fold = %+v, want the first alert handed back", second)
+	}
+	set.Rounds[0].Published = true
+	e.id, e.url, e.status, e.published = "u3", "https://a.example/u3", Scheduled, "2026-02-14T08:00:00Z"
+	third := policy.Fold(&set, e.event(), now)
+	if third.Pending != nil || third.Alert == nil {
+		t.Fatalf("third fold = %+v, want a new alert and nothing handed back", third)
+	}
+	if ids := []string{first.Alert.ID, second.Alert.ID, third.Alert.ID}; ids[0] == ids[1] || ids[1] == ids[2] || ids[0] == ids[2] {
+		t.Errorf("alert ids %v are not one per change", ids)
+	}
+	set.Rounds[0].Published = true
+	if again := policy.Fold(&set, e.event(), now); !again.Replay || again.Alert != nil {
+		t.Errorf("redelivery of a published change = %+v, want a replay that sends nothing", again)
+	}
+}
