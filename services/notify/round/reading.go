@@ -48,42 +48,31 @@ func (p Policy) reread(st *State) {
 // something else); otherwise going ahead, postponed and cancelled are weighed, and going
 // ahead reads as under way once any report says so.
 func readStatus(reports []Report, newest time.Time, cur Status) Status {
-	var ahead, postponed, cancelled float64
+	support := map[Status]float64{}
 	underway := false
 	for _, rp := range reports {
-		w := rp.weight(newest, true)
-		switch rp.Status {
+		s := rp.Status
+		switch s {
 		case Held:
 			return Held
-		case Scheduled:
-			ahead += w
+		case StatusUnknown:
+			continue
 		case Underway:
-			ahead += w
-			underway = true
-		case Postponed:
-			postponed += w
-		case Cancelled:
-			cancelled += w
+			s, underway = Scheduled, true // one reading: the meeting goes ahead
+		}
+		support[s] += rp.weight(newest, true)
+	}
+	best := cur
+	if best == Underway {
+		best = Scheduled
+	}
+	for _, s := range []Status{Scheduled, Postponed, Cancelled} {
+		if support[s] > support[best] {
+			best = s
 		}
 	}
-	curW := map[Status]float64{Scheduled: ahead, Underway: ahead, Postponed: postponed, Cancelled: cancelled}[cur]
-	best, bestW := cur, curW
-	for _, c := range []struct {
-		s Status
-		w float64
-	}{{Scheduled, ahead}, {Postponed, postponed}, {Cancelled, cancelled}} {
-		if c.w > bestW {
-			best, bestW = c.s, c.w
-		}
-	}
-	if best == StatusUnknown && bestW == 0 {
-		return cur
-	}
-	if best.progress() > 0 && underway {
+	if best == Scheduled && underway {
 		return Underway
-	}
-	if best == Underway && !underway {
-		return Scheduled
 	}
 	return best
 }
