@@ -79,6 +79,7 @@ func roundFromProto(r *parleyv1.Round) round.Round {
 		Topics:       r.GetTopics(),
 		FirstSeen:    timeFromProto(r.GetFirstSeen()),
 		RoundNumber:  int(r.GetRoundNumber()),
+		Articles:     int(r.GetArticleCount()),
 	}
 	for _, s := range r.GetSources() {
 		out.Sources = append(out.Sources, articleFromProto(s))
