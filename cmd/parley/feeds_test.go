@@ -39,7 +39,7 @@ func TestFeedsCommands(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	states, err := b.KeyValue(ctx, bus.BucketFeeds, 1)
+	states, err := b.KeyValue(ctx, fetch.BucketFeeds, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,12 +15,14 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/parleyhq/parley/platform/bus"
 	"github.com/parleyhq/parley/platform/natsembed"
 	parleyv1 "github.com/parleyhq/parley/proto/parley/v1"
+	"github.com/parleyhq/parley/services/notify"
+	"github.com/parleyhq/parley/services/notify/round"
+	"github.com/parleyhq/parley/services/notify/roundstore"
 )
 
 func TestRounds(t *testing.T) {
@@ -113,13 +115,13 @@ func storeRounds(t *testing.T, url string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kv, err := b.KeyValue(context.Background(), bus.BucketRounds, 1)
+	store, err := roundstore.Open(context.Background(), b)
 	if err != nil {
 		t.Fatal(err)
 	}
 	pub := timestamppb.New(time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC))
-	set := &parleyv1.RoundSet{Rounds: []*parleyv1.RoundState{
-		{Round: &parleyv1.Round{
+	for _, r := range []*parleyv1.Round{
+		{
 			Id: "rgeneva", Parties: []string{"RU", "UA", "US"}, StartDate: "2026-02-17", EndDate: "2026-02-18",
 			DatePrecision: parleyv1.DatePrecision_DATE_PRECISION_DAY, Status: parleyv1.Status_STATUS_SCHEDULED,
 			Location:     &parleyv1.Location{City: "Geneva", Country: "CH"},
@@ -128,19 +130,17 @@ func storeRounds(t *testing.T, url string) {
 				{Url: "https://a.example/1", Title: "Geneva talks set", Source: "Alpine Post", Published: pub},
 				{Url: "https://b.example/2", Title: "Talks in Geneva next week", Source: "Harbour Times", Published: pub},
 			},
-		}},
-		{Round: &parleyv1.Round{
+		},
+		{
 			Id: "rabudhabi", Parties: []string{"RU", "UA", "US"}, StartDate: "2026-01-23", EndDate: "2026-01-24",
 			Status: parleyv1.Status_STATUS_HELD, Location: &parleyv1.Location{City: "Abu Dhabi"},
 			Sources: []*parleyv1.ArticleRef{{Url: "https://a.example/0", Title: "Abu Dhabi talks end", Source: "Alpine Post"}},
-		}},
-	}}
-	data, err := proto.Marshal(set)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := kv.Put(context.Background(), "parties.RU-UA-US", data); err != nil {
-		t.Fatal(err)
+		},
+	} {
+		st := round.State{Round: notify.RoundFromProto(r)}
+		if _, err := store.Save(context.Background(), st, 0, nil, roundstore.Candidates{}); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -31,24 +31,24 @@ const (
 	HeaderFetchedAt = "Parley-Fetched-At"
 )
 
-// KV buckets.
+// How long each stream keeps its messages. A bucket that remembers what a stream delivered
+// (to drop a redelivery) must keep it longer than this.
 const (
-	BucketSeenItems  = "parley_seen_items"
-	BucketFeeds      = "parley_feeds"
-	BucketArticles   = "parley_articles"
-	BucketRounds     = "parley_rounds"
-	BucketDeliveries = "parley_deliveries"
+	RetentionItems  = 7 * 24 * time.Hour
+	RetentionEvents = 30 * 24 * time.Hour
+	RetentionAlerts = 30 * 24 * time.Hour
+	RetentionDLQ    = 90 * 24 * time.Hour
 )
-
-// BucketSubscriptions holds the subscriptions notify delivers to, edited by `parley subs`.
-const BucketSubscriptions = "parley_subscriptions"
-
-// BucketFeedRegistry holds the feeds to poll, kept apart from fetch's per-feed state.
-const BucketFeedRegistry = "parley_feed_registry"
 
 // DefaultDuplicateWindow is how long the server remembers a Nats-Msg-Id. It covers a crash and
 // redelivery; long-term "once ever" is kept in KV buckets.
 const DefaultDuplicateWindow = 30 * time.Minute
+
+// AlertsDuplicateWindow is the alerts stream's longer memory of ids: alerts are few, and a
+// notify that crashed between publishing an alert and noting it published sends it again when
+// it comes back, however long that takes within a week; the stream must still drop the copy
+// for "each alert once" to hold for JetStream consumers.
+const AlertsDuplicateWindow = 7 * 24 * time.Hour
 
 // Bus is a JetStream connection with Parley's streams known.
 type Bus struct {
@@ -109,14 +109,17 @@ func New(nc *nats.Conn, replicas int) (*Bus, error) {
 // creates them.
 func (b *Bus) EnsureStreams(ctx context.Context) error {
 	streams := []jetstream.StreamConfig{
-		{Name: StreamItems, Subjects: []string{SubjectItems + ".>"}, MaxAge: 7 * 24 * time.Hour},
-		{Name: StreamEvents, Subjects: []string{SubjectEvents + ".>"}, MaxAge: 30 * 24 * time.Hour},
-		{Name: StreamAlerts, Subjects: []string{SubjectAlerts + ".>"}, MaxAge: 30 * 24 * time.Hour},
-		{Name: StreamDLQ, Subjects: []string{SubjectDLQ + ".>"}, MaxAge: 90 * 24 * time.Hour},
+		{Name: StreamItems, Subjects: []string{SubjectItems + ".>"}, MaxAge: RetentionItems},
+		{Name: StreamEvents, Subjects: []string{SubjectEvents + ".>"}, MaxAge: RetentionEvents},
+		{Name: StreamAlerts, Subjects: []string{SubjectAlerts + ".>"}, MaxAge: RetentionAlerts},
+		{Name: StreamDLQ, Subjects: []string{SubjectDLQ + ".>"}, MaxAge: RetentionDLQ},
 	}
 	for _, sc := range streams {
 		sc.Storage = jetstream.FileStorage
 		sc.Duplicates = DefaultDuplicateWindow
+		if sc.Name == StreamAlerts {
+			sc.Duplicates = AlertsDuplicateWindow
+		}
 		sc.Replicas = b.Replicas
 		if _, err := retryCreate(ctx, func(ctx context.Context) (jetstream.Stream, error) {
 			return b.JS.CreateOrUpdateStream(ctx, sc)
@@ -142,6 +145,25 @@ func (b *Bus) KeyValue(ctx context.Context, bucket string, history uint8) (jetst
 	})
 	if err != nil {
 		return nil, fmt.Errorf("kv bucket %s: %w", bucket, err)
+	}
+	return kv, nil
+}
+
+// KeyValueWith creates or updates a bucket from cfg, file-backed and replicated like every
+// other unless cfg says otherwise: the services that own a bucket decide its history and its
+// time to live.
+func (b *Bus) KeyValueWith(ctx context.Context, cfg jetstream.KeyValueConfig) (jetstream.KeyValue, error) {
+	if cfg.History == 0 {
+		cfg.History = 1
+	}
+	if cfg.Replicas == 0 {
+		cfg.Replicas = b.Replicas
+	}
+	kv, err := retryCreate(ctx, func(ctx context.Context) (jetstream.KeyValue, error) {
+		return b.JS.CreateOrUpdateKeyValue(ctx, cfg)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("kv bucket %s: %w", cfg.Bucket, err)
 	}
 	return kv, nil
 }

@@ -61,7 +61,7 @@ func serve(ctx context.Context, c Config) error {
 	if err != nil {
 		return err
 	}
-	seen, err := c.Bus.OpenKeyValue(ctx, bus.BucketSeenItems)
+	seen, err := openSeen(ctx, c.Bus)
 	if err != nil {
 		return fmt.Errorf("fetch: %w", err)
 	}
@@ -269,7 +269,7 @@ func (p *pool) rewatch() <-chan jetstream.KeyValueEntry {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
-		kv, err := p.r.bus.JS.KeyValue(p.ctx, bus.BucketFeedRegistry)
+		kv, err := p.r.bus.JS.KeyValue(p.ctx, BucketFeedRegistry)
 		if err == nil {
 			w, err := kv.WatchAll(p.ctx)
 			if err == nil {

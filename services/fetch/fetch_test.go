@@ -2,6 +2,7 @@ package fetch_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -447,5 +448,39 @@ func TestReplicasPublishEachItemOnce(t *testing.T) {
 	}
 	if got := metric(t, reg, "parley_fetch_polls_total", "result", "skipped"); got < 1 {
 		t.Errorf("polls skipped = %v; the two fetchers never met", got)
+	}
+}
+
+// A story updated under the same GUID ("UPDATE 2", a live page) is published again as a new
+// version of the item; re-polls of unchanged content publish nothing.
+func TestUpdatedStoryIsPublishedAgain(t *testing.T) {
+	e := startNATS(t, t.TempDir())
+	story := func(desc string) []byte {
+		return fmt.Appendf(nil, `<?xml version="1.0"?><rss version="2.0"><channel><title>Desk</title>
+<item><guid>live-1</guid><title>Talks in Geneva: live</title><link>https://desk.example/live-1</link>
+<description>%s</description><pubDate>Tue, 17 Feb 2026 08:00:00 GMT</pubDate></item>
+</channel></rss>`, desc)
+	}
+	fs := newFeedServer(t, story("Delegations are meeting in Geneva today."), "application/rss+xml")
+	fs.set(func(fs *feedServer) { fs.stamp = true }) // every poll parses the feed again
+	stop := startRun(t, baseConfig(e, fetch.Feed{URL: fs.URL + "/rss", Interval: interval}))
+	defer stop()
+
+	eventually(t, 10*time.Second, "the first version", func() bool { return len(e.items()) == 1 })
+	polls := fs.hits.Load()
+	eventually(t, 10*time.Second, "two more polls", func() bool { return fs.hits.Load() >= polls+2 })
+	if n := len(e.items()); n != 1 {
+		t.Fatalf("unchanged story published %d times", n)
+	}
+	fs.set(func(fs *feedServer) { fs.body = story("UPDATE: the talks in Geneva ended after two days.") })
+	eventually(t, 10*time.Second, "the updated version", func() bool { return len(e.items()) == 2 })
+	items := e.items()
+	if items[0].GetId() != items[1].GetId() || !strings.Contains(items[1].GetSummary(), "ended") {
+		t.Errorf("versions: %q %q / %q", items[0].GetId(), items[1].GetId(), items[1].GetSummary())
+	}
+	polls = fs.hits.Load()
+	eventually(t, 10*time.Second, "two more polls", func() bool { return fs.hits.Load() >= polls+2 })
+	if n := len(e.items()); n != 2 {
+		t.Errorf("%d items after the update settled, want 2", n)
 	}
 }

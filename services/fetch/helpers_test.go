@@ -118,7 +118,7 @@ func (e *natsEnv) state(feedURL string) fetch.State {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	kv, err := e.bus.JS.KeyValue(ctx, bus.BucketFeeds)
+	kv, err := e.bus.JS.KeyValue(ctx, fetch.BucketFeeds)
 	if errors.Is(err, jetstream.ErrBucketNotFound) {
 		return fetch.State{}
 	}
@@ -136,7 +136,7 @@ func (e *natsEnv) stateRevision(feedURL string) uint64 {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	kv, err := e.bus.JS.KeyValue(ctx, bus.BucketFeeds)
+	kv, err := e.bus.JS.KeyValue(ctx, fetch.BucketFeeds)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -329,15 +329,25 @@ func (w *worker) fetch(ctx context.Context) outcome {
 	return o
 }
 
-// publish sends one item unless it was seen before, and marks it seen once JetStream has it.
+// publish sends one item unless it was seen before with the same content, and marks it seen
+// once JetStream has it. A new version of an item's content is published under the item's id
+// with the version in its Nats-Msg-Id, so parse reads the story again.
 func (w *worker) publish(ctx context.Context, ni newItem, fetched time.Time) (bool, error) {
 	it := ni.FeedItem
-	seen, err := w.isSeen(ctx, it.Id)
-	if err != nil || seen {
+	hash := contentHash(it)
+	rec, seen, err := w.lookupSeen(ctx, it.Id)
+	if err != nil {
 		return false, err
 	}
-	if ni.linkID != "" {
-		seen, err := w.isSeen(ctx, ni.linkID)
+	msgID := it.Id
+	if seen {
+		if rec.hash == "" || rec.hash == hash {
+			return false, w.renewSeen(ctx, it.Id, rec)
+		}
+		msgID = it.Id + "." + hash
+		w.log.Debug("item content changed; publishing the new version", "item_id", it.Id, "item_url", it.Url)
+	} else if ni.linkID != "" {
+		_, seen, err := w.lookupSeen(ctx, ni.linkID)
 		if err != nil {
 			return false, err
 		}
@@ -347,10 +357,7 @@ func (w *worker) publish(ctx context.Context, ni newItem, fetched time.Time) (bo
 			w.log.Debug("new guid for a link already published; not publishing it again", "item_id", it.Id, "item_url", it.Url)
 			opCtx, cancel := context.WithTimeout(ctx, opTimeout)
 			defer cancel()
-			if _, err := w.r.seen.Put(opCtx, it.Id, []byte(fetched.UTC().Format(time.RFC3339Nano))); err != nil {
-				return false, fmt.Errorf("mark seen: %w", err)
-			}
-			return false, nil
+			return false, w.markSeen(opCtx, it.Id, seenRecord{at: fetched, hash: hash})
 		}
 	}
 
@@ -371,7 +378,7 @@ func (w *worker) publish(ctx context.Context, ni newItem, fetched time.Time) (bo
 	opCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), opTimeout)
 	defer cancel()
 	stamp := fetched.UTC().Format(time.RFC3339Nano)
-	ack, err := w.r.bus.Publish(opCtx, w.subject, it.Id, it, nats.Header{bus.HeaderFetchedAt: []string{stamp}})
+	ack, err := w.r.bus.Publish(opCtx, w.subject, msgID, it, nats.Header{bus.HeaderFetchedAt: []string{stamp}})
 	if err != nil {
 		return false, err
 	}
@@ -387,24 +394,23 @@ func (w *worker) publish(ctx context.Context, ni newItem, fetched time.Time) (bo
 		if key == "" {
 			continue
 		}
-		if _, err := w.r.seen.Put(opCtx, key, []byte(stamp)); err != nil {
-			// The next poll publishes it again under the same Nats-Msg-Id, which the stream
-			// drops while its duplicate window lasts.
-			return fresh, fmt.Errorf("mark seen: %w", err)
+		// If this fails, the next poll publishes it again under the same Nats-Msg-Id, which
+		// the stream drops while its duplicate window lasts.
+		if err := w.markSeen(opCtx, key, seenRecord{at: fetched, hash: hash}); err != nil {
+			return fresh, err
 		}
 	}
 	return fresh, nil
 }
 
-func (w *worker) isSeen(ctx context.Context, key string) (bool, error) {
+// renewSeen rewrites a record past half its time to live, so an item its feed still lists
+// is not forgotten and published again.
+func (w *worker) renewSeen(ctx context.Context, key string, rec seenRecord) error {
+	if time.Since(rec.at) < seenTTL/2 {
+		return nil
+	}
 	opCtx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
-	_, err := w.r.seen.Get(opCtx, key)
-	switch {
-	case err == nil:
-		return true, nil
-	case errors.Is(err, jetstream.ErrKeyNotFound):
-		return false, nil
-	}
-	return false, fmt.Errorf("seen check: %w", err)
+	rec.at = time.Now()
+	return w.markSeen(opCtx, key, rec)
 }

@@ -78,7 +78,7 @@ func checkFeed(f Feed) error {
 
 // OpenRegistry opens the registry bucket, creating it when missing.
 func OpenRegistry(ctx context.Context, b *bus.Bus) (*Registry, error) {
-	kv, err := b.OpenKeyValue(ctx, bus.BucketFeedRegistry)
+	kv, err := b.OpenKeyValue(ctx, BucketFeedRegistry)
 	if err != nil {
 		return nil, err
 	}

@@ -59,16 +59,16 @@ func openStates(ctx context.Context, b *bus.Bus, log *slog.Logger) (jetstream.Ke
 	)
 	// A cluster that is still settling answers with errors for a while.
 	for attempt := 0; ; attempt++ {
-		kv, err = b.JS.KeyValue(ctx, bus.BucketFeeds)
+		kv, err = b.JS.KeyValue(ctx, BucketFeeds)
 		if errors.Is(err, jetstream.ErrBucketNotFound) {
 			kv, err = b.JS.CreateKeyValue(ctx, jetstream.KeyValueConfig{
-				Bucket:   bus.BucketFeeds,
+				Bucket:   BucketFeeds,
 				History:  1,
 				Storage:  jetstream.MemoryStorage,
 				Replicas: b.Replicas,
 			})
 			if errors.Is(err, jetstream.ErrBucketExists) {
-				kv, err = b.JS.KeyValue(ctx, bus.BucketFeeds) // another replica was quicker
+				kv, err = b.JS.KeyValue(ctx, BucketFeeds) // another replica was quicker
 			}
 		}
 		if err == nil || attempt == 30 {
@@ -76,16 +76,16 @@ func openStates(ctx context.Context, b *bus.Bus, log *slog.Logger) (jetstream.Ke
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("kv bucket %s: %w", bus.BucketFeeds, ctx.Err())
+			return nil, fmt.Errorf("kv bucket %s: %w", BucketFeeds, ctx.Err())
 		case <-time.After(time.Second):
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("kv bucket %s: %w", bus.BucketFeeds, err)
+		return nil, fmt.Errorf("kv bucket %s: %w", BucketFeeds, err)
 	}
 	if st, serr := kv.Status(ctx); serr == nil {
 		if info, ok := st.(*jetstream.KeyValueBucketStatus); ok && info.StreamInfo().Config.Storage == jetstream.FileStorage && log != nil {
-			log.Warn("feed state bucket is file-backed; every poll waits for a disk write (delete the bucket to have fetch recreate it in memory)", "bucket", bus.BucketFeeds)
+			log.Warn("feed state bucket is file-backed; every poll waits for a disk write (delete the bucket to have fetch recreate it in memory)", "bucket", BucketFeeds)
 		}
 	}
 	return kv, nil

@@ -34,40 +34,8 @@ func eventFromProto(e *parleyv1.NegotiationEvent) round.Event {
 		Topics:       e.GetTopics(),
 		RoundNumber:  int(e.GetRoundNumber()),
 		Primary:      e.GetPrimary(),
+		Confidence:   e.GetConfidence(),
 	}
-}
-
-func setFromProto(s *parleyv1.RoundSet) round.Set {
-	var out round.Set
-	for _, st := range s.GetRounds() {
-		rs := round.State{
-			Round:           roundFromProto(st.GetRound()),
-			EventIDs:        st.GetEventIds(),
-			LatestPublished: timeFromProto(st.GetLatestPublished()),
-		}
-		if st.GetLastAlert() != nil {
-			a := alertFromProto(st.GetLastAlert())
-			rs.LastAlert = &a
-		}
-		out.Rounds = append(out.Rounds, rs)
-	}
-	return out
-}
-
-func setToProto(s round.Set) *parleyv1.RoundSet {
-	out := &parleyv1.RoundSet{}
-	for _, st := range s.Rounds {
-		ps := &parleyv1.RoundState{
-			Round:           roundToProto(st.Round),
-			EventIds:        st.EventIDs,
-			LatestPublished: timeToProto(st.LatestPublished),
-		}
-		if st.LastAlert != nil {
-			ps.LastAlert = alertToProto(*st.LastAlert)
-		}
-		out.Rounds = append(out.Rounds, ps)
-	}
-	return out
 }
 
 func alertFromProto(a *parleyv1.Alert) round.Alert {
@@ -94,6 +62,9 @@ func alertToProto(a round.Alert) *parleyv1.Alert {
 	}
 }
 
+// RoundFromProto reads a round as the contract carries it.
+func RoundFromProto(r *parleyv1.Round) round.Round { return roundFromProto(r) }
+
 func roundFromProto(r *parleyv1.Round) round.Round {
 	out := round.Round{
 		ID:           r.GetId(),
@@ -108,6 +79,7 @@ func roundFromProto(r *parleyv1.Round) round.Round {
 		Topics:       r.GetTopics(),
 		FirstSeen:    timeFromProto(r.GetFirstSeen()),
 		RoundNumber:  int(r.GetRoundNumber()),
+		Articles:     int(r.GetArticleCount()),
 	}
 	for _, s := range r.GetSources() {
 		out.Sources = append(out.Sources, articleFromProto(s))
@@ -117,6 +89,9 @@ func roundFromProto(r *parleyv1.Round) round.Round {
 	}
 	return out
 }
+
+// RoundProto is a round as the contract carries it, in alerts and in the timeline.
+func RoundProto(r round.Round) *parleyv1.Round { return roundToProto(r) }
 
 func roundToProto(r round.Round) *parleyv1.Round {
 	out := &parleyv1.Round{

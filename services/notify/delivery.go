@@ -33,6 +33,19 @@ const (
 	headerAlertID      = "Parley-Alert-Id"
 )
 
+// BucketDeliveries records each alert delivered to each subscription ("<sub>.<alert id>"),
+// so a redelivery or a DLQ replay never sends it twice.
+const BucketDeliveries = "parley_deliveries"
+
+// deliveriesTTL outlives every stream an alert can come back from: the alerts stream and,
+// longest, the dead-letter stream that `parley dlq replay` resends from.
+const deliveriesTTL = bus.RetentionDLQ + 30*24*time.Hour
+
+// openDeliveries opens (or creates) the delivery records with their time to live.
+func openDeliveries(ctx context.Context, b *bus.Bus) (jetstream.KeyValue, error) {
+	return b.KeyValueWith(ctx, jetstream.KeyValueConfig{Bucket: BucketDeliveries, TTL: deliveriesTTL})
+}
+
 // sender reaches one subscription's target, whatever its channel. Deliveries, replays and
 // `parley subs test` all send through it.
 type sender struct {

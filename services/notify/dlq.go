@@ -117,7 +117,7 @@ func Replay(ctx context.Context, o ReplayOptions) ([]Replayed, error) {
 	if len(letters) == 0 {
 		return nil, nil
 	}
-	records, err := o.Bus.OpenKeyValue(ctx, bus.BucketDeliveries)
+	records, err := openDeliveries(ctx, o.Bus)
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/parleyhq/parley/platform/bus"
 	"github.com/parleyhq/parley/services/notify/deliver"
 	"github.com/parleyhq/parley/services/notify/round"
+	"github.com/parleyhq/parley/services/notify/roundstore"
 )
 
 // Filter selects the alerts a subscription wants. An empty list matches everything.
@@ -224,11 +225,11 @@ func serve(ctx context.Context, c Config) error {
 	if err != nil {
 		return fmt.Errorf("notify: metrics: %w", err)
 	}
-	roundsKV, err := c.Bus.KeyValue(ctx, bus.BucketRounds, 1)
+	store, err := roundstore.Open(ctx, c.Bus)
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
-	deliveriesKV, err := c.Bus.KeyValue(ctx, bus.BucketDeliveries, 1)
+	deliveriesKV, err := openDeliveries(ctx, c.Bus)
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
@@ -271,7 +272,7 @@ func serve(ctx context.Context, c Config) error {
 	}
 	watcher, err := reg.kv.WatchAll(ctx)
 	if err != nil {
-		return fmt.Errorf("notify: watch %s: %w", bus.BucketSubscriptions, err)
+		return fmt.Errorf("notify: watch %s: %w", BucketSubscriptions, err)
 	}
 	defer func() { _ = watcher.Stop() }()
 initial:
@@ -280,7 +281,7 @@ initial:
 		case e, ok := <-watcher.Updates():
 			if !ok {
 				subs.stopAll()
-				return fmt.Errorf("notify: watch %s ended", bus.BucketSubscriptions)
+				return fmt.Errorf("notify: watch %s ended", BucketSubscriptions)
 			}
 			if e == nil {
 				break initial
@@ -301,7 +302,7 @@ initial:
 		log.Warn("could not prune queues of removed subscriptions", "err", err)
 	}
 
-	f := &folder{bus: c.Bus, kv: roundsKV, policy: round.Policy{RecentWindow: c.RecentWindow}, metrics: m, log: log}
+	f := &folder{bus: c.Bus, store: store, policy: round.Policy{RecentWindow: c.RecentWindow}, metrics: m, log: log}
 	cons, err := c.Bus.Durable(ctx, bus.StreamEvents, jetstream.ConsumerConfig{
 		Durable:       roundsConsumer,
 		Description:   "notify: folds negotiation events into rounds",
@@ -330,7 +331,7 @@ watch:
 		case e, ok := <-watcher.Updates():
 			if !ok {
 				if ctx.Err() == nil {
-					fail(fmt.Errorf("watch %s ended", bus.BucketSubscriptions))
+					fail(fmt.Errorf("watch %s ended", BucketSubscriptions))
 				}
 				break watch
 			}

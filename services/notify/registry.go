@@ -34,6 +34,9 @@ type Entry struct {
 	Updated time.Time `json:"updated"`
 }
 
+// BucketSubscriptions holds the subscriptions notify delivers to, edited by `parley subs`.
+const BucketSubscriptions = "parley_subscriptions"
+
 // Registry is the subscriptions bucket: one key per subscription name, the value its JSON.
 // Every notify replica watches it and starts or stops that subscription's delivery.
 type Registry struct {
@@ -42,7 +45,7 @@ type Registry struct {
 
 // OpenRegistry opens the bucket, creating it when missing.
 func OpenRegistry(ctx context.Context, b *bus.Bus) (*Registry, error) {
-	kv, err := b.OpenKeyValue(ctx, bus.BucketSubscriptions)
+	kv, err := b.OpenKeyValue(ctx, BucketSubscriptions)
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/parleyhq/parley/services/parse/clean"
 	"github.com/parleyhq/parley/services/parse/extract"
 	"github.com/parleyhq/parley/services/parse/lang"
-	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
 // This file is the one place where wire types (protobuf) meet the extractor's domain types.
@@ -96,15 +95,18 @@ func Events(x *extract.Extractor, a *parleyv1.Article) []*parleyv1.NegotiationEv
 	return out
 }
 
-// eventID is stable for the same article and meeting, so a re-parse after a crash publishes
-// the same Nats-Msg-Id and the server drops the copy.
+// eventID is stable for the same article and the same facts, so a re-parse after a crash, or
+// of an updated story that changed nothing about the meeting, publishes the same id and
+// changes nothing downstream; an update that does change them (under way → held, new dates)
+// is a new event.
 func eventID(a *parleyv1.Article, i int, ev *parleyv1.NegotiationEvent) string {
 	key := a.GetId()
 	if key == "" {
 		key = a.GetUrl() + "\x00" + a.GetTitle()
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%d\x00%s\x00%s\x00%s", key, i, strings.Join(ev.Parties, ","), ev.GetLocation().GetCity(), ev.StartDate)
+	fmt.Fprintf(h, "%s\x00%d\x00%s\x00%s\x00%s\x00%s\x00%d", key, i, strings.Join(ev.Parties, ","),
+		ev.GetLocation().GetCity(), ev.StartDate, ev.EndDate, ev.GetStatus())
 	return "e" + hex.EncodeToString(h.Sum(nil))[:23]
 }
 
@@ -154,15 +156,16 @@ func StatusToken(s parleyv1.Status) string {
 	return name
 }
 
-func outcome(a *parleyv1.Article, events []*parleyv1.NegotiationEvent) *parleyv1.ArticleOutcome {
-	o := &parleyv1.ArticleOutcome{
-		Article:   &parleyv1.ArticleRef{Url: a.GetUrl(), Title: a.GetTitle(), Source: a.GetSource(), Published: a.GetPublished()},
-		ArticleId: a.GetId(),
-		Language:  a.GetLanguage(),
-		ParsedAt:  timestamppb.Now(),
+func outcome(a *parleyv1.Article, events []*parleyv1.NegotiationEvent) Outcome {
+	o := Outcome{
+		ArticleID: a.GetId(), URL: a.GetUrl(), Title: a.GetTitle(), Source: a.GetSource(),
+		Language: a.GetLanguage(), ParsedAt: time.Now().UTC(),
+	}
+	if a.GetPublished() != nil {
+		o.Published = a.GetPublished().AsTime()
 	}
 	for _, e := range events {
-		o.EventIds = append(o.EventIds, e.GetId())
+		o.EventIDs = append(o.EventIDs, e.GetId())
 	}
 	return o
 }

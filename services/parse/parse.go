@@ -4,6 +4,7 @@ package parse
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -81,7 +82,7 @@ func serve(ctx context.Context, c Config) error {
 		c.Extractor = x
 	}
 	m := newMetrics(c.Registerer)
-	articles, err := c.Bus.KeyValue(ctx, bus.BucketArticles, 1)
+	articles, err := openArticles(ctx, c.Bus)
 	if err != nil {
 		return fmt.Errorf("parse: %w", err)
 	}
@@ -139,7 +140,7 @@ func (s *service) handle(ctx context.Context, msg jetstream.Msg) error {
 			return fmt.Errorf("parse: %w", err)
 		}
 	}
-	data, err := proto.Marshal(outcome(article, events))
+	data, err := json.Marshal(outcome(article, events))
 	if err != nil {
 		return bus.Permanent(fmt.Errorf("parse: marshal outcome: %w", err))
 	}

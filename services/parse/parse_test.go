@@ -2,6 +2,7 @@ package parse_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -81,7 +82,7 @@ func TestParsePublishesEventsAndRecordsEveryArticle(t *testing.T) {
 		t.Errorf("article %v", ev.GetArticle())
 	}
 
-	kv, err := b.KeyValue(ctx, bus.BucketArticles, 1)
+	kv, err := b.JS.KeyValue(ctx, parse.BucketArticles)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,15 +91,15 @@ func TestParsePublishesEventsAndRecordsEveryArticle(t *testing.T) {
 		m, merr := kv.Get(ctx, "meeting")
 		s, serr := kv.Get(ctx, "strike")
 		if merr == nil && serr == nil {
-			var mo, so parleyv1.ArticleOutcome
-			if err := proto.Unmarshal(m.Value(), &mo); err != nil {
+			var mo, so parse.Outcome
+			if err := json.Unmarshal(m.Value(), &mo); err != nil {
 				t.Fatal(err)
 			}
-			if err := proto.Unmarshal(s.Value(), &so); err != nil {
+			if err := json.Unmarshal(s.Value(), &so); err != nil {
 				t.Fatal(err)
 			}
-			if len(mo.GetEventIds()) == 0 || len(so.GetEventIds()) != 0 {
-				t.Errorf("outcomes: meeting %v, strike %v", mo.GetEventIds(), so.GetEventIds())
+			if len(mo.EventIDs) == 0 || len(so.EventIDs) != 0 {
+				t.Errorf("outcomes: meeting %v, strike %v", mo.EventIDs, so.EventIDs)
 			}
 			break
 		}

@@ -267,124 +267,6 @@ func (x *Alert) GetCreatedAt() *timestamppb.Timestamp {
 	return nil
 }
 
-// RoundState is notify's record of a round in its KV bucket: the round plus what was alerted.
-type RoundState struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	Round *Round                 `protobuf:"bytes,1,opt,name=round,proto3" json:"round,omitempty"`
-	// Ids of the events already folded in, so a redelivered event changes nothing.
-	EventIds []string `protobuf:"bytes,2,rep,name=event_ids,json=eventIds,proto3" json:"event_ids,omitempty"`
-	// The last alert emitted for this round; empty when the round was never alerted.
-	LastAlert *Alert `protobuf:"bytes,3,opt,name=last_alert,json=lastAlert,proto3" json:"last_alert,omitempty"`
-	// Publication time of the newest article folded in: status only moves with newer reports.
-	LatestPublished *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=latest_published,json=latestPublished,proto3" json:"latest_published,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
-}
-
-func (x *RoundState) Reset() {
-	*x = RoundState{}
-	mi := &file_parley_v1_alert_proto_msgTypes[2]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *RoundState) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*RoundState) ProtoMessage() {}
-
-func (x *RoundState) ProtoReflect() protoreflect.Message {
-	mi := &file_parley_v1_alert_proto_msgTypes[2]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use RoundState.ProtoReflect.Descriptor instead.
-func (*RoundState) Descriptor() ([]byte, []int) {
-	return file_parley_v1_alert_proto_rawDescGZIP(), []int{2}
-}
-
-func (x *RoundState) GetRound() *Round {
-	if x != nil {
-		return x.Round
-	}
-	return nil
-}
-
-func (x *RoundState) GetEventIds() []string {
-	if x != nil {
-		return x.EventIds
-	}
-	return nil
-}
-
-func (x *RoundState) GetLastAlert() *Alert {
-	if x != nil {
-		return x.LastAlert
-	}
-	return nil
-}
-
-func (x *RoundState) GetLatestPublished() *timestamppb.Timestamp {
-	if x != nil {
-		return x.LatestPublished
-	}
-	return nil
-}
-
-// RoundSet holds every round of one set of parties under one KV key, so that folding an
-// event into them is a single compare-and-set, safe across notify replicas.
-type RoundSet struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Rounds        []*RoundState          `protobuf:"bytes,1,rep,name=rounds,proto3" json:"rounds,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *RoundSet) Reset() {
-	*x = RoundSet{}
-	mi := &file_parley_v1_alert_proto_msgTypes[3]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *RoundSet) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*RoundSet) ProtoMessage() {}
-
-func (x *RoundSet) ProtoReflect() protoreflect.Message {
-	mi := &file_parley_v1_alert_proto_msgTypes[3]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use RoundSet.ProtoReflect.Descriptor instead.
-func (*RoundSet) Descriptor() ([]byte, []int) {
-	return file_parley_v1_alert_proto_rawDescGZIP(), []int{3}
-}
-
-func (x *RoundSet) GetRounds() []*RoundState {
-	if x != nil {
-		return x.Rounds
-	}
-	return nil
-}
-
 var File_parley_v1_alert_proto protoreflect.FileDescriptor
 
 const file_parley_v1_alert_proto_rawDesc = "" +
@@ -416,16 +298,7 @@ const file_parley_v1_alert_proto_rawDesc = "" +
 	"\bheadline\x18\x05 \x01(\tR\bheadline\x12\x18\n" +
 	"\asummary\x18\x06 \x01(\tR\asummary\x129\n" +
 	"\n" +
-	"created_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"\xc9\x01\n" +
-	"\n" +
-	"RoundState\x12&\n" +
-	"\x05round\x18\x01 \x01(\v2\x10.parley.v1.RoundR\x05round\x12\x1b\n" +
-	"\tevent_ids\x18\x02 \x03(\tR\beventIds\x12/\n" +
-	"\n" +
-	"last_alert\x18\x03 \x01(\v2\x10.parley.v1.AlertR\tlastAlert\x12E\n" +
-	"\x10latest_published\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x0flatestPublished\"9\n" +
-	"\bRoundSet\x12-\n" +
-	"\x06rounds\x18\x01 \x03(\v2\x15.parley.v1.RoundStateR\x06roundsB5Z3github.com/parleyhq/parley/proto/parley/v1;parleyv1b\x06proto3"
+	"created_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAtB5Z3github.com/parleyhq/parley/proto/parley/v1;parleyv1b\x06proto3"
 
 var (
 	file_parley_v1_alert_proto_rawDescOnce sync.Once
@@ -439,37 +312,31 @@ func file_parley_v1_alert_proto_rawDescGZIP() []byte {
 	return file_parley_v1_alert_proto_rawDescData
 }
 
-var file_parley_v1_alert_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_parley_v1_alert_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
 var file_parley_v1_alert_proto_goTypes = []any{
 	(*Round)(nil),                 // 0: parley.v1.Round
 	(*Alert)(nil),                 // 1: parley.v1.Alert
-	(*RoundState)(nil),            // 2: parley.v1.RoundState
-	(*RoundSet)(nil),              // 3: parley.v1.RoundSet
-	(*Location)(nil),              // 4: parley.v1.Location
-	(DatePrecision)(0),            // 5: parley.v1.DatePrecision
-	(Status)(0),                   // 6: parley.v1.Status
-	(*Participant)(nil),           // 7: parley.v1.Participant
-	(*ArticleRef)(nil),            // 8: parley.v1.ArticleRef
-	(*timestamppb.Timestamp)(nil), // 9: google.protobuf.Timestamp
+	(*Location)(nil),              // 2: parley.v1.Location
+	(DatePrecision)(0),            // 3: parley.v1.DatePrecision
+	(Status)(0),                   // 4: parley.v1.Status
+	(*Participant)(nil),           // 5: parley.v1.Participant
+	(*ArticleRef)(nil),            // 6: parley.v1.ArticleRef
+	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
 }
 var file_parley_v1_alert_proto_depIdxs = []int32{
-	4,  // 0: parley.v1.Round.location:type_name -> parley.v1.Location
-	5,  // 1: parley.v1.Round.date_precision:type_name -> parley.v1.DatePrecision
-	6,  // 2: parley.v1.Round.status:type_name -> parley.v1.Status
-	7,  // 3: parley.v1.Round.participants:type_name -> parley.v1.Participant
-	8,  // 4: parley.v1.Round.sources:type_name -> parley.v1.ArticleRef
-	9,  // 5: parley.v1.Round.first_seen:type_name -> google.protobuf.Timestamp
-	0,  // 6: parley.v1.Alert.round:type_name -> parley.v1.Round
-	9,  // 7: parley.v1.Alert.created_at:type_name -> google.protobuf.Timestamp
-	0,  // 8: parley.v1.RoundState.round:type_name -> parley.v1.Round
-	1,  // 9: parley.v1.RoundState.last_alert:type_name -> parley.v1.Alert
-	9,  // 10: parley.v1.RoundState.latest_published:type_name -> google.protobuf.Timestamp
-	2,  // 11: parley.v1.RoundSet.rounds:type_name -> parley.v1.RoundState
-	12, // [12:12] is the sub-list for method output_type
-	12, // [12:12] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	2, // 0: parley.v1.Round.location:type_name -> parley.v1.Location
+	3, // 1: parley.v1.Round.date_precision:type_name -> parley.v1.DatePrecision
+	4, // 2: parley.v1.Round.status:type_name -> parley.v1.Status
+	5, // 3: parley.v1.Round.participants:type_name -> parley.v1.Participant
+	6, // 4: parley.v1.Round.sources:type_name -> parley.v1.ArticleRef
+	7, // 5: parley.v1.Round.first_seen:type_name -> google.protobuf.Timestamp
+	0, // 6: parley.v1.Alert.round:type_name -> parley.v1.Round
+	7, // 7: parley.v1.Alert.created_at:type_name -> google.protobuf.Timestamp
+	8, // [8:8] is the sub-list for method output_type
+	8, // [8:8] is the sub-list for method input_type
+	8, // [8:8] is the sub-list for extension type_name
+	8, // [8:8] is the sub-list for extension extendee
+	0, // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_parley_v1_alert_proto_init() }
@@ -485,7 +352,7 @@ func file_parley_v1_alert_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_parley_v1_alert_proto_rawDesc), len(file_parley_v1_alert_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   4,
+			NumMessages:   2,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -357,83 +357,6 @@ func (x *Article) GetFeedUrl() string {
 	return ""
 }
 
-// ArticleOutcome records what parse made of an article, including articles with no event.
-type ArticleOutcome struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Article       *ArticleRef            `protobuf:"bytes,1,opt,name=article,proto3" json:"article,omitempty"`
-	ArticleId     string                 `protobuf:"bytes,2,opt,name=article_id,json=articleId,proto3" json:"article_id,omitempty"`
-	Language      string                 `protobuf:"bytes,3,opt,name=language,proto3" json:"language,omitempty"`
-	EventIds      []string               `protobuf:"bytes,4,rep,name=event_ids,json=eventIds,proto3" json:"event_ids,omitempty"`
-	ParsedAt      *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=parsed_at,json=parsedAt,proto3" json:"parsed_at,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *ArticleOutcome) Reset() {
-	*x = ArticleOutcome{}
-	mi := &file_parley_v1_feed_proto_msgTypes[3]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *ArticleOutcome) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*ArticleOutcome) ProtoMessage() {}
-
-func (x *ArticleOutcome) ProtoReflect() protoreflect.Message {
-	mi := &file_parley_v1_feed_proto_msgTypes[3]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use ArticleOutcome.ProtoReflect.Descriptor instead.
-func (*ArticleOutcome) Descriptor() ([]byte, []int) {
-	return file_parley_v1_feed_proto_rawDescGZIP(), []int{3}
-}
-
-func (x *ArticleOutcome) GetArticle() *ArticleRef {
-	if x != nil {
-		return x.Article
-	}
-	return nil
-}
-
-func (x *ArticleOutcome) GetArticleId() string {
-	if x != nil {
-		return x.ArticleId
-	}
-	return ""
-}
-
-func (x *ArticleOutcome) GetLanguage() string {
-	if x != nil {
-		return x.Language
-	}
-	return ""
-}
-
-func (x *ArticleOutcome) GetEventIds() []string {
-	if x != nil {
-		return x.EventIds
-	}
-	return nil
-}
-
-func (x *ArticleOutcome) GetParsedAt() *timestamppb.Timestamp {
-	if x != nil {
-		return x.ParsedAt
-	}
-	return nil
-}
-
 var File_parley_v1_feed_proto protoreflect.FileDescriptor
 
 const file_parley_v1_feed_proto_rawDesc = "" +
@@ -473,14 +396,7 @@ const file_parley_v1_feed_proto_rawDesc = "" +
 	"\tpublished\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tpublished\x12\x1a\n" +
 	"\blanguage\x18\a \x01(\tR\blanguage\x12\x12\n" +
 	"\x04text\x18\b \x01(\tR\x04text\x12\x19\n" +
-	"\bfeed_url\x18\t \x01(\tR\afeedUrl\"\xd2\x01\n" +
-	"\x0eArticleOutcome\x12/\n" +
-	"\aarticle\x18\x01 \x01(\v2\x15.parley.v1.ArticleRefR\aarticle\x12\x1d\n" +
-	"\n" +
-	"article_id\x18\x02 \x01(\tR\tarticleId\x12\x1a\n" +
-	"\blanguage\x18\x03 \x01(\tR\blanguage\x12\x1b\n" +
-	"\tevent_ids\x18\x04 \x03(\tR\beventIds\x127\n" +
-	"\tparsed_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\bparsedAtB5Z3github.com/parleyhq/parley/proto/parley/v1;parleyv1b\x06proto3"
+	"\bfeed_url\x18\t \x01(\tR\afeedUrlB5Z3github.com/parleyhq/parley/proto/parley/v1;parleyv1b\x06proto3"
 
 var (
 	file_parley_v1_feed_proto_rawDescOnce sync.Once
@@ -494,26 +410,23 @@ func file_parley_v1_feed_proto_rawDescGZIP() []byte {
 	return file_parley_v1_feed_proto_rawDescData
 }
 
-var file_parley_v1_feed_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_parley_v1_feed_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_parley_v1_feed_proto_goTypes = []any{
 	(*FeedItem)(nil),              // 0: parley.v1.FeedItem
 	(*ArticleRef)(nil),            // 1: parley.v1.ArticleRef
 	(*Article)(nil),               // 2: parley.v1.Article
-	(*ArticleOutcome)(nil),        // 3: parley.v1.ArticleOutcome
-	(*timestamppb.Timestamp)(nil), // 4: google.protobuf.Timestamp
+	(*timestamppb.Timestamp)(nil), // 3: google.protobuf.Timestamp
 }
 var file_parley_v1_feed_proto_depIdxs = []int32{
-	4, // 0: parley.v1.FeedItem.published:type_name -> google.protobuf.Timestamp
-	4, // 1: parley.v1.FeedItem.fetched_at:type_name -> google.protobuf.Timestamp
-	4, // 2: parley.v1.ArticleRef.published:type_name -> google.protobuf.Timestamp
-	4, // 3: parley.v1.Article.published:type_name -> google.protobuf.Timestamp
-	1, // 4: parley.v1.ArticleOutcome.article:type_name -> parley.v1.ArticleRef
-	4, // 5: parley.v1.ArticleOutcome.parsed_at:type_name -> google.protobuf.Timestamp
-	6, // [6:6] is the sub-list for method output_type
-	6, // [6:6] is the sub-list for method input_type
-	6, // [6:6] is the sub-list for extension type_name
-	6, // [6:6] is the sub-list for extension extendee
-	0, // [0:6] is the sub-list for field type_name
+	3, // 0: parley.v1.FeedItem.published:type_name -> google.protobuf.Timestamp
+	3, // 1: parley.v1.FeedItem.fetched_at:type_name -> google.protobuf.Timestamp
+	3, // 2: parley.v1.ArticleRef.published:type_name -> google.protobuf.Timestamp
+	3, // 3: parley.v1.Article.published:type_name -> google.protobuf.Timestamp
+	4, // [4:4] is the sub-list for method output_type
+	4, // [4:4] is the sub-list for method input_type
+	4, // [4:4] is the sub-list for extension type_name
+	4, // [4:4] is the sub-list for extension extendee
+	0, // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_parley_v1_feed_proto_init() }
@@ -527,7 +440,7 @@ func file_parley_v1_feed_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_parley_v1_feed_proto_rawDesc), len(file_parley_v1_feed_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   4,
+			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

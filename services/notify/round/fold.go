@@ -3,9 +3,11 @@ package round
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 const day = 24 * time.Hour
@@ -20,46 +22,69 @@ type Policy struct {
 	RecentWindow time.Duration
 }
 
+// Bounds on what a round keeps, so its stored value cannot grow with its history.
+const (
+	maxReports      = 32
+	maxRecentEvents = 48
+	maxSources      = 16
+	firstSources    = 4 // of maxSources, the earliest are kept: they broke the news
+	maxParticipants = 40
+	maxTitle        = 160 // runes of a source's title kept
+	maxOutlet       = 60  // runes of an outlet's name kept
+)
+
+// clip shortens s to n runes: a feed decides how long its titles are, the round's stored
+// size must not depend on it.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
 // Result says what folding one event did.
 type Result struct {
-	// Index of the round in Set.Rounds the event belongs to.
+	// Index of the round in Set.Rounds the event belongs to; -1 when it was not folded.
 	Index int
 	// RoundID of that round.
 	RoundID string
 	// Created is true when the event started a new round.
 	Created bool
-	// Changed is true when the Set must be written back.
+	// Changed is true when the round must be written back.
 	Changed bool
 	// Alert to publish, if any.
 	Alert *Alert
-	// Replay is true when the event had been folded before and Alert is the round's stored
-	// last alert: publishing it again (same id) covers a crash between store and publish.
+	// Replay is true when the event had been folded before. Alert is then the round's last
+	// alert if it is not known to be published (a crash between store and publish).
 	Replay bool
-	// Previous is the alert that Alert supersedes as the round's last alert. Re-publishing it
-	// first covers a crash after its store when a later event overtook the redelivery.
-	Previous *Alert
+	// Pending is the alert that Alert supersedes when that one was stored but never known to
+	// be published: a crash hit between its store and its publish, and this event overtook
+	// the redelivery. Publishing it first (same id) loses no change.
+	Pending *Alert
 }
 
-// Fold folds ev into set (in place) and decides whether that calls for an alert. now stamps
-// the alert's creation only: every judgement about time is made against the article's
-// publication, so replaying an archive gives the same rounds and alerts.
+// Fold folds ev into one of the rounds in set (in place), or appends a new round, and decides
+// whether that calls for an alert. now stamps the alert's creation only: every judgement
+// about time is made against the article's publication, so replaying an archive gives the
+// same rounds and alerts.
 func (p Policy) Fold(set *Set, ev Event, now time.Time) Result {
 	ev = normEvent(ev)
 	for i := range set.Rounds {
-		if slices.Contains(set.Rounds[i].EventIDs, ev.ID) {
-			return Result{Index: i, RoundID: set.Rounds[i].Round.ID, Alert: cloneAlert(set.Rounds[i].LastAlert), Replay: true}
+		st := &set.Rounds[i]
+		if slices.Contains(st.RecentEvents, ev.ID) {
+			res := Result{Index: i, RoundID: st.Round.ID, Replay: true}
+			if !st.Published {
+				res.Alert = cloneAlert(st.LastAlert)
+			}
+			return res
 		}
 	}
 	ref := ev.Article.Published
 	if ref.IsZero() {
 		ref = now
 	}
-	res := Result{Changed: true}
-	res.Index = p.match(set, ev, ref)
-	if res.Index < 0 && !ev.Dated() && !ev.Primary {
-		// An undated mention in passing ("Trump met Zelensky in Davos") is background: it may
-		// add a source to a round already known, but it cannot date a new one, and dating it at
-		// publication would announce an old meeting as news.
+	res := Result{Changed: true, Index: p.match(set, ev, ref)}
+	if res.Index < 0 && !canStart(ev) {
 		return Result{Index: -1}
 	}
 	if res.Index < 0 {
@@ -71,26 +96,44 @@ func (p Policy) Fold(set *Set, ev Event, now time.Time) Result {
 	}
 	st := &set.Rounds[res.Index]
 	res.RoundID = st.Round.ID
-	st.EventIDs = append(st.EventIDs, ev.ID)
+	st.RecentEvents = keepLast(append(st.RecentEvents, ev.ID), maxRecentEvents)
 	if a := p.decide(st, ref, now); a != nil {
-		res.Previous = cloneAlert(st.LastAlert)
-		st.LastAlert = a
+		if st.LastAlert != nil && !st.Published {
+			res.Pending = cloneAlert(st.LastAlert)
+		}
+		st.LastAlert, st.Published = a, false
 		res.Alert = cloneAlert(a)
 	}
 	return res
 }
 
-// match returns the index of the round ev reports, or -1. Among candidates it prefers a named
-// city over an unknown one, then the nearest dates.
+// canStart says whether a report that matches no known round may start one. An undated
+// mention in passing ("Trump met Zelensky in Davos") is background: dating it at publication
+// would announce an old meeting as news. Nor does a passing remark with no place and no start
+// ("the talks are due to end on Friday") describe a meeting well enough to announce it.
+func canStart(ev Event) bool {
+	if ev.Primary {
+		return true
+	}
+	return ev.Dated() && (ev.startGiven || ev.Location.City != "")
+}
+
+func keepLast[T any](s []T, n int) []T {
+	if len(s) <= n {
+		return s
+	}
+	return slices.Clone(s[len(s)-n:])
+}
+
+// match returns the index of the round ev reports, or -1. A report is of a round when the
+// sides overlap, the places agree and the times meet; among candidates it prefers the
+// closest place, then the widest overlap of sides, then the nearest dates.
 func (p Policy) match(set *Set, ev Event, ref time.Time) int {
-	best, bestGap, bestExact := -1, 0, false
+	best, bestScore := -1, [3]int{}
 	for i := range set.Rounds {
 		st := &set.Rounds[i]
-		if !slices.Equal(st.Round.Parties, ev.Parties) {
-			continue
-		}
-		exact, ok := sameCity(st.Round.Location.City, ev.Location.City)
-		if !ok {
+		overlap := sidesOverlap(st.Round, ev)
+		if overlap == 0 {
 			continue
 		}
 		if ev.Status == Scheduled && st.Round.Status == Held && st.Round.Dated() && st.Round.End.Before(dayOf(ref)) {
@@ -99,25 +142,85 @@ func (p Policy) match(set *Set, ev Event, ref time.Time) int {
 			continue
 		}
 		gap, ok := dateGap(st, ev, ref)
+		if !ok && refersTo(st, ev, ref) {
+			gap, ok = undatedReach, true
+		}
 		if !ok {
 			continue
 		}
-		if best < 0 || exact && !bestExact || exact == bestExact && gap < bestGap {
-			best, bestGap, bestExact = i, gap, exact
+		place := placeAgreement(st.Round.Location, ev.Location)
+		if place < 0 && moved(st, ev, gap) {
+			place = 0
+		}
+		if place < 0 {
+			continue
+		}
+		score := [3]int{place, overlap, -gap}
+		if best < 0 || slices.Compare(score[:], bestScore[:]) > 0 {
+			best, bestScore = i, score
 		}
 	}
 	return best
 }
 
-func sameCity(a, b string) (exact, ok bool) {
-	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
-	if a == "" || b == "" {
-		return false, true
+// sidesOverlap scores how far ev's sides are the round's: 0 for another meeting. A side
+// named as a mediator in one report and as a party in another, a side left out, an ally
+// added, all leave the same meeting; two sides in common (or all of the smaller list) make it.
+func sidesOverlap(r Round, ev Event) int {
+	if !slices.ContainsFunc(ev.Parties, func(c string) bool {
+		return slices.Contains(r.Parties, c) || slices.Contains(r.Mediators, c)
+	}) {
+		return 0
 	}
-	if strings.EqualFold(a, b) {
-		return true, true
+	a := unionSorted(ev.Parties, ev.Mediators)
+	b := unionSorted(r.Parties, r.Mediators)
+	n := 0
+	for _, c := range a {
+		if slices.Contains(b, c) {
+			n++
+		}
 	}
-	return false, false
+	if n < min(2, len(a), len(b)) {
+		return 0
+	}
+	return n
+}
+
+// placeAgreement is 3 for the same city, 2 when either city is unknown, 1 for another city
+// of the same country, and -1 for places that cannot be one meeting.
+func placeAgreement(a, b Location) int {
+	ac, bc := strings.TrimSpace(a.City), strings.TrimSpace(b.City)
+	switch {
+	case ac == "" || bc == "":
+		return 2
+	case strings.EqualFold(ac, bc):
+		return 3
+	case a.Country != "" && strings.EqualFold(a.Country, b.Country):
+		return 1
+	}
+	return -1
+}
+
+// moved says whether a report placing the round elsewhere is news of a move: the same sides
+// cannot meet in two places on the same days, so an exact report of those days elsewhere,
+// before the round took place, moves it.
+func moved(st *State, ev Event, gap int) bool {
+	return gap == 0 && ev.Dated() && st.Round.Dated() && ev.Precision == Day &&
+		st.Round.Status != Held && ev.Status != Cancelled
+}
+
+// refersTo says whether a postponement or cancellation is about a round still to come, even
+// though the new date it gives (or its lack of one) is far from the round's.
+func refersTo(st *State, ev Event, ref time.Time) bool {
+	r := st.Round
+	pub := dayOf(ref)
+	if !ev.Status.stopped() || r.Status == Held || !r.Dated() || r.End.Before(pub.Add(-day)) || r.Start.After(pub.Add(stoppedReach)) {
+		return false
+	}
+	if !ev.Dated() {
+		return true
+	}
+	return !ev.Start.Before(r.Start) && ev.Start.Sub(r.Start) <= stoppedReach
 }
 
 // dateGap is the distance in days between ev and the round, and whether that is close enough
@@ -146,26 +249,18 @@ func spanGap(a0, a1, b0, b1 time.Time) int {
 }
 
 func newState(ev Event, ref time.Time) State {
-	r := Round{
-		ID:           roundID(ev.ID),
-		Parties:      ev.Parties,
-		Mediators:    ev.Mediators,
-		Location:     ev.Location,
-		Start:        ev.Start,
-		End:          ev.End,
-		Precision:    ev.Precision,
-		Status:       ev.Status,
-		Participants: ev.Participants,
-		Topics:       ev.Topics,
-		Sources:      []Article{ev.Article},
-		FirstSeen:    ref,
-		RoundNumber:  ev.RoundNumber,
-	}
+	st := State{Round: Round{ID: roundID(ev.ID), FirstSeen: ref}, LatestPublished: ref}
+	addReport(&st, ev, ref)
+	r := &st.Round
+	r.Parties, r.Mediators = ev.Parties, ev.Mediators
+	r.Location, r.Status = ev.Location, ev.Status
+	r.Start, r.End, r.Precision = ev.Start, ev.End, ev.Precision
+	r.Participants, r.Topics, r.RoundNumber = ev.Participants[:min(len(ev.Participants), maxParticipants)], ev.Topics, ev.RoundNumber
 	if !r.Dated() && r.Status == Held {
 		// "Talks were held" with no date is news of the day it was published.
 		r.Start, r.End, r.Precision = dayOf(ref), dayOf(ref), Day
 	}
-	return State{Round: r, LatestPublished: ref}
+	return st
 }
 
 func roundID(eventID string) string {
@@ -173,55 +268,15 @@ func roundID(eventID string) string {
 	return "r" + hex.EncodeToString(sum[:])[:15]
 }
 
+// merge adds ev to the round's reports and reads the round again from all of them.
 func (p Policy) merge(st *State, ev Event, ref time.Time) {
+	addReport(st, ev, ref)
 	r := &st.Round
-	newer := !ref.Before(st.LatestPublished)
-
-	switch {
-	case ev.Status == StatusUnknown:
-	case r.Status == Held:
-		// A meeting that took place stays held; "called off" news of it is about something
-		// else (a later session, a follow-up) that happens to match.
-	case ev.Status.stopped() || r.Status.stopped():
-		// Calling a meeting off, and reviving it afterwards, are news only when newer than
-		// what is known.
-		if newer {
-			r.Status = ev.Status
-		}
-	case ev.Status.progress() > r.Status.progress():
-		r.Status = ev.Status
-	}
-
-	if ev.Dated() {
-		switch {
-		case !r.Dated(), ev.Precision < r.Precision:
-			r.Start, r.End, r.Precision = ev.Start, ev.End, ev.Precision
-		case ev.Precision == Day && r.Precision == Day && newer && p.current(ev.End, ref) &&
-			!(!ev.Start.Before(r.Start) && !ev.End.After(r.End)):
-			// A newer exact report corrects the dates, unless it just names some of the days
-			// already known ("talks on Friday" of a Friday–Saturday meeting) or is a later
-			// article looking back.
-			r.Start, r.End = ev.Start, ev.End
-		}
-	}
-
-	if r.Location.City == "" && ev.Location.City != "" {
-		r.Location.City = ev.Location.City
-		if ev.Location.Country != "" {
-			r.Location.Country = ev.Location.Country
-		}
-	}
-	if r.Location.Country == "" {
-		r.Location.Country = ev.Location.Country
-	}
-	if r.Location.Venue == "" {
-		r.Location.Venue = ev.Location.Venue
-	}
-	r.Mediators = unionSorted(r.Mediators, ev.Mediators)
+	p.reread(st)
 	r.Topics = unionSorted(r.Topics, ev.Topics)
-	r.Participants = unionParticipants(r.Participants, ev.Participants)
-	if !slices.ContainsFunc(r.Sources, func(a Article) bool { return a.URL == ev.Article.URL }) {
-		r.Sources = append(r.Sources, ev.Article)
+	if len(r.Participants) < maxParticipants {
+		r.Participants = unionParticipants(r.Participants, ev.Participants)
+		r.Participants = r.Participants[:min(len(r.Participants), maxParticipants)]
 	}
 	if r.RoundNumber == 0 {
 		r.RoundNumber = ev.RoundNumber
@@ -229,8 +284,31 @@ func (p Policy) merge(st *State, ev Event, ref time.Time) {
 	if ref.Before(r.FirstSeen) {
 		r.FirstSeen = ref
 	}
-	if newer {
+	if ref.After(st.LatestPublished) {
 		st.LatestPublished = ref
+	}
+}
+
+// addReport records ev's reading and its article, dropping the oldest when over the bounds.
+func addReport(st *State, ev Event, ref time.Time) {
+	st.Reports = append(st.Reports, Report{
+		EventID: ev.ID, Published: ref, Confidence: ev.Confidence, Status: ev.Status,
+		Parties: ev.Parties, Mediators: ev.Mediators, Location: ev.Location,
+		Start: ev.Start, End: ev.End, Precision: ev.Precision,
+	})
+	slices.SortStableFunc(st.Reports, func(a, b Report) int { return a.Published.Compare(b.Published) })
+	st.Reports = keepLast(st.Reports, maxReports)
+
+	r := &st.Round
+	if slices.ContainsFunc(r.Sources, func(a Article) bool { return a.URL == ev.Article.URL }) {
+		return
+	}
+	r.Articles = r.ArticleCount() + 1
+	a := ev.Article
+	a.Title, a.Source = clip(a.Title, maxTitle), clip(a.Source, maxOutlet)
+	r.Sources = append(r.Sources, a)
+	if len(r.Sources) > maxSources {
+		r.Sources = slices.Delete(r.Sources, firstSources, firstSources+1)
 	}
 }
 
@@ -248,22 +326,27 @@ func (p Policy) decide(st *State, ref, now time.Time) *Alert {
 	if !p.current(r.End, ref) {
 		return nil
 	}
+	kind, change := NewRound, ""
 	if st.LastAlert == nil {
 		if r.Status.progress() == 0 {
 			return nil
 		}
-		return newAlert(NewRound, "", r, now)
+	} else {
+		kind, change = RoundUpdated, Change(st.LastAlert.Round, r)
+		if change == "" {
+			return nil
+		}
 	}
-	change := Change(st.LastAlert.Round, r)
-	if change == "" {
-		return nil
-	}
-	return newAlert(RoundUpdated, change, r, now)
+	st.Seq++
+	return newAlert(kind, change, r, st.Seq, now)
 }
 
-func newAlert(kind Kind, change string, r Round, now time.Time) *Alert {
+// newAlert numbers the alert by the round's sequence: every change gets an id of its own
+// (a round that flaps back to earlier facts is alerted again, under a new id), and a
+// redelivered event finds the stored alert, so the id is stable across crashes.
+func newAlert(kind Kind, change string, r Round, seq int, now time.Time) *Alert {
 	r = cloneRound(r)
-	sum := sha256.Sum256([]byte(r.ID + string(kind) + fingerprint(r)))
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s#%d", r.ID, seq))
 	return &Alert{
 		ID:        hex.EncodeToString(sum[:])[:16],
 		Kind:      kind,
@@ -273,14 +356,6 @@ func newAlert(kind Kind, change string, r Round, now time.Time) *Alert {
 		Summary:   Summary(r, change),
 		CreatedAt: now,
 	}
-}
-
-// fingerprint covers the facts whose change is worth an alert; sources are not among them.
-func fingerprint(r Round) string {
-	return strings.Join([]string{
-		r.Status.String(), dateString(r.Start), dateString(r.End),
-		strings.ToLower(strings.TrimSpace(r.Location.City)), strings.Join(r.Parties, ","),
-	}, "|")
 }
 
 // Change describes how the alert-worthy facts of now differ from was, "" when they do not.
@@ -334,6 +409,7 @@ func normEvent(ev Event) Event {
 	ev.Participants = unionParticipants(nil, ev.Participants)
 	ev.Location.City = strings.TrimSpace(ev.Location.City)
 	ev.Start, ev.End = dayOf(ev.Start), dayOf(ev.End)
+	ev.startGiven = !ev.Start.IsZero()
 	if ev.Start.IsZero() {
 		ev.Start, ev.End = ev.End, time.Time{}
 	}

@@ -36,7 +36,8 @@ type evSpec struct {
 	url, published                string
 	topics                        []string
 	// aside marks a mention in passing rather than the article's main meeting.
-	aside bool
+	aside              bool
+	mediators, country string
 }
 
 func (s evSpec) event() Event {
@@ -49,7 +50,8 @@ func (s evSpec) event() Event {
 		Article:   Article{URL: s.url, Title: "t " + s.id, Source: "src", Published: ts(s.published)},
 		Status:    s.status,
 		Parties:   strings.Fields(s.parties),
-		Location:  Location{City: s.city},
+		Location:  Location{City: s.city, Country: s.country},
+		Mediators: strings.Fields(s.mediators),
 		Start:     d(s.start),
 		End:       d(s.end),
 		Precision: prec,
@@ -136,11 +138,6 @@ func TestFold(t *testing.T) {
 					status: Scheduled, url: "https://a.example/m2", published: "2025-12-19T20:00:00Z"}, want: NewRound, round: 1},
 			},
 			wantRounds: 2,
-			check: func(t *testing.T, set Set) {
-				if Key(set.Rounds[0].Round.Parties) == Key(set.Rounds[1].Round.Parties) {
-					t.Error("different parties share a key")
-				}
-			},
 		},
 		{
 			name: "historical held meeting mentioned months later raises no alert",
@@ -206,12 +203,51 @@ func TestFold(t *testing.T) {
 			wantRounds: 1,
 		},
 		{
-			name: "same parties in another city at the same time are another round",
+			name: "a newer report of the same days in another city moves the round",
 			steps: []step{
 				{ev: abuDhabi, want: NewRound, round: 0},
-				{ev: with(abuDhabi, func(s *evSpec) { s.id, s.city, s.url = "x2", "Geneva", "https://b.example/x2" }), want: NewRound, round: 1},
+				{ev: with(abuDhabi, func(s *evSpec) {
+					s.id, s.city, s.url, s.published = "x2", "Geneva", "https://b.example/x2", "2026-01-22T08:00:00Z"
+				}), want: RoundUpdated, round: 0, change: "venue: Abu Dhabi → Geneva"},
 			},
-			wantRounds: 2,
+			wantRounds: 1,
+		},
+		{
+			name: "a side named as mediator, a side left out and another city of the country are one meeting",
+			steps: []step{
+				{ev: abuDhabi, want: NewRound, round: 0},
+				{ev: with(abuDhabi, func(s *evSpec) {
+					s.id, s.parties, s.mediators, s.url = "s2", "RU UA", "US", "https://b.example/s2"
+				}), round: 0},
+				{ev: with(abuDhabi, func(s *evSpec) {
+					s.id, s.parties, s.city, s.country, s.url = "s3", "UA US", "Dubai", "AE", "https://c.example/s3"
+				}), round: 0},
+			},
+			wantRounds: 1,
+		},
+		{
+			name: "postponed to a new date, revived and postponed again: one round, four alerts",
+			steps: []step{
+				{ev: abuDhabi, want: NewRound, round: 0},
+				{ev: with(abuDhabi, func(s *evSpec) {
+					s.id, s.status, s.start, s.end, s.url, s.published = "p1", Postponed, "2026-02-06", "", "https://b.example/p1", "2026-01-22T08:00:00Z"
+				}), want: RoundUpdated, round: 0, change: "status: scheduled → postponed; dates: Jan 23–24 → Feb 6"},
+				{ev: with(abuDhabi, func(s *evSpec) {
+					s.id, s.start, s.end, s.url, s.published = "p2", "2026-02-06", "", "https://b.example/p2", "2026-01-24T08:00:00Z"
+				}), want: RoundUpdated, round: 0, change: "status: postponed → scheduled"},
+				{ev: with(abuDhabi, func(s *evSpec) {
+					s.id, s.status, s.start, s.end, s.url, s.published = "p3", Postponed, "", "", "https://b.example/p3", "2026-01-26T08:00:00Z"
+				}), want: RoundUpdated, round: 0, change: "status: scheduled → postponed"},
+			},
+			wantRounds: 1,
+		},
+		{
+			name: "a passing remark with neither a start nor a place starts no round",
+			steps: []step{
+				{ev: evSpec{id: "f1", parties: "RU UA", end: "2026-01-30", status: Underway, aside: true,
+					url: "https://a.example/f1", published: "2026-01-27T09:00:00Z"}, round: -1},
+			},
+			wantRounds: 0,
 		},
 		{
 			name: "same parties and city weeks apart are separate rounds",
@@ -359,15 +395,30 @@ func TestAlertIDIsStable(t *testing.T) {
 	}
 }
 
-func TestKey(t *testing.T) {
-	for in, want := range map[string]string{
-		"US UA RU": "parties.RU-UA-US",
-		"ru us us": "parties.RU-US",
-		"":         "",
-		"a.b >":    "parties.AB",
-	} {
-		if got := Key(strings.Fields(in)); got != want {
-			t.Errorf("Key(%q) = %q, want %q", in, got, want)
-		}
+// An alert stored but never noted as published is handed back once, before the alert that
+// supersedes it; a published one never is.
+func TestFoldHandsBackAnUnpublishedAlert(t *testing.T) {
+	now := ts("2026-03-01T00:00:00Z")
+	e := evSpec{id: "u1", parties: "RU UA US", city: "Geneva", start: "2026-02-17", end: "2026-02-18",
+		status: Scheduled, url: "https://a.example/u1", published: "2026-02-10T08:00:00Z"}
+	var set Set
+	first := policy.Fold(&set, e.event(), now)
+	e.id, e.url, e.status, e.published = "u2", "https://a.example/u2", Postponed, "2026-02-12T08:00:00Z"
+	second := policy.Fold(&set, e.event(), now)
+	if second.Pending == nil || second.Pending.ID != first.Alert.ID || second.Alert == nil {
+		t.Fatalf("second fold = %+v, want the first alert handed back", second)
+	}
+	set.Rounds[0].Published = true
+	e.id, e.url, e.status, e.published = "u3", "https://a.example/u3", Scheduled, "2026-02-14T08:00:00Z"
+	third := policy.Fold(&set, e.event(), now)
+	if third.Pending != nil || third.Alert == nil {
+		t.Fatalf("third fold = %+v, want a new alert and nothing handed back", third)
+	}
+	if ids := []string{first.Alert.ID, second.Alert.ID, third.Alert.ID}; ids[0] == ids[1] || ids[1] == ids[2] || ids[0] == ids[2] {
+		t.Errorf("alert ids %v are not one per change", ids)
+	}
+	set.Rounds[0].Published = true
+	if again := policy.Fold(&set, e.event(), now); !again.Replay || again.Alert != nil {
+		t.Errorf("redelivery of a published change = %+v, want a replay that sends nothing", again)
 	}
 }

@@ -138,6 +138,12 @@ type Event struct {
 	RoundNumber  int
 	// Primary marks the meeting its article is mainly about; the others are mentions in passing.
 	Primary bool
+	// Confidence of the extraction, 0..1; 0 counts as an average report.
+	Confidence float64
+
+	// startGiven records, before normEvent fills Start from End, whether the report named
+	// the day the meeting starts.
+	startGiven bool
 }
 
 // Dated reports whether the event gives a date.
@@ -154,16 +160,19 @@ type Round struct {
 	Status       Status
 	Participants []Participant
 	Topics       []string
-	Sources      []Article
-	FirstSeen    time.Time
-	RoundNumber  int
+	// Sources is a bounded selection of the articles behind the round (see maxSources);
+	// Articles counts them all.
+	Sources     []Article
+	Articles    int
+	FirstSeen   time.Time
+	RoundNumber int
 }
 
 // Dated reports whether the round's dates are known.
 func (r Round) Dated() bool { return !r.Start.IsZero() }
 
 // ArticleCount is the number of distinct articles behind the round.
-func (r Round) ArticleCount() int { return len(r.Sources) }
+func (r Round) ArticleCount() int { return max(r.Articles, len(r.Sources)) }
 
 // Kind of alert.
 type Kind string
@@ -185,44 +194,40 @@ type Alert struct {
 	CreatedAt time.Time
 }
 
-// State is a round plus what notify needs to fold further events into it.
+// Report is one event's reading of a round's facts, kept so the round can be read again
+// from all of them when another report arrives.
+type Report struct {
+	EventID    string
+	Published  time.Time
+	Confidence float64
+	Status     Status
+	Parties    []string
+	Mediators  []string
+	Location   Location
+	Start, End time.Time
+	Precision  Precision
+}
+
+// State is a round plus what notify needs to fold further events into it. Every list in it
+// is bounded, so a round's stored value stays small however long it is reported on.
 type State struct {
 	Round Round
-	// EventIDs already folded in, so a redelivered event changes nothing.
-	EventIDs []string
+	// Reports are the newest readings of the round (at most maxReports).
+	Reports []Report
+	// RecentEvents are the ids of the newest events folded in (at most maxRecentEvents), so a
+	// redelivery that reaches the round changes nothing even if the event-id record is gone.
+	RecentEvents []string
 	// LastAlert is the newest alert emitted for the round; nil when never alerted.
 	LastAlert *Alert
+	// Seq counts the alerts emitted for the round; it numbers each change's alert id.
+	Seq int
+	// Published says LastAlert is known to be on the alerts stream, so nothing re-sends it.
+	Published bool
 	// LatestPublished is the publication time of the newest article folded in.
 	LatestPublished time.Time
 }
 
-// Set holds every round of one set of parties: the unit of compare-and-set storage.
+// Set holds rounds in memory: the candidates an event is folded against.
 type Set struct {
 	Rounds []State
-}
-
-// Key names the Set that rounds between parties live in, "parties.RU-UA-US", or "" when the
-// parties leave nothing to key on. Characters a KV key cannot hold are dropped.
-func Key(parties []string) string {
-	ps := normCodes(parties)
-	var b strings.Builder
-	for _, p := range ps {
-		clean := strings.Map(func(r rune) rune {
-			if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' {
-				return r
-			}
-			return -1
-		}, p)
-		if clean == "" {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('-')
-		}
-		b.WriteString(clean)
-	}
-	if b.Len() == 0 {
-		return ""
-	}
-	return "parties." + b.String()
 }

@@ -12,10 +12,9 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
-	"google.golang.org/protobuf/proto"
-
-	"github.com/parleyhq/parley/platform/bus"
 	parleyv1 "github.com/parleyhq/parley/proto/parley/v1"
+	"github.com/parleyhq/parley/services/notify"
+	"github.com/parleyhq/parley/services/notify/roundstore"
 )
 
 // ErrNotFound is returned by Get for an id no round has.
@@ -71,41 +70,23 @@ func (t *Timeline) Get(ctx context.Context, id string) (*parleyv1.Round, error) 
 	return nil, fmt.Errorf("round %q: %w", id, ErrNotFound)
 }
 
-// all reads every set in the bucket. Rounds are keyed by parties, not by id, and a deployment
-// holds a few hundred at most, so a full read is simpler than keeping an index in step.
+// all reads every round in the bucket. A full read serves a timeline of years of rounds in
+// well under a second; filtering by date happens after.
 func (t *Timeline) all(ctx context.Context) ([]*parleyv1.Round, error) {
-	kv, err := t.js.KeyValue(ctx, bus.BucketRounds)
+	kv, err := t.js.KeyValue(ctx, roundstore.Bucket)
 	if errors.Is(err, jetstream.ErrBucketNotFound) {
 		return nil, nil // notify has not stored a round yet
 	}
 	if err != nil {
-		return nil, fmt.Errorf("timeline: open %s: %w", bus.BucketRounds, err)
+		return nil, fmt.Errorf("timeline: open %s: %w", roundstore.Bucket, err)
 	}
-	keys, err := kv.Keys(ctx)
-	if errors.Is(err, jetstream.ErrNoKeysFound) {
-		return nil, nil
-	}
+	rounds, err := roundstore.AllRounds(ctx, kv)
 	if err != nil {
-		return nil, fmt.Errorf("timeline: list %s: %w", bus.BucketRounds, err)
+		return nil, fmt.Errorf("timeline: %w", err)
 	}
-	var out []*parleyv1.Round
-	for _, k := range keys {
-		entry, err := kv.Get(ctx, k)
-		if errors.Is(err, jetstream.ErrKeyNotFound) {
-			continue // deleted between the listing and the read
-		}
-		if err != nil {
-			return nil, fmt.Errorf("timeline: read %s: %w", k, err)
-		}
-		var set parleyv1.RoundSet
-		if err := proto.Unmarshal(entry.Value(), &set); err != nil {
-			return nil, fmt.Errorf("timeline: decode %s (revision %d): %w", k, entry.Revision(), err)
-		}
-		for _, st := range set.GetRounds() {
-			if r := st.GetRound(); r != nil {
-				out = append(out, r)
-			}
-		}
+	out := make([]*parleyv1.Round, 0, len(rounds))
+	for _, r := range rounds {
+		out = append(out, notify.RoundProto(r))
 	}
 	return out, nil
 }

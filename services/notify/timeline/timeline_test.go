@@ -11,12 +11,14 @@ import (
 	"time"
 
 	"google.golang.org/protobuf/encoding/protojson"
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/parleyhq/parley/platform/bus"
 	"github.com/parleyhq/parley/platform/bustest"
 	parleyv1 "github.com/parleyhq/parley/proto/parley/v1"
+	"github.com/parleyhq/parley/services/notify"
+	"github.com/parleyhq/parley/services/notify/round"
+	"github.com/parleyhq/parley/services/notify/roundstore"
 	"github.com/parleyhq/parley/services/notify/timeline"
 )
 
@@ -35,25 +37,20 @@ func rnd(id, start, end, city string, status parleyv1.Status, parties ...string)
 	return r
 }
 
-// store writes the rounds the way notify does: one RoundSet per set of parties.
+// store writes the rounds the way notify does, through its round store.
 func store(t *testing.T, b *bus.Bus, sets map[string][]*parleyv1.Round) {
 	t.Helper()
 	ctx := context.Background()
-	kv, err := b.KeyValue(ctx, bus.BucketRounds, 1)
+	s, err := roundstore.Open(ctx, b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for key, rounds := range sets {
-		set := &parleyv1.RoundSet{}
+	for _, rounds := range sets {
 		for _, r := range rounds {
-			set.Rounds = append(set.Rounds, &parleyv1.RoundState{Round: r, EventIds: []string{"e-" + r.GetId()}})
-		}
-		data, err := proto.Marshal(set)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := kv.Put(ctx, key, data); err != nil {
-			t.Fatal(err)
+			st := round.State{Round: notify.RoundFromProto(r)}
+			if _, err := s.Save(ctx, st, 0, nil, roundstore.Candidates{}); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 }
@@ -137,7 +134,7 @@ func TestEmptyBucket(t *testing.T) {
 	if err != nil || len(got) != 0 {
 		t.Fatalf("List on no bucket = %v, %v; want empty, nil", ids(got), err)
 	}
-	if _, err := b.JS.KeyValue(context.Background(), bus.BucketRounds); err == nil {
+	if _, err := b.JS.KeyValue(context.Background(), roundstore.Bucket); err == nil {
 		t.Error("reading the timeline created the rounds bucket")
 	}
 	if _, err := tl.Get(context.Background(), "x"); !errors.Is(err, timeline.ErrNotFound) {
