@@ -458,7 +458,7 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 						ev.score = 2
 						fromSide = true
 					}
-					if l >= sa && (betweenWord(t[l].low) || fromSide) && ev.score == 2 {
+					if l >= sa && (betweenWord(t[l].low) || fromSide || betweenBefore(p, sa, l)) && ev.score == 2 {
 						ev.between = true // "talks between X and Y", "delegations from X, Y and Z"
 					}
 					// "the war between Russia and Ukraine", "ending the war
@@ -684,4 +684,18 @@ func cyrillicDays(w string) int {
 		}
 	}
 	return 0
+}
+
+// betweenBefore: "between the delegations of", "между делегациями" ends at l.
+func betweenBefore(p *para, sa, l int) bool {
+	for k := l; k >= sa && k > l-4; k-- {
+		w := p.toks[k].low
+		if k < l && betweenWord(w) {
+			return true
+		}
+		if p.endM[k]&cNegotiator == 0 && w != "the" && w != "of" {
+			return false
+		}
+	}
+	return false
 }
