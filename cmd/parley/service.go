@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/parleyhq/parley/cmd/parley/internal/pipeline"
+	"github.com/parleyhq/parley/cmd/parley/internal/web"
 	"github.com/parleyhq/parley/platform/bus"
 	"github.com/parleyhq/parley/platform/config"
 	"github.com/parleyhq/parley/platform/logging"
@@ -62,6 +63,7 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 		}
 		if name == "notify" {
 			timeline.New(b.JS).Register(opsSrv, log)
+			web.New(b, log.With("component", "web")).Register(opsSrv)
 		}
 
 		ctx, cancel := context.WithCancel(ctx)

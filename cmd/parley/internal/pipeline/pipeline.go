@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/parleyhq/parley/cmd/parley/internal/web"
 	"github.com/parleyhq/parley/platform/bus"
 	"github.com/parleyhq/parley/platform/config"
 	"github.com/parleyhq/parley/platform/natsembed"
@@ -100,6 +101,7 @@ func Run(ctx context.Context, c Config) error {
 	}
 	defer closeAll(conns)
 	timeline.New(conns["notify"].JS).Register(opsSrv, log.With("service", "api"))
+	web.New(conns["notify"], log.With("service", "web")).Register(opsSrv)
 	// The backlog of every consumer, as the services run alone export it (deploy/ dashboards
 	// and alerts read the same names from either).
 	opsSrv.Registry.MustRegister(bus.NewLagCollector(conns["notify"].JS, log, bus.StreamItems, bus.StreamEvents, bus.StreamAlerts, bus.StreamDLQ))
