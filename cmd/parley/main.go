@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -34,6 +35,7 @@ func commands() map[string]command {
 		"rounds":  {"the timeline of rounds with their status, dates and sources", cmdRounds},
 		"dlq":     {"dead-lettered deliveries: list, replay", cmdDLQ},
 		"eval":    {"score the extractor on a labelled corpus", cmdEval},
+		"version": {"print the version and the commit it was built from", cmdVersion},
 	}
 }
 
@@ -61,7 +63,10 @@ func dispatch(ctx context.Context, args []string, io stdio) int {
 		return 2
 	}
 	if err := c.run(ctx, args[1:], io); err != nil {
-		if err == errUsage {
+		switch {
+		case errors.Is(err, errHelp):
+			return 0
+		case errors.Is(err, errUsage):
 			return 2
 		}
 		fmt.Fprintf(io.err, "parley %s: %v\n", name, err)
@@ -73,7 +78,7 @@ func dispatch(ctx context.Context, args []string, io stdio) int {
 func usage(w io.Writer, cmds map[string]command) {
 	fmt.Fprintln(w, "usage: parley <command> [flags]")
 	fmt.Fprintln(w)
-	for _, n := range []string{"run", "extract", "tail", "rounds", "feeds", "subs", "dlq", "eval", "fetch", "parse", "notify"} {
+	for _, n := range []string{"run", "extract", "tail", "rounds", "feeds", "subs", "dlq", "eval", "fetch", "parse", "notify", "version"} {
 		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(w, "\n'parley <command> -h' shows a command's flags.")

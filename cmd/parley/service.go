@@ -87,7 +87,9 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 			runErr = parse.Run(ctx, parse.Config{Bus: b, Logger: log, Registerer: opsSrv.Registry})
 		case "notify":
 			runErr = notify.Run(ctx, notify.Config{Bus: b, Subscriptions: pipeline.Subscriptions(f.Subscriptions),
-				Logger: log, Registerer: opsSrv.Registry, Console: io.out})
+				Logger: log, Registerer: opsSrv.Registry, Console: io.out,
+				MaxAttempts: f.Notify.MaxAttempts, RetryBase: f.Notify.RetryBase.Duration(),
+				RetryMax: f.Notify.RetryMax.Duration(), DeliveryTimeout: f.Notify.DeliveryTimeout.Duration()})
 		default:
 			runErr = fmt.Errorf("no service %q", name)
 		}

@@ -28,9 +28,13 @@ const subsUsage = `usage: parley subs <add|list|remove|test> [flags]
 Every subcommand takes --nats URL (default $PARLEY_NATS_URL or nats://127.0.0.1:4222).`
 
 func cmdSubs(ctx context.Context, args []string, io stdio) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		fmt.Fprintln(io.err, subsUsage)
 		return errUsage
+	}
+	if isHelp(args[0]) {
+		fmt.Fprintln(io.out, subsUsage)
+		return nil
 	}
 	sub, args := args[0], args[1:]
 	fs := newFlags("subs "+sub, io)

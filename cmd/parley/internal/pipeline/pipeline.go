@@ -134,11 +134,15 @@ func Run(ctx context.Context, c Config) error {
 	})
 	start("notify", func(ctx context.Context) error {
 		return notify.Run(ctx, notify.Config{
-			Bus:           conns["notify"],
-			Subscriptions: Subscriptions(f.Subscriptions),
-			Logger:        log.With("service", "notify"),
-			Registerer:    opsSrv.Registry,
-			Console:       c.Console,
+			Bus:             conns["notify"],
+			Subscriptions:   Subscriptions(f.Subscriptions),
+			Logger:          log.With("service", "notify"),
+			Registerer:      opsSrv.Registry,
+			Console:         c.Console,
+			MaxAttempts:     f.Notify.MaxAttempts,
+			RetryBase:       f.Notify.RetryBase.Duration(),
+			RetryMax:        f.Notify.RetryMax.Duration(),
+			DeliveryTimeout: f.Notify.DeliveryTimeout.Duration(),
 		})
 	})
 	start("parse", func(ctx context.Context) error {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -87,26 +88,16 @@ func (w *Web) index(rw http.ResponseWriter, req *http.Request) {
 			page.Rounds = append(page.Rounds, newRoundView(r, alerts[r.GetId()]))
 		}
 	}
-	for _, p := range slices.Sorted(mapKeys(parties)) {
+	for _, p := range slices.Sorted(maps.Keys(parties)) {
 		page.Parties = append(page.Parties, option{p, countryName(p) + " (" + p + ")"})
 	}
-	for _, t := range slices.Sorted(mapKeys(tracks)) {
+	for _, t := range slices.Sorted(maps.Keys(tracks)) {
 		page.Tracks = append(page.Tracks, option{t, trackName(t)})
 	}
 	for _, s := range statuses {
 		page.Statuses = append(page.Statuses, option{s, s})
 	}
 	w.render(rw, "index.html", http.StatusOK, page)
-}
-
-func mapKeys(m map[string]bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 func (w *Web) round(rw http.ResponseWriter, req *http.Request) {
