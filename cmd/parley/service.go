@@ -62,6 +62,7 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 			opsSrv.Registry.MustRegister(bus.NewLagCollector(b.JS, log, streams...))
 		}
 		if name == "notify" {
+			pipeline.WarnIfNoSubscriptions(ctx, b, f, log)
 			timeline.New(b.JS).Register(opsSrv, log)
 			web.New(b, log.With("component", "web")).Register(opsSrv)
 		}

@@ -70,6 +70,13 @@ func Run(ctx context.Context, c Config) error {
 
 	natsURL := f.NATS.URL
 	if natsURL == "" {
+		// A relative store_dir would follow the working directory: started from elsewhere,
+		// Parley would begin with empty state and alert everything again.
+		dir, err := filepath.Abs(f.NATS.StoreDir)
+		if err != nil {
+			return fmt.Errorf("pipeline: nats.store_dir %q: %w", f.NATS.StoreDir, err)
+		}
+		f.NATS.StoreDir = dir
 		srv, err := startEmbedded(f, log, c.FallbackPorts)
 		if err != nil {
 			return err
@@ -108,6 +115,7 @@ func Run(ctx context.Context, c Config) error {
 	if err := conns["fetch"].EnsureStreams(ctx); err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
+	WarnIfNoSubscriptions(ctx, conns["notify"], f, log)
 
 	httpReady := make(chan string, 1)
 	runCtx, cancel := context.WithCancel(ctx)
@@ -243,4 +251,28 @@ func Subscriptions(in []config.Subscription) []notify.Subscription {
 		})
 	}
 	return out
+}
+
+// WarnIfNoSubscriptions logs a warning when neither the config nor the registry (`parley subs
+// add`) holds a subscription: rounds are still kept, but nobody hears of them.
+func WarnIfNoSubscriptions(ctx context.Context, b *bus.Bus, f *config.File, log *slog.Logger) {
+	if len(f.Subscriptions) > 0 {
+		return
+	}
+	reg, err := notify.OpenRegistry(ctx, b)
+	if err != nil {
+		log.Warn("read subscriptions", "err", err)
+		return
+	}
+	entries, err := reg.List(ctx)
+	if err != nil {
+		log.Warn("read subscriptions", "err", err)
+		return
+	}
+	for _, e := range entries {
+		if e.Origin != notify.OriginConfig { // config ones not in this config are about to go
+			return
+		}
+	}
+	log.Warn("no subscriptions: alerts are kept but sent nowhere; add one under subscriptions: in the config (target: console:// prints them) or with parley subs add")
 }
