@@ -20,12 +20,13 @@ var synopses = map[string]string{
 	"extract": "parley extract --published RFC3339 [--url U] [--title T] [--source S] FILE|-\n\nPrints one JSON line per negotiation event in an article (plain text or HTML).",
 	"eval": "parley eval DIR\n\nScores the extractor on a labelled corpus: NAME.txt or NAME.html articles, each with a\n" +
 		"NAME.json gold file (e.g. services/parse/testdata/corpus). Prints per-field accuracy and the misses.",
-	"tail":    "parley tail [--nats URL] [--subject S]\n\nPrints alerts as JSON lines as they arrive.",
-	"rounds":  "parley rounds [--since DATE] [--json] [--nats URL]\n\nThe timeline of rounds, oldest first.",
-	"version": "parley version\n\nPrints the module version, the VCS commit it was built from and the Go release.",
-	"fetch":   "parley fetch [--nats URL] [--config FILE]\n\nRuns the fetch service against an external NATS.",
-	"parse":   "parley parse [--nats URL] [--config FILE]\n\nRuns the parse service against an external NATS.",
-	"notify":  "parley notify [--nats URL] [--config FILE]\n\nRuns the notify service against an external NATS.",
+	"tail":       "parley tail [--nats URL] [--subject S]\n\nPrints alerts as JSON lines as they arrive.",
+	"rounds":     "parley rounds [--since DATE] [--json] [--nats URL]\n\nThe timeline of rounds, oldest first.",
+	"version":    "parley version\n\nPrints the module version, the VCS commit it was built from and the Go release.",
+	"demo-feeds": "parley demo-feeds [--listen ADDR] [--step D]\n\nServes the bundled demo stories as RSS feeds, for a pipeline of separate services (compose.yaml).",
+	"fetch":      "parley fetch [--nats URL] [--config FILE]\n\nRuns the fetch service against an external NATS.",
+	"parse":      "parley parse [--nats URL] [--config FILE]\n\nRuns the parse service against an external NATS.",
+	"notify":     "parley notify [--nats URL] [--config FILE]\n\nRuns the notify service against an external NATS.",
 }
 
 func newFlags(name string, io stdio) *flag.FlagSet {
