@@ -202,6 +202,23 @@ func navigate(t *testing.T, ctx context.Context, url string) {
 	}
 }
 
+// waitPage waits until the page the browser shows has loaded and cond (JavaScript) holds.
+// The browser may be mid-navigation, when evaluating fails: that is retried, not fatal.
+func waitPage(t *testing.T, ctx context.Context, cond string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && (`+cond+`)`))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("page never satisfied %s (last error %v)", cond, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 func wantAll(t *testing.T, page, got string, want ...string) {
 	t.Helper()
 	for _, w := range want {
@@ -218,34 +235,37 @@ func TestPagesInChromium(t *testing.T) {
 
 	navigate(t, ctx, url+"/")
 	body := text(t, ctx, "main")
+	// How many alerts a round raised depends on how the replay's stories fall into polls,
+	// so the checks are of what every run shows: rounds, their facts, sources and history.
 	wantAll(t, "timeline", body,
 		"Rounds of negotiations", "Russia, Ukraine, United States talks in Abu Dhabi", "Geneva",
 		"held", "23 Jan 2026", "United Arab Emirates", // the host, as mediator
-		"Kyiv Ledger", "Gulf Wire", "status: scheduled → underway", "status: underway → held")
+		"Rustem Umerov (chief negotiator, UA)", "Kyiv Ledger", "Gulf Wire", "first reported", "→ held")
 	first := text(t, ctx, "article.round h2")
 	if !strings.Contains(first, "Geneva") {
 		t.Errorf("newest round first: the first card is %q, want the Geneva round (Feb 17)", first)
 	}
 	shot(t, ctx, "timeline.png")
 
-	// Filtering by status, as a person would: pick it and submit the form.
+	// Filtering, as a person would: pick a track and submit the form.
 	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	err := chromedp.Do(tctx,
-		chromedp.SetValue(chromedp.CSS(`select[name="status"]`), "scheduled"),
-		chromedp.Click(chromedp.CSS(`form.filters button`)),
-		chromedp.WaitVisible(chromedp.CSS(`p.count`)))
+		chromedp.SetValue(chromedp.CSS(`select[name="track"]`), "RU-US"),
+		chromedp.Click(chromedp.CSS(`form.filters button`)))
 	cancel()
 	if err != nil {
-		t.Fatalf("filter: %v", err)
+		t.Fatalf("filter by track: %v", err)
 	}
-	cards, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("article.round .badge")].map(e => e.textContent)`))
+	waitPage(t, ctx, `location.search.includes("track=RU-US")`)
+	titles, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("article.round h2 a")].map(e => e.textContent)`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range cards {
-		if c != "scheduled" {
-			t.Errorf("status filter scheduled shows a %s round", c)
-		}
+	if len(titles) != 1 || !strings.Contains(titles[0], "Russia, United States talks in Moscow") {
+		t.Errorf("track Russia – United States shows %q, want only the Moscow round", titles)
+	}
+	if got := text(t, ctx, "p.count"); !strings.HasPrefix(got, "1 of 6 rounds") {
+		t.Errorf("count line %q", got)
 	}
 
 	// One round: every report and every alert it raised.
@@ -258,8 +278,8 @@ func TestPagesInChromium(t *testing.T) {
 		t.Fatalf("open a round from the timeline: %v", err)
 	}
 	round := text(t, ctx, "main")
-	wantAll(t, "round", round, "Reports (", "Alerts (3)", "new_round", "round_updated",
-		"held talks in Abu Dhabi", "prisoner", "Round id")
+	wantAll(t, "round", round, "Reports (4)", "Alerts (", "new_round", "round_updated",
+		"held talks in Abu Dhabi", "Abu Dhabi talks end with deal on prisoner exchange", "Round id")
 	shot(t, ctx, "round.png")
 
 	navigate(t, ctx, url+"/rounds/no-such-round")
