@@ -34,6 +34,7 @@ type composeFile struct {
 type composeService struct {
 	Image       string            `yaml:"image"`
 	Build       string            `yaml:"build"`
+	PullPolicy  string            `yaml:"pull_policy"`
 	Command     []string          `yaml:"command"`
 	Environment map[string]string `yaml:"environment"`
 	Configs     []struct {
@@ -151,6 +152,11 @@ func TestComposeQuickStart(t *testing.T) {
 	}
 	if !slices.ContainsFunc(slices.Collect(maps.Values(c.Services)), func(s composeService) bool { return s.Build != "" && s.Image == image }) {
 		t.Errorf("no service builds %s: docker compose up would have to pull it", image)
+	}
+	for name, s := range c.Services {
+		if s.Image == image && s.Build == "" && s.PullPolicy != "never" {
+			t.Errorf("%s uses the locally built %s without pull_policy: never; compose would try to pull it", name, image)
+		}
 	}
 	for _, name := range []string{"fetch", "parse", "notify"} {
 		checkServiceConfig(t, c, name, imageEnv)
