@@ -20,6 +20,9 @@ COPY --from=build /out/parley /parley
 USER 65532:65532
 # `parley run` (the demo) keeps its JetStream files in ./data: a directory nonroot may write.
 WORKDIR /home/nonroot
+# The HTTP endpoint (pages, API, metrics) must be reachable from outside the container; the
+# binary's own default, 127.0.0.1, is for a laptop.
+ENV PARLEY_HTTP_LISTEN=0.0.0.0:8080
 EXPOSE 8080
 ENTRYPOINT ["/parley"]
 CMD ["run"]

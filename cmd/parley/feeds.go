@@ -31,6 +31,10 @@ func cmdFeeds(ctx context.Context, args []string, io stdio) error {
 		fmt.Fprintln(io.err, feedsUsage)
 		return errUsage
 	}
+	if isHelp(args[0]) {
+		fmt.Fprintln(io.out, feedsUsage)
+		return nil
+	}
 	sub, args := args[0], args[1:]
 	fs := newFlags("feeds "+sub, io)
 	natsURL := fs.String("nats", envOr("PARLEY_NATS_URL", "nats://127.0.0.1:4222"), "NATS server `URL`")
@@ -103,8 +107,8 @@ func cmdFeeds(ctx context.Context, args []string, io stdio) error {
 			return exportOPML(ctx, b, io.out)
 		}
 	default:
-		fmt.Fprintln(io.err, feedsUsage)
-		return fmt.Errorf("no feeds command %q", sub)
+		fmt.Fprintf(io.err, "parley feeds: unknown subcommand %q\n\n%s\n", sub, feedsUsage)
+		return errUsage
 	}
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {

@@ -75,7 +75,7 @@ func TestFeedsCommands(t *testing.T) {
 		{args: []string{"list"}, out: "https://wire.example.org/world.rss  Wire World"},
 		{args: []string{"remove", "https://gulf.example.org/rss"}, out: "removed https://gulf.example.org/rss"},
 		{args: []string{"remove", "https://gulf.example.org/rss"}, code: 1, errText: "is not registered"},
-		{args: []string{"frobnicate"}, code: 1, errText: "no feeds command"},
+		{args: []string{"frobnicate"}, code: 2, errText: "unknown subcommand \"frobnicate\""},
 	}
 	for _, s := range steps {
 		code, out, errOut := runCLI(t, "", append(append([]string{"feeds"}, s.args...), "--nats", url)...)

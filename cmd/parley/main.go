@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -23,17 +24,19 @@ type stdio struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"run":     {"the whole pipeline in one process (demo without --config)", cmdRun},
-		"extract": {"print the negotiation events of one article as JSON lines", cmdExtract},
-		"tail":    {"print alerts as JSON lines as they arrive", cmdTail},
-		"fetch":   {"run the fetch service against an external NATS", serviceCommand("fetch")},
-		"parse":   {"run the parse service against an external NATS", serviceCommand("parse")},
-		"notify":  {"run the notify service against an external NATS", serviceCommand("notify")},
-		"feeds":   {"manage the feed registry: add, list, remove, import-opml, export-opml", cmdFeeds},
-		"subs":    {"manage subscriptions: add, list, remove, test", cmdSubs},
-		"rounds":  {"the timeline of rounds with their status, dates and sources", cmdRounds},
-		"dlq":     {"dead-lettered deliveries: list, replay", cmdDLQ},
-		"eval":    {"score the extractor on a labelled corpus", cmdEval},
+		"run":        {"the whole pipeline in one process (demo without --config)", cmdRun},
+		"extract":    {"print the negotiation events of one article as JSON lines", cmdExtract},
+		"tail":       {"print alerts as JSON lines as they arrive", cmdTail},
+		"fetch":      {"run the fetch service against an external NATS", serviceCommand("fetch")},
+		"parse":      {"run the parse service against an external NATS", serviceCommand("parse")},
+		"notify":     {"run the notify service against an external NATS", serviceCommand("notify")},
+		"feeds":      {"manage the feed registry: add, list, remove, import-opml, export-opml", cmdFeeds},
+		"subs":       {"manage subscriptions: add, list, remove, test", cmdSubs},
+		"rounds":     {"the timeline of rounds with their status, dates and sources", cmdRounds},
+		"dlq":        {"dead-lettered deliveries: list, replay, purge", cmdDLQ},
+		"eval":       {"score the extractor on a labelled corpus", cmdEval},
+		"version":    {"print the version and the commit it was built from", cmdVersion},
+		"demo-feeds": {"serve the demo stories as RSS feeds (for compose.yaml)", cmdDemoFeeds},
 	}
 }
 
@@ -61,7 +64,10 @@ func dispatch(ctx context.Context, args []string, io stdio) int {
 		return 2
 	}
 	if err := c.run(ctx, args[1:], io); err != nil {
-		if err == errUsage {
+		switch {
+		case errors.Is(err, errHelp):
+			return 0
+		case errors.Is(err, errUsage):
 			return 2
 		}
 		fmt.Fprintf(io.err, "parley %s: %v\n", name, err)
@@ -73,8 +79,8 @@ func dispatch(ctx context.Context, args []string, io stdio) int {
 func usage(w io.Writer, cmds map[string]command) {
 	fmt.Fprintln(w, "usage: parley <command> [flags]")
 	fmt.Fprintln(w)
-	for _, n := range []string{"run", "extract", "tail", "rounds", "feeds", "subs", "dlq", "eval", "fetch", "parse", "notify"} {
-		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
+	for _, n := range []string{"run", "extract", "tail", "rounds", "feeds", "subs", "dlq", "eval", "fetch", "parse", "notify", "demo-feeds", "version"} {
+		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(w, "\n'parley <command> -h' shows a command's flags.")
 }

@@ -19,7 +19,7 @@ func cmdRounds(ctx context.Context, args []string, io stdio) error {
 	fs := newFlags("rounds", io)
 	url := fs.String("nats", envOr("PARLEY_NATS_URL", "nats://127.0.0.1:4222"), "NATS server `URL`")
 	sinceFlag := fs.String("since", "", "only rounds on or after this `date` (2006-01-02)")
-	asJSON := fs.Bool("json", false, "print JSON ({\"rounds\": [...]}, as GET /api/rounds serves it)")
+	asJSON := fs.Bool("json", false, "print JSON lines, one round per line as GET /api/rounds/{id} serves it")
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
@@ -43,12 +43,18 @@ func cmdRounds(ctx context.Context, args []string, io stdio) error {
 		return err
 	}
 	if *asJSON {
-		body, err := timeline.ListJSON(rounds)
-		if err != nil {
-			return err
+		// JSON lines, like every other list; each line is a round as GET /api/rounds/{id}
+		// serves it.
+		for _, r := range rounds {
+			body, err := timeline.JSON(r)
+			if err != nil {
+				return err
+			}
+			if _, err := fmt.Fprintf(io.out, "%s\n", body); err != nil {
+				return err
+			}
 		}
-		_, err = fmt.Fprintf(io.out, "%s\n", body)
-		return err
+		return nil
 	}
 	if len(rounds) == 0 {
 		_, err := fmt.Fprintln(io.out, "no rounds")

@@ -79,17 +79,16 @@ func TestRounds(t *testing.T) {
 				}
 			}
 			if tc.wantJSON != nil {
-				var list struct {
-					Rounds []struct {
+				// JSON lines, one round per line, like every other list.
+				var got []string
+				for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+					var r struct {
 						ID        string `json:"id"`
 						StartDate string `json:"start_date"`
-					} `json:"rounds"`
-				}
-				if err := json.Unmarshal([]byte(out), &list); err != nil {
-					t.Fatalf("not JSON: %v\n%s", err, out)
-				}
-				var got []string
-				for _, r := range list.Rounds {
+					}
+					if err := json.Unmarshal([]byte(line), &r); err != nil {
+						t.Fatalf("not a JSON line: %v\n%s", err, out)
+					}
 					got = append(got, r.ID)
 				}
 				if strings.Join(got, ",") != strings.Join(tc.wantJSON, ",") {

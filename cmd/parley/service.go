@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/parleyhq/parley/cmd/parley/internal/pipeline"
+	"github.com/parleyhq/parley/cmd/parley/internal/web"
 	"github.com/parleyhq/parley/platform/bus"
 	"github.com/parleyhq/parley/platform/config"
 	"github.com/parleyhq/parley/platform/logging"
@@ -61,7 +62,9 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 			opsSrv.Registry.MustRegister(bus.NewLagCollector(b.JS, log, streams...))
 		}
 		if name == "notify" {
+			pipeline.WarnIfNoSubscriptions(ctx, b, f, log)
 			timeline.New(b.JS).Register(opsSrv, log)
+			web.New(b, log.With("component", "web")).Register(opsSrv)
 		}
 
 		ctx, cancel := context.WithCancel(ctx)
@@ -85,7 +88,9 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 			runErr = parse.Run(ctx, parse.Config{Bus: b, Logger: log, Registerer: opsSrv.Registry})
 		case "notify":
 			runErr = notify.Run(ctx, notify.Config{Bus: b, Subscriptions: pipeline.Subscriptions(f.Subscriptions),
-				Logger: log, Registerer: opsSrv.Registry, Console: io.out})
+				Logger: log, Registerer: opsSrv.Registry, Console: io.out,
+				MaxAttempts: f.Notify.MaxAttempts, RetryBase: f.Notify.RetryBase.Duration(),
+				RetryMax: f.Notify.RetryMax.Duration(), DeliveryTimeout: f.Notify.DeliveryTimeout.Duration()})
 		default:
 			runErr = fmt.Errorf("no service %q", name)
 		}

@@ -21,16 +21,21 @@ const subsUsage = `usage: parley subs <add|list|remove|test> [flags]
 
   add --name N --target URL [--secret S] [--parties RU,UA] [--kinds new_round,round_updated]
       [--topics ...] [--status scheduled,underway,held,...] [--replace]
-  list [--json]
+                     --replace keeps the old secret unless --secret is given (--secret "" clears it)
+  list [--json]      a table, or JSON lines
   remove NAME
   test NAME          send a sample alert to NAME's target now and print the answer
 
 Every subcommand takes --nats URL (default $PARLEY_NATS_URL or nats://127.0.0.1:4222).`
 
 func cmdSubs(ctx context.Context, args []string, io stdio) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		fmt.Fprintln(io.err, subsUsage)
 		return errUsage
+	}
+	if isHelp(args[0]) {
+		fmt.Fprintln(io.out, subsUsage)
+		return nil
 	}
 	sub, args := args[0], args[1:]
 	fs := newFlags("subs "+sub, io)
@@ -49,9 +54,9 @@ func cmdSubs(ctx context.Context, args []string, io stdio) error {
 		kinds = fs.String("kinds", "", "only these alert `kinds`: new_round, round_updated")
 		topics = fs.String("topics", "", "only rounds with one of these `topics`")
 		statuses = fs.String("status", "", "only rounds in one of these `statuses`")
-		replace = fs.Bool("replace", false, "replace a subscription of the same name")
+		replace = fs.Bool("replace", false, "replace a subscription of the same name (its secret stays unless --secret is given; --secret \"\" clears it)")
 	case "list":
-		asJSON = fs.Bool("json", false, "print JSON instead of a table")
+		asJSON = fs.Bool("json", false, "print JSON lines (one subscription per line) instead of a table")
 	case "remove", "test":
 	default:
 		fmt.Fprintf(io.err, "parley subs: unknown subcommand %q\n\n%s\n", sub, subsUsage)
@@ -92,19 +97,7 @@ func cmdSubs(ctx context.Context, args []string, io stdio) error {
 		if s.Name == "" || s.Target == "" {
 			return errors.New("add needs --name and --target")
 		}
-		if !*replace {
-			if _, err := reg.Get(ctx, s.Name); err == nil {
-				return fmt.Errorf("subscription %s exists; pass --replace to change it", s.Name)
-			} else if !errors.Is(err, notify.ErrNoSubscription) {
-				return err
-			}
-		}
-		if err := reg.Put(ctx, s, notify.OriginCLI); err != nil {
-			return err
-		}
-		ch, _ := deliver.ChannelOf(s.Target)
-		fmt.Fprintf(io.out, "subscription %s added (%s); running notify services start delivering to it now\n", s.Name, ch)
-		return nil
+		return subsAdd(ctx, reg, s, *replace, flagSet(fs, "secret"), io)
 	case "list":
 		entries, err := reg.List(ctx)
 		if err != nil {
@@ -148,6 +141,43 @@ func cmdSubs(ctx context.Context, args []string, io stdio) error {
 	return nil
 }
 
+// subsAdd stores s. Replacing keeps the stored secret unless --secret was given: a target
+// edited in passing must not silently start sending unsigned webhooks.
+func subsAdd(ctx context.Context, reg *notify.Registry, s notify.Subscription, replace, secretGiven bool, io stdio) error {
+	old, err := reg.Get(ctx, s.Name)
+	exists := err == nil
+	if err != nil && !errors.Is(err, notify.ErrNoSubscription) {
+		return err
+	}
+	if exists && !replace {
+		return fmt.Errorf("subscription %s exists; pass --replace to change it", s.Name)
+	}
+	kept := exists && !secretGiven && old.Secret != ""
+	if kept {
+		s.Secret = old.Secret
+	}
+	if err := reg.Put(ctx, s, notify.OriginCLI); err != nil {
+		return err
+	}
+	ch, _ := deliver.ChannelOf(s.Target)
+	verb := "added"
+	if exists {
+		verb = "replaced"
+	}
+	fmt.Fprintf(io.out, "subscription %s %s (%s); running notify services deliver to it now\n", s.Name, verb, ch)
+	if kept {
+		fmt.Fprintln(io.out, "kept its secret (--secret \"\" clears it)")
+	}
+	return nil
+}
+
+// flagSet reports whether a flag was given on the command line, even as an empty string.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
 func printSubsJSON(io stdio, entries []notify.Entry) error {
 	type row struct {
 		Name      string        `json:"name"`
@@ -164,9 +194,14 @@ func printSubsJSON(io stdio, entries []notify.Entry) error {
 		// Targets may carry tokens and secrets sign alerts: a listing shows neither.
 		rows = append(rows, row{e.Name, ch, deliver.Redact(e.Target), e.Secret != "", e.Filter, e.Origin, e.Updated})
 	}
+	// JSON lines, like every other list: one subscription per line, ready for jq or grep.
 	enc := json.NewEncoder(io.out)
-	enc.SetIndent("", "  ")
-	return enc.Encode(rows)
+	for _, r := range rows {
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func filterText(f notify.Filter) string {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,8 @@ import (
 	"github.com/parleyhq/parley/platform/bus"
 	"github.com/parleyhq/parley/platform/bustest"
 	parleyv1 "github.com/parleyhq/parley/proto/parley/v1"
+	"github.com/parleyhq/parley/services/notify"
+	"github.com/parleyhq/parley/services/parse/extract"
 )
 
 // natsForCLI starts an embedded JetStream server with Parley's streams and returns its URL
@@ -82,8 +85,12 @@ func TestSubsCommands(t *testing.T) {
 		t.Fatalf("list --json: %d %s", code, errOut)
 	}
 	var rows []map[string]any
-	if err := json.Unmarshal([]byte(out), &rows); err != nil {
-		t.Fatalf("list --json: %v\n%s", err, out)
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var row map[string]any
+		if err := json.Unmarshal([]byte(line), &row); err != nil {
+			t.Fatalf("list --json prints JSON lines, like feeds and dlq list: %v\n%s", err, out)
+		}
+		rows = append(rows, row)
 	}
 	if len(rows) != 1 {
 		t.Fatalf("rows %v", rows)
@@ -151,5 +158,71 @@ func TestDLQCommands(t *testing.T) {
 	}
 	if code, out, _ := runCLI(t, "", "dlq", "replay", "--nats", url); code != 0 || !strings.Contains(out, "nothing to replay") {
 		t.Errorf("second replay: %d %q", code, out)
+	}
+}
+
+// Filter values that could never match are refused with the valid ones named.
+func TestSubsAddRefusesFilterValuesThatNeverMatch(t *testing.T) {
+	url, _ := natsForCLI(t)
+	for _, tc := range []struct {
+		flag, value string
+		want        []string
+	}{
+		{"--parties", "Ukraine,RUS", []string{`"Ukraine" is not a country code`, "did you mean UA?"}},
+		{"--parties", "RU,RUS", []string{`"RUS" is not a country code`, "did you mean RU?"}},
+		{"--topics", "cease_fire", []string{`"cease_fire" is not a topic`, "ceasefire", "prisoner_exchange"}},
+	} {
+		code, _, errOut := runCLI(t, "", "subs", "add", "--nats", url, "--name", "desk", "--target", "console://", tc.flag, tc.value)
+		if code != 1 {
+			t.Errorf("%s %s: exit %d, want 1", tc.flag, tc.value, code)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("%s %s: stderr %q lacks %q", tc.flag, tc.value, errOut, w)
+			}
+		}
+	}
+	if topics := extract.Topics; !slices.Equal(topics, notify.Topics) {
+		t.Errorf("notify.Topics %v differs from the extractor's %v", notify.Topics, topics)
+	}
+}
+
+// Replacing a subscription keeps its secret unless --secret says otherwise.
+func TestSubsReplaceKeepsSecret(t *testing.T) {
+	url, b := natsForCLI(t)
+	secretOf := func() string {
+		reg, err := notify.OpenRegistry(context.Background(), b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := reg.Get(context.Background(), "desk")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e.Secret
+	}
+	add := func(args ...string) string {
+		t.Helper()
+		code, out, errOut := runCLI(t, "", append([]string{"subs", "add", "--nats", url, "--name", "desk"}, args...)...)
+		if code != 0 {
+			t.Fatalf("subs add %v: exit %d: %s", args, code, errOut)
+		}
+		return out
+	}
+	add("--target", "https://hooks.example.org/a", "--secret", "s3cret")
+	out := add("--target", "https://hooks.example.org/b", "--replace")
+	if got := secretOf(); got != "s3cret" {
+		t.Errorf("after --replace without --secret the secret is %q, want it kept", got)
+	}
+	if !strings.Contains(out, "kept its secret") {
+		t.Errorf("replace does not say the secret was kept: %q", out)
+	}
+	add("--target", "https://hooks.example.org/c", "--replace", "--secret", "n3w")
+	if got := secretOf(); got != "n3w" {
+		t.Errorf("--secret n3w gave %q", got)
+	}
+	add("--target", "https://hooks.example.org/c", "--replace", "--secret", "")
+	if got := secretOf(); got != "" {
+		t.Errorf(`--secret "" left %q`, got)
 	}
 }

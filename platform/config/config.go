@@ -24,8 +24,20 @@ type File struct {
 	// AllowPrivateAddresses lets fetch reach loopback and private addresses
 	// (PARLEY_ALLOW_PRIVATE_ADDRESSES); refused by default so a feed URL cannot probe the
 	// operator's own network.
-	AllowPrivateAddresses bool  `yaml:"allow_private_addresses"`
-	Fetch                 Fetch `yaml:"fetch"`
+	AllowPrivateAddresses bool   `yaml:"allow_private_addresses"`
+	Fetch                 Fetch  `yaml:"fetch"`
+	Notify                Notify `yaml:"notify"`
+}
+
+// Notify holds the delivery settings of the notify service. A failing receiver is retried
+// with exponential backoff, retry_base doubling up to retry_max, and after max_attempts the
+// alert goes to the dead-letter queue: with the defaults it gets there after 14 to 19
+// minutes (the waits are jittered down by up to half).
+type Notify struct {
+	MaxAttempts     int      `yaml:"max_attempts"`
+	RetryBase       Duration `yaml:"retry_base"`
+	RetryMax        Duration `yaml:"retry_max"`
+	DeliveryTimeout Duration `yaml:"delivery_timeout"`
 }
 
 // Fetch holds settings of the fetch service beyond its feeds.
@@ -88,7 +100,12 @@ const (
 	DefaultNATSListen   = "127.0.0.1:4222"
 	DefaultHTTPListen   = "127.0.0.1:8080"
 	DefaultFeedInterval = 5 * time.Minute
-	EnvPrefix           = "PARLEY_"
+	// The delivery defaults notify has always used.
+	DefaultMaxAttempts     = 12
+	DefaultRetryBase       = time.Second
+	DefaultRetryMax        = 5 * time.Minute
+	DefaultDeliveryTimeout = 10 * time.Second
+	EnvPrefix              = "PARLEY_"
 )
 
 // Default returns the configuration used when no file is given.
@@ -117,6 +134,7 @@ func (f *File) applyDefaults() {
 	if f.Log.Format == "" {
 		f.Log.Format = "text"
 	}
+	f.Notify.applyDefaults()
 	for i := range f.Feeds {
 		if f.Feeds[i].Interval == 0 {
 			f.Feeds[i].Interval = Duration(DefaultFeedInterval)
@@ -246,6 +264,7 @@ func (f *File) Validate() error {
 			errs = append(errs, fmt.Errorf("fetch.websub_callback_url: %q is not an http(s) URL", s))
 		}
 	}
+	errs = append(errs, f.Notify.validate()...)
 	seenFeed := map[string]bool{}
 	for i, fd := range f.Feeds {
 		key := fmt.Sprintf("feeds[%d]", i)
@@ -294,4 +313,46 @@ func validName(s string) bool {
 		}
 	}
 	return true
+}
+
+func (n *Notify) applyDefaults() {
+	if n.MaxAttempts == 0 {
+		n.MaxAttempts = DefaultMaxAttempts
+	}
+	if n.RetryBase == 0 {
+		n.RetryBase = Duration(DefaultRetryBase)
+	}
+	if n.RetryMax == 0 {
+		n.RetryMax = Duration(DefaultRetryMax)
+	}
+	if n.DeliveryTimeout == 0 {
+		n.DeliveryTimeout = Duration(DefaultDeliveryTimeout)
+	}
+}
+
+func (n Notify) validate() []error {
+	var errs []error
+	if n.MaxAttempts < 1 {
+		errs = append(errs, fmt.Errorf("notify.max_attempts: %d is less than 1", n.MaxAttempts))
+	}
+	if n.RetryBase < 0 || n.RetryMax < n.RetryBase {
+		errs = append(errs, fmt.Errorf("notify.retry_max: %s is shorter than notify.retry_base %s", n.RetryMax, n.RetryBase))
+	}
+	if n.DeliveryTimeout < 0 {
+		errs = append(errs, fmt.Errorf("notify.delivery_timeout: %s is negative", n.DeliveryTimeout))
+	}
+	return errs
+}
+
+// TimeToDLQ is the longest an alert to a receiver that never answers takes to reach the
+// dead-letter queue: the sum of the un-jittered waits between its attempts (each attempt's
+// own time aside).
+func (n Notify) TimeToDLQ() time.Duration {
+	var total time.Duration
+	wait := n.RetryBase.Duration()
+	for i := 1; i < n.MaxAttempts; i++ {
+		total += min(wait, n.RetryMax.Duration())
+		wait *= 2
+	}
+	return total
 }

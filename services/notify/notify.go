@@ -185,7 +185,7 @@ func checkSubscription(s Subscription, field func(string) string) error {
 			return fmt.Errorf("%s[%d]: %q: want scheduled, underway, held, cancelled or postponed", field("filter.status"), j, st)
 		}
 	}
-	return nil
+	return checkFilterValues(s.Filter, field)
 }
 
 // channelOf says how a target is reached, parsing chat URLs fully so a bad token or a

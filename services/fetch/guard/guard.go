@@ -25,7 +25,7 @@ type RefusedError struct {
 }
 
 func (e *RefusedError) Error() string {
-	return fmt.Sprintf("%s is a %s address: %v (set allow_private_addresses to reach it)", e.Addr, e.Reason, ErrRefused)
+	return fmt.Sprintf("%s is a %s address: %v (to reach it, set allow_private_addresses: true in the config or PARLEY_ALLOW_PRIVATE_ADDRESSES=true)", e.Addr, e.Reason, ErrRefused)
 }
 
 func (e *RefusedError) Unwrap() error { return ErrRefused }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 )
@@ -51,6 +52,10 @@ func TestControlRefusesAtConnect(t *testing.T) {
 		}
 		if !errors.Is(err, ErrRefused) {
 			t.Errorf("dial to localhost: err = %v, want refused", err)
+		}
+		// The error reaches operators through feeds list and the status page: it names the fix.
+		if err != nil && (!strings.Contains(err.Error(), "allow_private_addresses") || !strings.Contains(err.Error(), "PARLEY_ALLOW_PRIVATE_ADDRESSES")) {
+			t.Errorf("refusal %q does not name the setting that allows it", err)
 		}
 	}
 }

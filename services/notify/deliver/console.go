@@ -20,7 +20,8 @@ type Console struct {
 // NewConsole prints to w.
 func NewConsole(w io.Writer) *Console { return &Console{w: w} }
 
-// Print writes one alert: headline, status, venue, dates, parties, then each source URL.
+// Print writes one alert: headline, status, venue, dates, parties, people, then each source
+// with its outlet, time and title above its URL.
 func (c *Console) Print(a round.Alert) error {
 	f := describe(a)
 	var b bytes.Buffer
@@ -35,8 +36,11 @@ func (c *Console) Print(a round.Alert) error {
 	if f.Hosts != "" {
 		fmt.Fprintf(&b, "  hosts:   %s\n", f.Hosts)
 	}
+	if people := participants(a.Round.Participants); people != "" {
+		fmt.Fprintf(&b, "  people:  %s\n", people)
+	}
 	for _, s := range f.Sources {
-		fmt.Fprintf(&b, "  source:  %s\n", s.URL)
+		writeSource(&b, s)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -44,6 +48,41 @@ func (c *Console) Print(a round.Alert) error {
 		return &Error{Retryable: true, Err: fmt.Errorf("console: %w", err)}
 	}
 	return nil
+}
+
+// writeSource prints who reported what and when, then the link on its own line so terminals
+// make it clickable; a source known only by its URL takes one line.
+func writeSource(b *bytes.Buffer, s round.Article) {
+	var head []string
+	if s.Source != "" {
+		head = append(head, s.Source)
+	}
+	if !s.Published.IsZero() {
+		head = append(head, s.Published.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	line := strings.Join(head, ", ")
+	if t := strings.TrimSpace(s.Title); t != "" {
+		line = strings.TrimPrefix(line+": "+t, ": ")
+	}
+	if line == "" {
+		fmt.Fprintf(b, "  source:  %s\n", s.URL)
+		return
+	}
+	fmt.Fprintf(b, "  source:  %s\n           %s\n", line, s.URL)
+}
+
+// participants names the people at the table: "Rustem Umerov (chief negotiator, UA)".
+func participants(ps []round.Participant) string {
+	out := make([]string, 0, len(ps))
+	for _, p := range ps {
+		detail := strings.Join(nonEmpty(p.Role, p.Party), ", ")
+		if detail != "" {
+			out = append(out, p.Name+" ("+detail+")")
+		} else {
+			out = append(out, p.Name)
+		}
+	}
+	return strings.Join(out, "; ")
 }
 
 func countryName(code string) string {

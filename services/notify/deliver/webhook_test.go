@@ -171,7 +171,10 @@ func TestConsolePrint(t *testing.T) {
 			End:       time.Date(2026, 1, 24, 0, 0, 0, 0, time.UTC),
 			Precision: round.Day,
 			Status:    round.Underway,
-			Sources:   []round.Article{{URL: "https://a.example/1"}, {URL: "https://b.example/2"}},
+			Sources: []round.Article{{URL: "https://a.example/1"}, {URL: "https://b.example/2"},
+				{URL: "https://c.example/3", Source: "Gulf Wire", Title: "Talks open in Abu Dhabi",
+					Published: time.Date(2026, 1, 23, 9, 30, 0, 0, time.UTC)}},
+			Participants: []round.Participant{{Name: "Rustem Umerov", Party: "UA", Role: "chief negotiator"}, {Name: "Steve Witkoff", Party: "US"}},
 		},
 	}
 	if err := NewConsole(&buf).Print(a); err != nil {
@@ -182,6 +185,8 @@ func TestConsolePrint(t *testing.T) {
 		"[new_round] Russia, Ukraine and US hold talks in Abu Dhabi, Jan 23–24\n",
 		"status:  underway", "venue:   Abu Dhabi, UAE", "dates:   2026-01-23 to 2026-01-24",
 		"parties: Russia, Ukraine, US", "source:  https://a.example/1\n", "source:  https://b.example/2\n",
+		"people:  Rustem Umerov (chief negotiator, UA); Steve Witkoff (US)\n",
+		"source:  Gulf Wire, 2026-01-23 09:30 UTC: Talks open in Abu Dhabi\n           https://c.example/3\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("console output lacks %q:\n%s", want, out)

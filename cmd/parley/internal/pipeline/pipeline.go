@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/parleyhq/parley/cmd/parley/internal/web"
 	"github.com/parleyhq/parley/platform/bus"
 	"github.com/parleyhq/parley/platform/config"
 	"github.com/parleyhq/parley/platform/natsembed"
@@ -69,6 +70,13 @@ func Run(ctx context.Context, c Config) error {
 
 	natsURL := f.NATS.URL
 	if natsURL == "" {
+		// A relative store_dir would follow the working directory: started from elsewhere,
+		// Parley would begin with empty state and alert everything again.
+		dir, err := filepath.Abs(f.NATS.StoreDir)
+		if err != nil {
+			return fmt.Errorf("pipeline: nats.store_dir %q: %w", f.NATS.StoreDir, err)
+		}
+		f.NATS.StoreDir = dir
 		srv, err := startEmbedded(f, log, c.FallbackPorts)
 		if err != nil {
 			return err
@@ -100,12 +108,14 @@ func Run(ctx context.Context, c Config) error {
 	}
 	defer closeAll(conns)
 	timeline.New(conns["notify"].JS).Register(opsSrv, log.With("service", "api"))
+	web.New(conns["notify"], log.With("service", "web")).Register(opsSrv)
 	// The backlog of every consumer, as the services run alone export it (deploy/ dashboards
 	// and alerts read the same names from either).
 	opsSrv.Registry.MustRegister(bus.NewLagCollector(conns["notify"].JS, log, bus.StreamItems, bus.StreamEvents, bus.StreamAlerts, bus.StreamDLQ))
 	if err := conns["fetch"].EnsureStreams(ctx); err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
+	WarnIfNoSubscriptions(ctx, conns["notify"], f, log)
 
 	httpReady := make(chan string, 1)
 	runCtx, cancel := context.WithCancel(ctx)
@@ -132,11 +142,15 @@ func Run(ctx context.Context, c Config) error {
 	})
 	start("notify", func(ctx context.Context) error {
 		return notify.Run(ctx, notify.Config{
-			Bus:           conns["notify"],
-			Subscriptions: Subscriptions(f.Subscriptions),
-			Logger:        log.With("service", "notify"),
-			Registerer:    opsSrv.Registry,
-			Console:       c.Console,
+			Bus:             conns["notify"],
+			Subscriptions:   Subscriptions(f.Subscriptions),
+			Logger:          log.With("service", "notify"),
+			Registerer:      opsSrv.Registry,
+			Console:         c.Console,
+			MaxAttempts:     f.Notify.MaxAttempts,
+			RetryBase:       f.Notify.RetryBase.Duration(),
+			RetryMax:        f.Notify.RetryMax.Duration(),
+			DeliveryTimeout: f.Notify.DeliveryTimeout.Duration(),
 		})
 	})
 	start("parse", func(ctx context.Context) error {
@@ -237,4 +251,28 @@ func Subscriptions(in []config.Subscription) []notify.Subscription {
 		})
 	}
 	return out
+}
+
+// WarnIfNoSubscriptions logs a warning when neither the config nor the registry (`parley subs
+// add`) holds a subscription: rounds are still kept, but nobody hears of them.
+func WarnIfNoSubscriptions(ctx context.Context, b *bus.Bus, f *config.File, log *slog.Logger) {
+	if len(f.Subscriptions) > 0 {
+		return
+	}
+	reg, err := notify.OpenRegistry(ctx, b)
+	if err != nil {
+		log.Warn("read subscriptions", "err", err)
+		return
+	}
+	entries, err := reg.List(ctx)
+	if err != nil {
+		log.Warn("read subscriptions", "err", err)
+		return
+	}
+	for _, e := range entries {
+		if e.Origin != notify.OriginConfig { // config ones not in this config are about to go
+			return
+		}
+	}
+	log.Warn("no subscriptions: alerts are kept but sent nowhere; add one under subscriptions: in the config (target: console:// prints them) or with parley subs add")
 }
