@@ -112,6 +112,7 @@ func LoadRealdev(dir string) ([]Case, error) {
 			Name: fmt.Sprintf("%03d-%s", l.Index, l.Track), Raw: a.Text, Title: a.Title, URL: a.URL,
 			Source: a.Outlet, Published: pub, Track: l.Track, Lang: l.Lang,
 		}
+		c.Gold.Language = l.Lang
 		if l.Primary != nil {
 			m := l.Primary.meeting()
 			c.Primary = &m

@@ -83,7 +83,8 @@ func (x *Extractor) furniture(p string) bool {
 	// the full date it was taken:
 	// "…during their meeting at the Kremlin in Moscow, Russia, on
 	// Wednesday, Aug. 13, 2025." Text names the year only of the past.
-	if captionDate.MatchString(p) && len(strings.Fields(p)) <= 60 && slices.ContainsFunc(x.captionVerbs, func(v string) bool { return strings.Contains(lp, v) }) {
+	if len(p) < 600 && captionDate.MatchString(p[max(0, len(p)-40):]) &&
+		slices.ContainsFunc(x.captionVerbs, func(v string) bool { return strings.Contains(lp, v) }) {
 		return true
 	}
 	// A short line without final punctuation (related headlines, section

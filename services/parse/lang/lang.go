@@ -4,6 +4,8 @@
 package lang
 
 import (
+	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/abadojack/whatlanggo"
@@ -66,6 +68,64 @@ func (d *Detector) Detect(text string) string {
 	if letters < 20 {
 		return ""
 	}
+	if l := byMarks(text); l != "" {
+		return l
+	}
 	info := whatlanggo.DetectWithOptions(text, d.opts)
 	return info.Lang.Iso6391()
+}
+
+// byMarks answers the common cases without trigram counting, which costs
+// as much as reading the article: Cyrillic with letters only Ukrainian
+// (і, ї, є, ґ) or only Russian (ы, э, ъ, ё) writes, and Latin text whose
+// words are English function words. It returns "" when unsure.
+func byMarks(text string) string {
+	var uk, ru, cyr, latin int
+	for _, r := range text {
+		switch {
+		case r == 'і' || r == 'ї' || r == 'є' || r == 'ґ' || r == 'І' || r == 'Ї' || r == 'Є':
+			uk++
+		case r == 'ы' || r == 'э' || r == 'ъ' || r == 'ё' || r == 'Ы' || r == 'Э':
+			ru++
+		}
+		switch {
+		case r >= 0x400 && r <= 0x4ff:
+			cyr++
+		case r < 0x80 && (r|0x20) >= 'a' && (r|0x20) <= 'z':
+			latin++
+		}
+	}
+	switch {
+	case cyr > 4*latin && uk >= 3 && ru == 0:
+		return "uk"
+	case cyr > 4*latin && ru >= 3 && uk == 0:
+		return "ru"
+	case latin > 20*cyr && englishShare(text) >= 0.2:
+		return "en"
+	}
+	return ""
+}
+
+// englishWords are function words frequent in English news and rare as
+// whole words in the other languages of the feeds.
+var englishWords = map[string]bool{
+	"the": true, "of": true, "and": true, "to": true, "in": true, "a": true, "is": true, "that": true,
+	"for": true, "on": true, "with": true, "said": true, "was": true, "he": true, "it": true, "by": true,
+	"as": true, "at": true, "from": true, "his": true, "will": true, "have": true, "has": true, "be": true,
+	"are": true, "were": true, "which": true, "after": true, "its": true, "their": true, "this": true,
+}
+
+// englishShare is the share of words in text that are English function words.
+func englishShare(text string) float64 {
+	words, hits := 0, 0
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		words++
+		if englishWords[strings.ToLower(w)] {
+			hits++
+		}
+	}
+	if words < 10 {
+		return 0
+	}
+	return float64(hits) / float64(words)
 }

@@ -9,6 +9,9 @@ func TestDetect(t *testing.T) {
 		{"russian", "Переговоры делегаций России, Украины и США в Женеве завершились в среду, сообщили источники.", "ru"},
 		{"ukrainian", "Переговори української та американської делегацій у Маямі тривають другий день, повідомив Умєров.", "uk"},
 		{"german", "Die Delegationen trafen sich am Sonntag in Berlin zu Gesprächen über Sicherheitsgarantien.", "de"},
+		{"french", "Les délégations se sont retrouvées dimanche à Genève pour des pourparlers sur la sécurité et le cessez-le-feu.", "fr"},
+		{"ukrainian without its own letters", "Делегації зустрілися в Женеві в середу", "uk"},
+		{"russian quoting a ukrainian name", "Переговоры с участием Умєрова прошли в Женеве, где обсуждались гарантии безопасности.", "ru"},
 		{"too short", "Kyiv", ""},
 		{"empty", "", ""},
 	} {
