@@ -56,6 +56,9 @@ func DeadLetters(ctx context.Context, b *bus.Bus) ([]DeadLetter, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read %s #%d: %w", bus.StreamDLQ, seq, err)
 		}
+		if m.Header.Get(bus.HeaderDLQConsumer) != "" {
+			continue // a stage's message (parley.dlq._stage.*), not an alert: nothing to resend
+		}
 		var a parleyv1.Alert
 		if err := proto.Unmarshal(m.Data, &a); err != nil {
 			return nil, fmt.Errorf("%s #%d is not an Alert: %w", bus.StreamDLQ, seq, err)

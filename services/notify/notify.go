@@ -318,6 +318,7 @@ initial:
 		// One worker: events about one round must be folded in the order they arrive.
 		if err := bus.Consume(ctx, cons, f.handle, bus.ConsumeOptions{
 			Workers: 1, Backoff: bus.ExpBackoff(c.RetryBase, c.RetryMax), Logger: log, Name: roundsConsumer,
+			Bus: c.Bus,
 		}); err != nil {
 			fail(err)
 		}
