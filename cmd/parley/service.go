@@ -45,11 +45,17 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 		if err != nil {
 			return err
 		}
-		defer func() { _ = nc.Drain() }()
+		// Acks of the last messages are flushed before the process exits.
+		defer func() {
+			if err := bus.Drain(nc); err != nil {
+				log.Warn("nats drain", "err", err)
+			}
+		}()
 		b, err := bus.New(nc, f.NATS.Replicas)
 		if err != nil {
 			return err
 		}
+		b.Logger = log
 		if err := b.EnsureStreams(ctx); err != nil {
 			return err
 		}

@@ -69,7 +69,13 @@ func Run(ctx context.Context, c Config) error {
 
 	natsURL := f.NATS.URL
 	if natsURL == "" {
-		srv, err := startEmbedded(f, log, c.FallbackPorts)
+		// One process per store: a second one would corrupt it and deliver alerts twice.
+		release, err := natsembed.LockStore(filepath.Clean(f.NATS.StoreDir))
+		if err != nil {
+			return fmt.Errorf("pipeline: %w", err)
+		}
+		defer release()
+		srv, err := startEmbedded(ctx, f, log, c.FallbackPorts)
 		if err != nil {
 			return err
 		}
@@ -95,6 +101,7 @@ func Run(ctx context.Context, c Config) error {
 			closeAll(conns)
 			return fmt.Errorf("pipeline: %w", err)
 		}
+		b.Logger = log.With("service", name)
 		conns[name] = b
 		opsSrv.AddCheck("nats_"+name, b.Ready)
 	}
@@ -180,14 +187,14 @@ func Run(ctx context.Context, c Config) error {
 	return nil
 }
 
-func startEmbedded(f *config.File, log *slog.Logger, fallback bool) (*server.Server, error) {
+func startEmbedded(ctx context.Context, f *config.File, log *slog.Logger, fallback bool) (*server.Server, error) {
 	cfg := natsembed.Config{StoreDir: filepath.Clean(f.NATS.StoreDir), Listen: f.NATS.Listen}
-	srv, err := natsembed.Start(cfg, log)
+	srv, err := natsembed.StartContext(ctx, cfg, log)
 	if err != nil && fallback {
 		if ln, lerr := net.Listen("tcp", f.NATS.Listen); lerr != nil {
 			log.Warn("nats address busy; using a free port", "nats_listen", f.NATS.Listen)
 			cfg.Listen = "127.0.0.1:-1"
-			srv, err = natsembed.Start(cfg, log)
+			srv, err = natsembed.StartContext(ctx, cfg, log)
 		} else {
 			_ = ln.Close()
 		}
@@ -203,10 +210,14 @@ func isAddrInUse(err error) bool {
 	return errors.As(err, &opErr) && opErr.Op == "listen"
 }
 
+// closeAll drains every connection and waits until their acks and publishes are flushed,
+// before the embedded server goes down.
 func closeAll(conns map[string]*bus.Bus) {
+	var wg sync.WaitGroup
 	for _, b := range conns {
-		_ = b.NC.Drain()
+		wg.Go(func() { _ = bus.Drain(b.NC) })
 	}
+	wg.Wait()
 }
 
 // Feeds converts the config's feeds into fetch's.
