@@ -85,12 +85,14 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 		switch name {
 		case "fetch":
 			runErr = fetch.Run(ctx, fetch.Config{Bus: b, Feeds: pipeline.Feeds(f.Feeds), Logger: log,
+				Seed:       fetch.Seed{Owner: f.Seed.Owner, Generation: f.Seed.Generation},
 				Registerer: opsSrv.Registry, AllowPrivateAddresses: f.AllowPrivateAddresses,
 				WebSubCallbackURL: f.Fetch.WebSubCallbackURL, Mux: opsSrv})
 		case "parse":
 			runErr = parse.Run(ctx, parse.Config{Bus: b, Logger: log, Registerer: opsSrv.Registry})
 		case "notify":
 			runErr = notify.Run(ctx, notify.Config{Bus: b, Subscriptions: pipeline.Subscriptions(f.Subscriptions),
+				Seed:   notify.Seed{Owner: f.Seed.Owner, Generation: f.Seed.Generation},
 				Logger: log, Registerer: opsSrv.Registry, Console: io.out})
 		default:
 			runErr = fmt.Errorf("no service %q", name)

@@ -26,6 +26,19 @@ type File struct {
 	// operator's own network.
 	AllowPrivateAddresses bool  `yaml:"allow_private_addresses"`
 	Fetch                 Fetch `yaml:"fetch"`
+	Seed                  Seed  `yaml:"seed"`
+}
+
+// Seed is who wrote the config's feeds and subscriptions into the registries, and which
+// version of that config it is. A process whose config is of an older generation than what
+// the same owner already wrote (an old pod restarting during a rolling update) seeds
+// nothing and deletes nothing; entries of another owner are never deleted.
+type Seed struct {
+	// Owner names the config (default "config"): deployments that seed one NATS from
+	// different files give each its own owner.
+	Owner string `yaml:"owner"`
+	// Generation is raised with every change to feeds or subscriptions (default 0).
+	Generation int `yaml:"generation"`
 }
 
 // Fetch holds settings of the fetch service beyond its feeds.
@@ -89,6 +102,7 @@ const (
 	DefaultHTTPListen   = "127.0.0.1:8080"
 	DefaultFeedInterval = 5 * time.Minute
 	EnvPrefix           = "PARLEY_"
+	DefaultSeedOwner    = "config"
 )
 
 // Default returns the configuration used when no file is given.
@@ -113,6 +127,9 @@ func (f *File) applyDefaults() {
 	}
 	if f.Log.Level == "" {
 		f.Log.Level = "info"
+	}
+	if f.Seed.Owner == "" {
+		f.Seed.Owner = DefaultSeedOwner
 	}
 	if f.Log.Format == "" {
 		f.Log.Format = "text"
@@ -230,6 +247,9 @@ func (f *File) Validate() error {
 	}
 	if f.NATS.Replicas < 1 || f.NATS.Replicas > 5 {
 		errs = append(errs, fmt.Errorf("nats.replicas: %d is not between 1 and 5", f.NATS.Replicas))
+	}
+	if f.Seed.Generation < 0 {
+		errs = append(errs, fmt.Errorf("seed.generation: %d is negative", f.Seed.Generation))
 	}
 	switch f.Log.Level {
 	case "debug", "info", "warn", "error":

@@ -141,6 +141,7 @@ func Run(ctx context.Context, c Config) error {
 		return notify.Run(ctx, notify.Config{
 			Bus:           conns["notify"],
 			Subscriptions: Subscriptions(f.Subscriptions),
+			Seed:          notify.Seed{Owner: f.Seed.Owner, Generation: f.Seed.Generation},
 			Logger:        log.With("service", "notify"),
 			Registerer:    opsSrv.Registry,
 			Console:       c.Console,
@@ -157,6 +158,7 @@ func Run(ctx context.Context, c Config) error {
 		return fetch.Run(ctx, fetch.Config{
 			Bus:                   conns["fetch"],
 			Feeds:                 pollEvery(Feeds(f.Feeds), c.PollInterval),
+			Seed:                  fetch.Seed{Owner: f.Seed.Owner, Generation: f.Seed.Generation},
 			Logger:                log.With("service", "fetch"),
 			Registerer:            opsSrv.Registry,
 			AllowPrivateAddresses: f.AllowPrivateAddresses,
