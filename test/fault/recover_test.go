@@ -291,7 +291,9 @@ func TestSlowReceiverTwoReplicas(t *testing.T) {
 	b := startProc(t, "notify", 1, ns.URL(), cfg)
 	dumpOnFailure(t, a, b)
 	waitConsumer(t, js, "PARLEY_ALERTS", "deliver_desk")
-	const n = 24
+	// 20 alerts a replica: with the old 16-message client buffer the last ones waited past
+	// their 40 s ack wait.
+	const n = 40
 	publishAlerts(t, js, n)
 	waitFor(t, fmt.Sprintf("all %d alerts", n), 3*time.Minute, func() bool { return recv.distinct() >= n })
 	// Anything sent twice would come after its ack wait: wait until nothing is in flight.
