@@ -37,58 +37,24 @@ const (
 // `parley subs test` all send through it.
 type sender struct {
 	channel string
-	webhook *deliver.Webhook
-	console *deliver.Console
-	chat    *deliver.Chat
+	out     deliver.Sender
 }
 
 func newSender(s Subscription, timeout time.Duration, console *deliver.Console, client *http.Client, log *slog.Logger) (*sender, error) {
-	channel, err := deliver.ChannelOf(s.Target)
+	out, err := deliver.New(s.Target, deliver.Options{Secret: s.Secret, Client: client, Timeout: timeout, Console: console, Logger: log})
 	if err != nil {
 		return nil, err
 	}
-	out := &sender{channel: channel}
-	switch channel {
-	case channelConsole:
-		out.console = console
-	case channelWebhook:
-		key, err := deliver.Key(s.Secret)
-		if err != nil {
-			return nil, err
-		}
-		if s.Secret == "" {
-			log.Warn("webhook subscription has no secret; its signatures prove nothing")
-		}
-		out.webhook = &deliver.Webhook{Client: client, URL: s.Target, Key: key, Timeout: timeout}
-	default:
-		if out.chat, err = deliver.NewChat(s.Target, client, log); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return &sender{channel: out.Channel(), out: out}, nil
 }
 
 // send delivers one alert and returns the target's answer in words.
 func (s *sender) send(ctx context.Context, pa *parleyv1.Alert, a round.Alert) (string, error) {
-	switch s.channel {
-	case channelConsole:
-		if s.console == nil {
-			return "", &deliver.Error{Err: errors.New("no console to print on here")}
-		}
-		return "printed", s.console.Print(a)
-	case channelWebhook:
-	default:
-		return s.chat.Send(ctx, a)
-	}
 	body, err := AlertJSON(pa)
 	if err != nil {
 		return "", &deliver.Error{Err: fmt.Errorf("encode alert: %w", err)}
 	}
-	status, err := s.webhook.Post(ctx, a.ID, body)
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%d %s", status, http.StatusText(status)), nil
+	return s.out.Send(ctx, deliver.Message{Alert: a, JSON: body})
 }
 
 // deliverer sends the alerts of one subscription.
