@@ -2,6 +2,7 @@ package bus
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -93,6 +94,13 @@ func Consume(ctx context.Context, c jetstream.Consumer, h Handler, o ConsumeOpti
 	defer cancelWork()
 	stop := context.AfterFunc(ctx, func() { time.AfterFunc(o.StopTimeout, cancelWork) })
 	defer stop()
+	if o.Bus != nil {
+		unsub, err := o.Bus.deadLetterExhausted(info.Stream, info.Config.Durable, o.Logger)
+		if err != nil {
+			return fmt.Errorf("consume %s: %w", o.Name, err)
+		}
+		defer unsub()
+	}
 	for {
 		err := consumeRound(ctx, workCtx, c, h, o)
 		if ctx.Err() != nil {
@@ -257,6 +265,9 @@ func nakDelay(d time.Duration, attempt uint64, ackWait time.Duration, backOff []
 	return time.Nanosecond // a zero delay would be a plain nak: redelivered at once
 }
 
+// maxProgress is how long a handler's message is kept from redelivery by progress acks.
+const maxProgress = 10 * time.Minute
+
 // inProgress tells the server, every third of the ack wait, that a slow handler is still at
 // work, so the message is not redelivered to another replica meanwhile.
 func inProgress(ctx context.Context, msg jetstream.Msg, ackWait time.Duration) (stop func()) {
@@ -264,6 +275,9 @@ func inProgress(ctx context.Context, msg jetstream.Msg, ackWait time.Duration) (
 		ackWait = DefaultAckWait
 	}
 	every := ackWait / 3
+	// A handler that never returns must not hold its message for ever: after maxProgress
+	// the server may redeliver it, and MaxDeliver and the DLQ take over.
+	deadline := time.Now().Add(maxProgress)
 	done := make(chan struct{})
 	go func() {
 		t := time.NewTicker(every)
@@ -275,6 +289,9 @@ func inProgress(ctx context.Context, msg jetstream.Msg, ackWait time.Duration) (
 			case <-ctx.Done():
 				return
 			case <-t.C:
+				if time.Now().After(deadline) {
+					return
+				}
 				_ = msg.InProgress()
 			}
 		}
@@ -307,28 +324,80 @@ const DLQStagePrefix = "_stage"
 
 // deadLetter copies msg, as it is, to parley.dlq._stage.<consumer> with the reason.
 func (b *Bus) deadLetter(ctx context.Context, consumer string, msg jetstream.Msg, attempts uint64, reason error) error {
-	out := &nats.Msg{Subject: SubjectDLQ + "." + DLQStagePrefix + "." + consumer, Data: msg.Data(), Header: nats.Header{}}
-	for k, vs := range msg.Headers() {
+	var stream string
+	var seq uint64
+	if md, err := msg.Metadata(); err == nil {
+		stream, seq = md.Stream, md.Sequence.Stream
+	}
+	return b.deadLetterRaw(ctx, consumer, stream, seq, msg.Subject(), msg.Data(), msg.Headers(), attempts, reason.Error())
+}
+
+func (b *Bus) deadLetterRaw(ctx context.Context, consumer, stream string, seq uint64, subject string, data []byte, hdr nats.Header, attempts uint64, reason string) error {
+	out := &nats.Msg{Subject: SubjectDLQ + "." + DLQStagePrefix + "." + consumer, Data: data, Header: nats.Header{}}
+	for k, vs := range hdr {
 		if !strings.HasPrefix(k, "Nats-") {
 			out.Header[k] = vs
 		}
 	}
-	r := reason.Error()
-	if len(r) > 1024 {
-		r = r[:1024]
+	if len(reason) > 1024 {
+		reason = reason[:1024]
 	}
-	out.Header.Set(HeaderDLQReason, r)
+	out.Header.Set(HeaderDLQReason, reason)
 	out.Header.Set(HeaderDLQConsumer, consumer)
-	out.Header.Set(HeaderDLQSubject, msg.Subject())
+	out.Header.Set(HeaderDLQSubject, subject)
 	out.Header.Set(HeaderDLQAttempts, strconv.FormatUint(attempts, 10))
-	id := consumer + "." + msg.Subject()
-	if md, err := msg.Metadata(); err == nil {
-		out.Header.Set(HeaderDLQStream, md.Stream)
-		out.Header.Set(HeaderDLQStreamSeq, strconv.FormatUint(md.Sequence.Stream, 10))
-		id = consumer + "." + md.Stream + "." + strconv.FormatUint(md.Sequence.Stream, 10)
+	id := consumer + "." + subject
+	if stream != "" {
+		out.Header.Set(HeaderDLQStream, stream)
+		out.Header.Set(HeaderDLQStreamSeq, strconv.FormatUint(seq, 10))
+		// Every replica that learns of the message dead-letters it; the DLQ keeps one.
+		id = consumer + "." + stream + "." + strconv.FormatUint(seq, 10)
 	}
 	if _, err := b.JS.PublishMsg(ctx, out, jetstream.WithMsgID(id)); err != nil {
 		return fmt.Errorf("dead-letter to %s: %w", out.Subject, err)
 	}
 	return nil
+}
+
+// deadLetterExhausted dead-letters the messages of a consumer that ran out of deliveries
+// without ever failing in a handler: each delivery timed out because the handler hung or
+// its process died (a message that crashes the service). The server announces each one
+// with a max-deliveries advisory.
+func (b *Bus) deadLetterExhausted(stream, consumer string, log *slog.Logger) (unsubscribe func(), err error) {
+	subject := "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES." + stream + "." + consumer
+	sub, err := b.NC.Subscribe(subject, func(m *nats.Msg) {
+		var adv struct {
+			StreamSeq  uint64 `json:"stream_seq"`
+			Deliveries uint64 `json:"deliveries"`
+		}
+		if err := json.Unmarshal(m.Data, &adv); err != nil {
+			log.Warn("unreadable max-deliveries advisory", "consumer", consumer, "err", err)
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		err := b.deadLetterSeq(ctx, stream, consumer, adv.StreamSeq, adv.Deliveries)
+		if err != nil {
+			log.Error("message ran out of deliveries but could not be dead-lettered", "consumer", consumer, "stream_seq", adv.StreamSeq, "err", err)
+			return
+		}
+		log.Error("message ran out of deliveries without an ack; dead-lettered", "consumer", consumer, "stream_seq", adv.StreamSeq, "attempt", adv.Deliveries)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("subscribe to %s: %w", subject, err)
+	}
+	return func() { _ = sub.Unsubscribe() }, nil
+}
+
+func (b *Bus) deadLetterSeq(ctx context.Context, stream, consumer string, seq, deliveries uint64) error {
+	s, err := b.JS.Stream(ctx, stream)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", stream, err)
+	}
+	raw, err := s.GetMsg(ctx, seq)
+	if err != nil {
+		return fmt.Errorf("read %s #%d: %w", stream, seq, err)
+	}
+	reason := fmt.Sprintf("delivered %d times without an ack: the handler hung or its process died each time", deliveries)
+	return b.deadLetterRaw(ctx, consumer, stream, seq, raw.Subject, raw.Data, raw.Header, deliveries, reason)
 }

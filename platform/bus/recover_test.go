@@ -205,3 +205,50 @@ func TestPoisonMessageIsDeadLettered(t *testing.T) {
 		t.Errorf("handled %d times, want 3", n)
 	}
 }
+
+// A message whose deliveries all time out (a process that dies on it each time never gets
+// to fail) is dead-lettered when the server gives up on it.
+func TestExhaustedWithoutAckIsDeadLettered(t *testing.T) {
+	b := newBus(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cons, err := b.Durable(ctx, bus.StreamItems, jetstream.ConsumerConfig{
+		Durable: "crash", FilterSubject: bus.SubjectItems + ".>", AckWait: time.Second, MaxDeliver: 2,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Publish(ctx, bus.SubjectItems+".f", "crash", &parleyv1.FeedItem{Id: "crash"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Two processes take the message and die before acking it.
+	for i := range 2 {
+		batch, err := cons.Fetch(1, jetstream.FetchMaxWait(30*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for range batch.Messages() {
+			n++
+		}
+		if n != 1 {
+			t.Fatalf("fetch %d: %d messages (%v)", i, n, batch.Error())
+		}
+	}
+	// A live replica hears the server give up.
+	go func() {
+		_ = bus.Consume(ctx, cons, func(context.Context, jetstream.Msg) error { return nil }, bus.ConsumeOptions{Name: "crash", Bus: b})
+	}()
+	dlq, err := b.JS.Stream(ctx, bus.StreamDLQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m *jetstream.RawStreamMsg
+	waitFor(t, "the dead letter", func() bool {
+		m, err = dlq.GetLastMsgForSubject(ctx, bus.SubjectDLQ+"."+bus.DLQStagePrefix+".crash")
+		return err == nil
+	})
+	if got := m.Header.Get(bus.HeaderDLQReason); !strings.Contains(got, "without an ack") {
+		t.Errorf("reason %q", got)
+	}
+}
