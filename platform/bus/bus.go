@@ -159,7 +159,7 @@ func (b *Bus) KeyValue(ctx context.Context, bucket string, history uint8) (jetst
 	if err != nil {
 		return nil, fmt.Errorf("kv bucket %s: %w", bucket, err)
 	}
-	b.keep("bucket "+bucket, b.ensureBucket(cfg))
+	b.keep("bucket "+bucket, b.ensureBucket(cfg, true))
 	return kv, nil
 }
 
@@ -178,7 +178,7 @@ func (b *Bus) OpenKeyValue(ctx context.Context, bucket string) (jetstream.KeyVal
 	}
 	b.keep("bucket "+bucket, b.ensureBucket(jetstream.KeyValueConfig{
 		Bucket: bucket, History: 1, Storage: jetstream.FileStorage, Replicas: b.Replicas,
-	}))
+	}, true))
 	return kv, nil
 }
 

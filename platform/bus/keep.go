@@ -110,6 +110,7 @@ func (b *Bus) Ready(ctx context.Context) error {
 }
 
 // ensureStream checks that a stream exists and re-creates it from cfg when it does not.
+// It is only kept once it was created, so whatever it creates was lost.
 func (b *Bus) ensureStream(cfg jetstream.StreamConfig) func(context.Context) error {
 	return func(ctx context.Context) error {
 		_, err := b.JS.Stream(ctx, cfg.Name)
@@ -126,16 +127,17 @@ func (b *Bus) ensureStream(cfg jetstream.StreamConfig) func(context.Context) err
 	}
 }
 
-// ensureBucket checks that a bucket exists and re-creates it from cfg when it does not.
-// Handles on the old bucket keep working: they address it by name.
-func (b *Bus) ensureBucket(cfg jetstream.KeyValueConfig) func(context.Context) error {
+// ensureBucket checks that a bucket exists and creates it from cfg when it does not, with a
+// warning when it was there before (lost). Handles on the old bucket keep working: they
+// address it by name.
+func (b *Bus) ensureBucket(cfg jetstream.KeyValueConfig, lost bool) func(context.Context) error {
 	return func(ctx context.Context) error {
 		_, err := b.JS.KeyValue(ctx, cfg.Bucket)
 		if errors.Is(err, jetstream.ErrBucketNotFound) {
 			_, err = b.JS.CreateKeyValue(ctx, cfg)
 			if errors.Is(err, jetstream.ErrBucketExists) {
 				err = nil // another service was quicker
-			} else if err == nil {
+			} else if err == nil && lost {
 				b.log().Warn("bucket was missing; re-created", "bucket", cfg.Bucket)
 			}
 		}
@@ -156,16 +158,16 @@ func (b *Bus) KeepBucket(ctx context.Context, cfg jetstream.KeyValueConfig) (jet
 	if cfg.History == 0 {
 		cfg.History = 1
 	}
-	ensure := b.ensureBucket(cfg)
+	create := b.ensureBucket(cfg, false)
 	// A cluster that is still settling answers with errors for a while: wait longer than for
 	// other creates.
-	if _, err := retryCreateFrom(ctx, 500*time.Millisecond, func(ctx context.Context) (struct{}, error) { return struct{}{}, ensure(ctx) }); err != nil {
-		return nil, err
+	if _, err := retryCreateFrom(ctx, 500*time.Millisecond, func(ctx context.Context) (struct{}, error) { return struct{}{}, create(ctx) }); err != nil {
+		return nil, fmt.Errorf("kv bucket %s: %w", cfg.Bucket, err)
 	}
 	kv, err := retryCreate(ctx, func(ctx context.Context) (jetstream.KeyValue, error) { return b.JS.KeyValue(ctx, cfg.Bucket) })
 	if err != nil {
 		return nil, fmt.Errorf("kv bucket %s: %w", cfg.Bucket, err)
 	}
-	b.keep("bucket "+cfg.Bucket, ensure)
+	b.keep("bucket "+cfg.Bucket, b.ensureBucket(cfg, true))
 	return kv, nil
 }
