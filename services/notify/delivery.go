@@ -70,6 +70,8 @@ type deliverer struct {
 	log         *slog.Logger
 	maxAttempts uint64
 	exp         func(uint64) time.Duration
+	// hold is how long a claim to send an alert lasts: one attempt and some margin.
+	hold time.Duration
 	// retryAfter passes the receiver's Retry-After from the failed attempt to backoff, which
 	// bus.Consume calls right after the handler returns.
 	retryAfter atomic.Int64
@@ -92,6 +94,7 @@ func newDeliverer(s Subscription, c Config, kv jetstream.KeyValue, m *metrics, c
 		log:         log,
 		maxAttempts: uint64(c.MaxAttempts),
 		exp:         bus.ExpBackoff(c.RetryBase, c.RetryMax),
+		hold:        c.DeliveryTimeout + 5*time.Second,
 	}
 	return d, nil
 }
@@ -109,12 +112,21 @@ func (d *deliverer) handle(ctx context.Context, msg jetstream.Msg) error {
 		return nil
 	}
 	key := d.name + "." + a.ID
-	if _, err := d.kv.Get(ctx, key); err == nil {
+	delivered, rev, err := claimDelivery(ctx, d.kv, key, d.hold)
+	var busy *sendingError
+	if errors.As(err, &busy) {
+		// Not an attempt that failed: look again when the other replica is done.
+		d.retryAfter.Store(int64(time.Until(busy.until) + time.Second))
+		d.log.Debug("alert being sent by another replica", "alert_id", a.ID)
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	if delivered {
 		// A re-published copy of an alert this subscription already has.
 		d.log.Debug("alert already delivered", "alert_id", a.ID)
 		return nil
-	} else if !errors.Is(err, jetstream.ErrKeyNotFound) {
-		return fmt.Errorf("read delivery record %s: %w", key, err)
 	}
 	attempt := uint64(1)
 	if md, err := msg.Metadata(); err == nil {
@@ -122,6 +134,9 @@ func (d *deliverer) handle(ctx context.Context, msg jetstream.Msg) error {
 	}
 
 	answer, err := d.sender.send(ctx, &pa, a)
+	if err != nil {
+		releaseClaim(ctx, d.kv, key, rev)
+	}
 	if err == nil && d.afterSend != nil {
 		if herr := d.afterSend(ctx, d.name, a.ID); herr != nil {
 			return herr
@@ -132,7 +147,7 @@ func (d *deliverer) handle(ctx context.Context, msg jetstream.Msg) error {
 		if at, ok := fetchedAt(msg); ok {
 			d.metrics.latency.Observe(time.Since(at).Seconds())
 		}
-		if _, err := d.kv.Put(ctx, key, []byte(time.Now().UTC().Format(time.RFC3339Nano))); err != nil {
+		if err := recordDelivered(ctx, d.kv, key); err != nil {
 			// The ack below still stops redelivery of this message; only a re-published copy
 			// could now be sent twice, and the Idempotency-Key lets the receiver drop it.
 			d.log.Warn("alert delivered but not recorded", "alert_id", a.ID, "err", err)
