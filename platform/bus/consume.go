@@ -168,7 +168,8 @@ func consumeRound(ctx, workCtx context.Context, c jetstream.Consumer, h Handler,
 
 // reopen finds the consumer again, re-creating it (and its stream) when it is gone. It
 // retries while NATS is unreachable or settling, for as long as ctx lives; any other error
-// is returned.
+// is returned once it persists (the server may briefly fail to re-create a consumer whose
+// deletion it is still cleaning up).
 func (b *Bus) reopen(ctx context.Context, stream string, cfg jetstream.ConsumerConfig) (jetstream.Consumer, error) {
 	for k := range cfg.Metadata {
 		if strings.HasPrefix(k, "_nats.") {
@@ -176,7 +177,7 @@ func (b *Bus) reopen(ctx context.Context, stream string, cfg jetstream.ConsumerC
 		}
 	}
 	delay := 100 * time.Millisecond
-	for {
+	for attempt := 1; ; attempt++ {
 		c, err := b.JS.Consumer(ctx, stream, cfg.Durable)
 		if errors.Is(err, jetstream.ErrStreamNotFound) {
 			err = b.ensureKept(ctx, "stream "+stream)
@@ -190,7 +191,7 @@ func (b *Bus) reopen(ctx context.Context, stream string, cfg jetstream.ConsumerC
 		if err == nil {
 			return c, nil
 		}
-		if ctx.Err() != nil || !transient(err) && !errors.Is(err, nats.ErrConnectionClosed) && b.NC.IsConnected() {
+		if ctx.Err() != nil || b.NC.IsClosed() || attempt >= reopenAttempts && !transient(err) && b.NC.IsConnected() {
 			return nil, fmt.Errorf("re-open consumer %s on %s: %w", cfg.Durable, stream, err)
 		}
 		select {
@@ -201,6 +202,9 @@ func (b *Bus) reopen(ctx context.Context, stream string, cfg jetstream.ConsumerC
 		delay = min(2*delay, 2*time.Second)
 	}
 }
+
+// reopenAttempts bounds how often reopen tries on errors that are not about reaching NATS.
+const reopenAttempts = 10
 
 // ensureKept runs the kept ensure called name, if any.
 func (b *Bus) ensureKept(ctx context.Context, name string) error {
@@ -244,7 +248,7 @@ func handleOne(ctx context.Context, msg jetstream.Msg, h Handler, o ConsumeOptio
 		if dlqErr := o.Bus.deadLetter(ctx, o.Name, msg, attempt, err); dlqErr != nil {
 			// Redelivered (past MaxDeliver only if the server still allows it) rather than lost.
 			log.Error("dead-letter failed", "consumer", o.Name, "subject", msg.Subject(), "err", dlqErr)
-			_ = msg.NakWithDelay(o.Backoff(attempt))
+			_ = msg.NakWithDelay(nakDelay(o.Backoff(attempt), attempt, o.ackWait, o.backOff))
 			return
 		}
 	}

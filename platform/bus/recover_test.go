@@ -132,6 +132,7 @@ func TestConsumeSurvivesDeletedConsumer(t *testing.T) {
 	}
 
 	// Without a Bus: an error, not a silent stop.
+	cfg.Durable = "del2"
 	cons, err = b.Durable(context.Background(), bus.StreamItems, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -143,7 +144,7 @@ func TestConsumeSurvivesDeletedConsumer(t *testing.T) {
 		ci, err := cons.Info(context.Background())
 		return err == nil && ci.NumWaiting > 0
 	})
-	if err := b.JS.DeleteConsumer(context.Background(), bus.StreamItems, "del"); err != nil {
+	if err := b.JS.DeleteConsumer(context.Background(), bus.StreamItems, "del2"); err != nil {
 		t.Fatal(err)
 	}
 	select {
