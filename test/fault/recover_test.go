@@ -420,6 +420,16 @@ http:
 	if err == nil || !strings.Contains(out, "address already in use") {
 		t.Errorf("run on a busy NATS port: %v\n%s", err, out)
 	}
+	busyHTTP := writeConfig(t, fmt.Sprintf(`nats:
+  store_dir: %s
+  listen: 127.0.0.1:%d
+http:
+  listen: 127.0.0.1:%d
+`, t.TempDir(), freePort(t), httpPort))
+	out, err = runOnce(t, 10*time.Second, "run", "--config", busyHTTP)
+	if err == nil || !strings.Contains(out, "address already in use") {
+		t.Errorf("run on a busy HTTP port: %v\n%s", err, out)
+	}
 	first.stop(t)
 
 	// NATS that never answers: start-up waits for it, and SIGINT ends the wait.
