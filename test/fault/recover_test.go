@@ -439,7 +439,7 @@ http:
   listen: 127.0.0.1:%d
 `, freePort(t), freePort(t)))
 	p := startCommand(t, "waiting", "run", "--config", waiting)
-	time.Sleep(500 * time.Millisecond) // let it reach the connect loop; the assertion is the exit below
+	waitFor(t, "parley to wait for NATS", 30*time.Second, func() bool { return strings.Contains(p.tail(), "connecting to nats") })
 	p.signal(syscall.SIGINT)
 	select {
 	case <-p.done:

@@ -88,6 +88,8 @@ func Run(ctx context.Context, c Config) error {
 	}
 
 	opsSrv := ops.New(log)
+	// Said before waiting: an unreachable NATS otherwise looks like a hang.
+	log.Info("connecting to nats", "nats_url", natsURL)
 	conns := map[string]*bus.Bus{}
 	for _, name := range []string{"fetch", "parse", "notify"} {
 		nc, err := bus.Connect(ctx, natsURL, "parley-"+name, log)
