@@ -46,11 +46,17 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 		if err != nil {
 			return err
 		}
-		defer func() { _ = nc.Drain() }()
+		// Acks of the last messages are flushed before the process exits.
+		defer func() {
+			if err := bus.Drain(nc); err != nil {
+				log.Warn("nats drain", "err", err)
+			}
+		}()
 		b, err := bus.New(nc, f.NATS.Replicas)
 		if err != nil {
 			return err
 		}
+		b.Logger = log
 		if err := b.EnsureStreams(ctx); err != nil {
 			return err
 		}
@@ -82,12 +88,14 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 		switch name {
 		case "fetch":
 			runErr = fetch.Run(ctx, fetch.Config{Bus: b, Feeds: pipeline.Feeds(f.Feeds), Logger: log,
+				Seed:       fetch.Seed{Owner: f.Seed.Owner, Generation: f.Seed.Generation},
 				Registerer: opsSrv.Registry, AllowPrivateAddresses: f.AllowPrivateAddresses,
 				WebSubCallbackURL: f.Fetch.WebSubCallbackURL, Mux: opsSrv})
 		case "parse":
 			runErr = parse.Run(ctx, parse.Config{Bus: b, Logger: log, Registerer: opsSrv.Registry})
 		case "notify":
 			runErr = notify.Run(ctx, notify.Config{Bus: b, Subscriptions: pipeline.Subscriptions(f.Subscriptions),
+				Seed:   notify.Seed{Owner: f.Seed.Owner, Generation: f.Seed.Generation},
 				Logger: log, Registerer: opsSrv.Registry, Console: io.out,
 				MaxAttempts: f.Notify.MaxAttempts, RetryBase: f.Notify.RetryBase.Duration(),
 				RetryMax: f.Notify.RetryMax.Duration(), DeliveryTimeout: f.Notify.DeliveryTimeout.Duration()})

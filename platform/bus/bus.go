@@ -55,6 +55,18 @@ type Bus struct {
 	NC       *nats.Conn
 	JS       jetstream.JetStream
 	Replicas int
+	// Logger, if set, receives the Bus's own warnings (something re-created, a message
+	// dead-lettered); default slog.Default().
+	Logger *slog.Logger
+
+	keeper keeper
+}
+
+func (b *Bus) log() *slog.Logger {
+	if b.Logger != nil {
+		return b.Logger
+	}
+	return slog.Default()
 }
 
 // Connect dials NATS and keeps reconnecting for ever: a NATS restart must not end a service.
@@ -67,6 +79,8 @@ func Connect(ctx context.Context, url, name string, log *slog.Logger) (*nats.Con
 		nats.MaxReconnects(-1),
 		nats.RetryOnFailedConnect(true),
 		nats.ReconnectWait(500 * time.Millisecond),
+		// Drain must finish inside a pod's termination grace period.
+		nats.DrainTimeout(10 * time.Second),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			if err != nil {
 				log.Warn("nats disconnected", "nats_url", url, "err", err)
@@ -126,6 +140,7 @@ func (b *Bus) EnsureStreams(ctx context.Context) error {
 		}); err != nil {
 			return fmt.Errorf("stream %s: %w", sc.Name, err)
 		}
+		b.keep("stream "+sc.Name, b.ensureStream(sc))
 	}
 	return nil
 }
@@ -135,17 +150,19 @@ func (b *Bus) KeyValue(ctx context.Context, bucket string, history uint8) (jetst
 	if history == 0 {
 		history = 1
 	}
+	cfg := jetstream.KeyValueConfig{
+		Bucket:   bucket,
+		History:  history,
+		Storage:  jetstream.FileStorage,
+		Replicas: b.Replicas,
+	}
 	kv, err := retryCreate(ctx, func(ctx context.Context) (jetstream.KeyValue, error) {
-		return b.JS.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-			Bucket:   bucket,
-			History:  history,
-			Storage:  jetstream.FileStorage,
-			Replicas: b.Replicas,
-		})
+		return b.JS.CreateOrUpdateKeyValue(ctx, cfg)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("kv bucket %s: %w", bucket, err)
 	}
+	b.keep("bucket "+bucket, b.ensureBucket(cfg, true))
 	return kv, nil
 }
 
@@ -181,6 +198,9 @@ func (b *Bus) OpenKeyValue(ctx context.Context, bucket string) (jetstream.KeyVal
 	if err != nil {
 		return nil, fmt.Errorf("kv bucket %s: %w", bucket, err)
 	}
+	b.keep("bucket "+bucket, b.ensureBucket(jetstream.KeyValueConfig{
+		Bucket: bucket, History: 1, Storage: jetstream.FileStorage, Replicas: b.Replicas,
+	}, true))
 	return kv, nil
 }
 
@@ -205,11 +225,27 @@ func (b *Bus) Publish(ctx context.Context, subject, msgID string, m proto.Messag
 	return ack, nil
 }
 
-// Durable creates or updates a durable pull consumer on stream.
+// Consumer defaults: every consumer gives up on a message after DefaultMaxDeliver deliveries
+// (Consume then dead-letters it), and a message whose ack wait ran out (a handler that hung,
+// a process that died) comes back after a growing delay instead of at once.
+const (
+	DefaultMaxDeliver = 10
+	DefaultAckWait    = 30 * time.Second
+)
+
+// Durable creates or updates a durable pull consumer on stream. AckWait, MaxDeliver and
+// BackOff get defaults when unset; BackOff starts at AckWait (the server takes the ack wait
+// from its first step).
 func (b *Bus) Durable(ctx context.Context, stream string, cfg jetstream.ConsumerConfig) (jetstream.Consumer, error) {
 	cfg.AckPolicy = jetstream.AckExplicitPolicy
 	if cfg.AckWait == 0 {
-		cfg.AckWait = 30 * time.Second
+		cfg.AckWait = DefaultAckWait
+	}
+	if cfg.MaxDeliver == 0 {
+		cfg.MaxDeliver = DefaultMaxDeliver
+	}
+	if cfg.BackOff == nil {
+		cfg.BackOff = backOff(cfg.AckWait, cfg.MaxDeliver)
 	}
 	if cfg.Replicas == 0 {
 		cfg.Replicas = b.Replicas
@@ -223,10 +259,38 @@ func (b *Bus) Durable(ctx context.Context, stream string, cfg jetstream.Consumer
 	return c, nil
 }
 
-// Ready reports whether the connection is up; used by /readyz.
-func (b *Bus) Ready(ctx context.Context) error {
-	if !b.NC.IsConnected() {
-		return errors.New("nats: not connected")
+// backOff is the ack wait plus a growing pause: 0, 1 s, 2 s, 4 s … up to 2 min, one step per
+// delivery. A handler that fails waits at least the pause before its next try (see
+// nakDelay), one that hangs or dies waits the ack wait on top.
+func backOff(ackWait time.Duration, maxDeliver int) []time.Duration {
+	n := maxDeliver
+	if maxDeliver < 0 || n > 10 {
+		n = 10
+	}
+	steps := []time.Duration{ackWait}
+	for extra := time.Second; len(steps) < max(n, 1); extra = min(2*extra, 2*time.Minute) {
+		steps = append(steps, ackWait+extra)
+	}
+	return steps
+}
+
+// Drain drains nc (every subscription stops, buffered messages are handled and pending acks
+// and publishes are flushed) and waits for it to finish, which nats.Conn.Drain does not.
+func Drain(nc *nats.Conn) error {
+	if nc.IsClosed() {
+		return nil
+	}
+	if err := nc.Drain(); err != nil {
+		nc.Close()
+		return fmt.Errorf("drain nats connection: %w", err)
+	}
+	// Drain is bounded by DrainTimeout (see Connect); it closes the connection when done.
+	for deadline := time.Now().Add(15 * time.Second); !nc.IsClosed(); {
+		if time.Now().After(deadline) {
+			nc.Close()
+			return errors.New("drain nats connection: not done in 15s")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	return nil
 }

@@ -27,6 +27,19 @@ type File struct {
 	AllowPrivateAddresses bool   `yaml:"allow_private_addresses"`
 	Fetch                 Fetch  `yaml:"fetch"`
 	Notify                Notify `yaml:"notify"`
+	Seed                  Seed   `yaml:"seed"`
+}
+
+// Seed is who wrote the config's feeds and subscriptions into the registries, and which
+// version of that config it is. A process whose config is of an older generation than what
+// the same owner already wrote (an old pod restarting during a rolling update) seeds
+// nothing and deletes nothing; entries of another owner are never deleted.
+type Seed struct {
+	// Owner names the config (default "config"): deployments that seed one NATS from
+	// different files give each its own owner.
+	Owner string `yaml:"owner"`
+	// Generation is raised with every change to feeds or subscriptions (default 0).
+	Generation int `yaml:"generation"`
 }
 
 // Notify holds the delivery settings of the notify service. A failing receiver is retried
@@ -106,6 +119,7 @@ const (
 	DefaultRetryMax        = 5 * time.Minute
 	DefaultDeliveryTimeout = 10 * time.Second
 	EnvPrefix              = "PARLEY_"
+	DefaultSeedOwner       = "config"
 )
 
 // Default returns the configuration used when no file is given.
@@ -130,6 +144,9 @@ func (f *File) applyDefaults() {
 	}
 	if f.Log.Level == "" {
 		f.Log.Level = "info"
+	}
+	if f.Seed.Owner == "" {
+		f.Seed.Owner = DefaultSeedOwner
 	}
 	if f.Log.Format == "" {
 		f.Log.Format = "text"
@@ -248,6 +265,9 @@ func (f *File) Validate() error {
 	}
 	if f.NATS.Replicas < 1 || f.NATS.Replicas > 5 {
 		errs = append(errs, fmt.Errorf("nats.replicas: %d is not between 1 and 5", f.NATS.Replicas))
+	}
+	if f.Seed.Generation < 0 {
+		errs = append(errs, fmt.Errorf("seed.generation: %d is negative", f.Seed.Generation))
 	}
 	switch f.Log.Level {
 	case "debug", "info", "warn", "error":

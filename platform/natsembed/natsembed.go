@@ -3,6 +3,7 @@
 package natsembed
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -42,6 +43,12 @@ func (c Config) Validate() error {
 // Start runs the server and waits until it accepts clients. Stop it with Shutdown and
 // WaitForShutdown.
 func Start(c Config, log *slog.Logger) (*server.Server, error) {
+	return StartContext(context.Background(), c, log)
+}
+
+// StartContext is Start that gives up as soon as ctx is cancelled. A listen address that is
+// busy fails at once, naming it, instead of after StartTimeout.
+func StartContext(ctx context.Context, c Config, log *slog.Logger) (*server.Server, error) {
 	if c.Listen == "" {
 		c.Listen = "127.0.0.1:-1"
 	}
@@ -76,6 +83,14 @@ func Start(c Config, log *slog.Logger) (*server.Server, error) {
 	} else {
 		opts.SyncInterval = c.SyncInterval
 	}
+	if port > 0 {
+		// The server would only log a failed listen and never become ready.
+		ln, err := net.Listen("tcp", net.JoinHostPort(host, portStr))
+		if err != nil {
+			return nil, fmt.Errorf("natsembed: nats.listen %s: %w", c.Listen, err)
+		}
+		_ = ln.Close()
+	}
 	s, err := server.NewServer(opts)
 	if err != nil {
 		return nil, fmt.Errorf("natsembed: %w", err)
@@ -84,9 +99,16 @@ func Start(c Config, log *slog.Logger) (*server.Server, error) {
 		s.SetLoggerV2(&slogAdapter{log: log.With("component", "nats")}, false, false, false)
 	}
 	go s.Start()
-	if !s.ReadyForConnections(c.StartTimeout) {
-		s.Shutdown()
-		return nil, fmt.Errorf("natsembed: server on %s not ready within %s", c.Listen, c.StartTimeout)
+	// In short steps, so that Ctrl-C during a slow start (a big store being recovered) works.
+	for deadline := time.Now().Add(c.StartTimeout); !s.ReadyForConnections(100 * time.Millisecond); {
+		if ctx.Err() != nil || time.Now().After(deadline) {
+			s.Shutdown()
+			s.WaitForShutdown()
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("natsembed: start: %w", ctx.Err())
+			}
+			return nil, fmt.Errorf("natsembed: server on %s not ready within %s", c.Listen, c.StartTimeout)
+		}
 	}
 	return s, nil
 }

@@ -36,8 +36,10 @@ type Feed struct {
 
 // Config of one fetcher.
 type Config struct {
-	Bus        *bus.Bus // required; streams already ensured by the caller
-	Feeds      []Feed
+	Bus   *bus.Bus // required; streams already ensured by the caller
+	Feeds []Feed
+	// Seed identifies the config Feeds come from (see plan).
+	Seed       Seed
 	Logger     *slog.Logger          // default slog.Default()
 	Registerer prometheus.Registerer // nil: metrics are kept but not exported
 	UserAgent  string

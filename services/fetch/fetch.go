@@ -88,7 +88,7 @@ func serve(ctx context.Context, c Config) error {
 	// watcher delivers each of them to a worker that already runs. Shutdown gives them a
 	// grace period to finish, so that what the config lists is in the registry afterwards;
 	// what is cut short is written at the next start.
-	feeds, writes := plan(have, c.Feeds)
+	feeds, writes := plan(have, c.Feeds, c.Seed)
 	seeded := make(chan struct{})
 	seedCtx, stopSeeding := context.WithCancel(context.WithoutCancel(ctx))
 	defer func() {

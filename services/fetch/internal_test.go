@@ -111,3 +111,36 @@ func TestLinkAlias(t *testing.T) {
 		t.Error("link aliases must be per feed and apart from GUID identities")
 	}
 }
+
+// An older generation of the config, or none, never deletes or replaces what a newer one
+// seeded; the newer one removes what its owner seeded before and no longer lists.
+func TestPlanSeedGenerations(t *testing.T) {
+	feed := func(u string) Feed { return Feed{URL: u, Interval: time.Minute} }
+	entry := func(u, owner string, gen int) Entry {
+		return Entry{Feed: feed(u), Origin: OriginConfig, Owner: owner, Generation: gen}
+	}
+	have := map[string]Entry{
+		FeedID("https://a.example/rss"): entry("https://a.example/rss", "prod", 2),
+		FeedID("https://b.example/rss"): entry("https://b.example/rss", "prod", 2),
+		FeedID("https://c.example/rss"): {Feed: feed("https://c.example/rss"), Origin: OriginAdded},
+	}
+	old := []Feed{feed("https://a.example/rss"), feed("https://z.example/rss")}
+	if _, writes := plan(have, old, Seed{Owner: "prod", Generation: 1}); len(writes) != 0 {
+		t.Errorf("generation 1 after 2 writes %v", writes)
+	}
+	if _, writes := plan(have, nil, Seed{}); len(writes) != 0 {
+		t.Errorf("no config writes %v", writes)
+	}
+	want, writes := plan(have, old, Seed{Owner: "prod", Generation: 3})
+	// a is rewritten under generation 3, b is deleted, z is added.
+	if len(writes) != 3 || writes[FeedID("https://b.example/rss")] != nil || writes[FeedID("https://z.example/rss")] == nil {
+		t.Errorf("generation 3 writes %v, want a rewritten, b deleted, z added", writes)
+	}
+	if _, ok := want[FeedID("https://c.example/rss")]; !ok {
+		t.Error("a feed added at run time was dropped")
+	}
+	_, writes = plan(have, []Feed{feed("https://a.example/rss")}, Seed{Owner: "staging", Generation: 1})
+	if len(writes) != 0 {
+		t.Errorf("another owner's older config writes %v", writes)
+	}
+}

@@ -73,6 +73,9 @@ type outcome struct {
 	hub, self string
 }
 
+// stateRetry is how soon a poll is tried again after the feed state bucket failed.
+const stateRetry = 3 * time.Second
+
 // poll claims the feed, fetches it, publishes what is new and records the result. It returns
 // when to poll next.
 func (w *worker) poll(ctx context.Context) time.Time {
@@ -82,10 +85,12 @@ func (w *worker) poll(ctx context.Context) time.Time {
 	case ctx.Err() != nil:
 		return now
 	case err != nil:
-		// Without the state store nothing could be published either; wait as after a failure.
+		// Without the state store nothing could be published either. It is NATS that failed,
+		// not the feed: try again soon (the bucket is re-created within seconds when a
+		// restart lost it), so polling resumes at once when NATS is back.
 		w.r.m.polls.WithLabelValues(ResultError).Inc()
 		w.log.Warn("poll postponed: feed state unavailable", "err", err)
-		return now.Add(backoff(w.feed.Interval, w.st.Failures+1))
+		return now.Add(min(backoff(w.feed.Interval, w.st.Failures+1), stateRetry+jitter(stateRetry)))
 	case !claimed:
 		w.r.m.polls.WithLabelValues(ResultSkipped).Inc()
 		return later(w.due(), now.Add(w.feed.Interval/10))

@@ -32,7 +32,20 @@ type Registry struct {
 type Entry struct {
 	Feed
 	Origin string
+	// Owner and Generation say which config seeded a config entry (see Seed).
+	Owner      string
+	Generation int
 }
+
+// Seed identifies the config whose feeds seed the registry: its owner and generation. A
+// config of an older generation than its owner's entries seeds and deletes nothing.
+type Seed struct {
+	Owner      string
+	Generation int
+}
+
+// DefaultSeedOwner owns config entries written before entries carried an owner.
+const DefaultSeedOwner = "config"
 
 type registryRecord struct {
 	URL      string `json:"url"`
@@ -40,10 +53,13 @@ type registryRecord struct {
 	Interval string `json:"interval,omitempty"`
 	FullText bool   `json:"full_text,omitempty"`
 	Origin   string `json:"origin,omitempty"`
+	Owner    string `json:"owner,omitempty"`
+	// Generation of the config that seeded the entry.
+	Generation int `json:"generation,omitempty"`
 }
 
 func encodeEntry(e Entry) ([]byte, error) {
-	r := registryRecord{URL: e.URL, Name: e.Name, FullText: e.FullText, Origin: e.Origin}
+	r := registryRecord{URL: e.URL, Name: e.Name, FullText: e.FullText, Origin: e.Origin, Owner: e.Owner, Generation: e.Generation}
 	if e.Interval != 0 {
 		r.Interval = e.Interval.String()
 	}
@@ -55,7 +71,10 @@ func decodeEntry(b []byte) (Entry, error) {
 	if err := json.Unmarshal(b, &r); err != nil {
 		return Entry{}, fmt.Errorf("registry entry: %w", err)
 	}
-	e := Entry{Feed: Feed{URL: r.URL, Name: r.Name, FullText: r.FullText}, Origin: r.Origin}
+	e := Entry{Feed: Feed{URL: r.URL, Name: r.Name, FullText: r.FullText}, Origin: r.Origin, Owner: r.Owner, Generation: r.Generation}
+	if e.Origin == OriginConfig && e.Owner == "" {
+		e.Owner = DefaultSeedOwner
+	}
 	if r.Interval != "" {
 		d, err := time.ParseDuration(r.Interval)
 		if err != nil {
@@ -176,22 +195,31 @@ func ListStatus(ctx context.Context, b *bus.Bus) ([]Status, error) {
 }
 
 // plan works out what the registry must hold once the config's feeds are seeded into it,
-// given what it holds now (by key). When the config lists feeds it is the authority on config
-// entries, so those it no longer lists go; a fetcher started without feeds in its config
-// leaves them alone. It returns the registry's contents afterwards and the writes that get it
-// there (a nil Entry pointer: delete the key).
-func plan(have map[string]Entry, feeds []Feed) (map[string]Entry, map[string]*Entry) {
+// given what it holds now (by key). When the config lists feeds it is the authority on its
+// owner's config entries, so those it no longer lists go; a fetcher started without feeds in
+// its config leaves them alone, and so does one whose config is of an older generation than
+// its owner's entries (an old pod restarting during a rolling update). An entry another
+// owner's newer generation seeded is neither replaced nor deleted. It returns the registry's
+// contents afterwards and the writes that get it there (a nil Entry pointer: delete the key).
+func plan(have map[string]Entry, feeds []Feed, by Seed) (map[string]Entry, map[string]*Entry) {
+	if by.Owner == "" {
+		by.Owner = DefaultSeedOwner
+	}
 	want := make(map[string]Entry, len(have)+len(feeds))
 	for k, e := range have {
 		want[k] = e
+		if e.Origin == OriginConfig && e.Owner == by.Owner && e.Generation > by.Generation {
+			feeds = nil // an older config: seed nothing
+		}
 	}
 	writes := map[string]*Entry{}
 	listed := make(map[string]bool, len(feeds))
 	for _, f := range feeds {
 		key := FeedID(f.URL)
 		listed[key] = true
-		e := Entry{Feed: f, Origin: OriginConfig}
-		if old, ok := have[key]; ok && old == e {
+		e := Entry{Feed: f, Origin: OriginConfig, Owner: by.Owner, Generation: by.Generation}
+		old, ok := have[key]
+		if ok && (old == e || old.Origin == OriginConfig && old.Owner != by.Owner && old.Generation > by.Generation) {
 			continue
 		}
 		writes[key] = &e
@@ -199,7 +227,7 @@ func plan(have map[string]Entry, feeds []Feed) (map[string]Entry, map[string]*En
 	}
 	if len(feeds) > 0 {
 		for key, e := range have {
-			if e.Origin == OriginConfig && !listed[key] {
+			if e.Origin == OriginConfig && e.Owner == by.Owner && !listed[key] {
 				writes[key] = nil
 				delete(want, key)
 			}

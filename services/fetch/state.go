@@ -52,34 +52,15 @@ type State struct {
 // duplicate item, because parley_seen_items is on disk. Every poll writes it, and a
 // file-backed bucket on a server that fsyncs every write would cap fetch at a few hundred
 // polls a second. In memory it is still replicated across a cluster like any other bucket.
+//
+// The bucket is kept (bus.KeepBucket): a NATS restart that loses it, single node or whole
+// cluster, has it re-created within seconds, and polling goes on from there.
 func openStates(ctx context.Context, b *bus.Bus, log *slog.Logger) (jetstream.KeyValue, error) {
-	var (
-		kv  jetstream.KeyValue
-		err error
-	)
-	// A cluster that is still settling answers with errors for a while.
-	for attempt := 0; ; attempt++ {
-		kv, err = b.JS.KeyValue(ctx, BucketFeeds)
-		if errors.Is(err, jetstream.ErrBucketNotFound) {
-			kv, err = b.JS.CreateKeyValue(ctx, jetstream.KeyValueConfig{
-				Bucket:   BucketFeeds,
-				History:  1,
-				Storage:  jetstream.MemoryStorage,
-				Replicas: b.Replicas,
-			})
-			if errors.Is(err, jetstream.ErrBucketExists) {
-				kv, err = b.JS.KeyValue(ctx, BucketFeeds) // another replica was quicker
-			}
-		}
-		if err == nil || attempt == 30 {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("kv bucket %s: %w", BucketFeeds, ctx.Err())
-		case <-time.After(time.Second):
-		}
-	}
+	kv, err := b.KeepBucket(ctx, jetstream.KeyValueConfig{
+		Bucket:  BucketFeeds,
+		History: 1,
+		Storage: jetstream.MemoryStorage,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("kv bucket %s: %w", BucketFeeds, err)
 	}

@@ -50,58 +50,24 @@ func openDeliveries(ctx context.Context, b *bus.Bus) (jetstream.KeyValue, error)
 // `parley subs test` all send through it.
 type sender struct {
 	channel string
-	webhook *deliver.Webhook
-	console *deliver.Console
-	chat    *deliver.Chat
+	out     deliver.Sender
 }
 
 func newSender(s Subscription, timeout time.Duration, console *deliver.Console, client *http.Client, log *slog.Logger) (*sender, error) {
-	channel, err := deliver.ChannelOf(s.Target)
+	out, err := deliver.New(s.Target, deliver.Options{Secret: s.Secret, Client: client, Timeout: timeout, Console: console, Logger: log})
 	if err != nil {
 		return nil, err
 	}
-	out := &sender{channel: channel}
-	switch channel {
-	case channelConsole:
-		out.console = console
-	case channelWebhook:
-		key, err := deliver.Key(s.Secret)
-		if err != nil {
-			return nil, err
-		}
-		if s.Secret == "" {
-			log.Warn("webhook subscription has no secret; its signatures prove nothing")
-		}
-		out.webhook = &deliver.Webhook{Client: client, URL: s.Target, Key: key, Timeout: timeout}
-	default:
-		if out.chat, err = deliver.NewChat(s.Target, client, log); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return &sender{channel: out.Channel(), out: out}, nil
 }
 
 // send delivers one alert and returns the target's answer in words.
 func (s *sender) send(ctx context.Context, pa *parleyv1.Alert, a round.Alert) (string, error) {
-	switch s.channel {
-	case channelConsole:
-		if s.console == nil {
-			return "", &deliver.Error{Err: errors.New("no console to print on here")}
-		}
-		return "printed", s.console.Print(a)
-	case channelWebhook:
-	default:
-		return s.chat.Send(ctx, a)
-	}
 	body, err := AlertJSON(pa)
 	if err != nil {
 		return "", &deliver.Error{Err: fmt.Errorf("encode alert: %w", err)}
 	}
-	status, err := s.webhook.Post(ctx, a.ID, body)
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%d %s", status, http.StatusText(status)), nil
+	return s.out.Send(ctx, deliver.Message{Alert: a, JSON: body})
 }
 
 // deliverer sends the alerts of one subscription.
@@ -117,6 +83,8 @@ type deliverer struct {
 	log         *slog.Logger
 	maxAttempts uint64
 	exp         func(uint64) time.Duration
+	// hold is how long a claim to send an alert lasts: one attempt and some margin.
+	hold time.Duration
 	// retryAfter passes the receiver's Retry-After from the failed attempt to backoff, which
 	// bus.Consume calls right after the handler returns.
 	retryAfter atomic.Int64
@@ -139,6 +107,7 @@ func newDeliverer(s Subscription, c Config, kv jetstream.KeyValue, m *metrics, c
 		log:         log,
 		maxAttempts: uint64(c.MaxAttempts),
 		exp:         bus.ExpBackoff(c.RetryBase, c.RetryMax),
+		hold:        c.DeliveryTimeout + 5*time.Second,
 	}
 	return d, nil
 }
@@ -156,12 +125,21 @@ func (d *deliverer) handle(ctx context.Context, msg jetstream.Msg) error {
 		return nil
 	}
 	key := d.name + "." + a.ID
-	if _, err := d.kv.Get(ctx, key); err == nil {
+	delivered, rev, err := claimDelivery(ctx, d.kv, key, d.hold)
+	var busy *sendingError
+	if errors.As(err, &busy) {
+		// Not an attempt that failed: look again when the other replica is done.
+		d.retryAfter.Store(int64(time.Until(busy.until) + time.Second))
+		d.log.Debug("alert being sent by another replica", "alert_id", a.ID)
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	if delivered {
 		// A re-published copy of an alert this subscription already has.
 		d.log.Debug("alert already delivered", "alert_id", a.ID)
 		return nil
-	} else if !errors.Is(err, jetstream.ErrKeyNotFound) {
-		return fmt.Errorf("read delivery record %s: %w", key, err)
 	}
 	attempt := uint64(1)
 	if md, err := msg.Metadata(); err == nil {
@@ -169,6 +147,9 @@ func (d *deliverer) handle(ctx context.Context, msg jetstream.Msg) error {
 	}
 
 	answer, err := d.sender.send(ctx, &pa, a)
+	if err != nil {
+		releaseClaim(ctx, d.kv, key, rev)
+	}
 	if err == nil && d.afterSend != nil {
 		if herr := d.afterSend(ctx, d.name, a.ID); herr != nil {
 			return herr
@@ -179,7 +160,7 @@ func (d *deliverer) handle(ctx context.Context, msg jetstream.Msg) error {
 		if at, ok := fetchedAt(msg); ok {
 			d.metrics.latency.Observe(time.Since(at).Seconds())
 		}
-		if _, err := d.kv.Put(ctx, key, []byte(time.Now().UTC().Format(time.RFC3339Nano))); err != nil {
+		if err := recordDelivered(ctx, d.kv, key); err != nil {
 			// The ack below still stops redelivery of this message; only a re-published copy
 			// could now be sent twice, and the Idempotency-Key lets the receiver drop it.
 			d.log.Warn("alert delivered but not recorded", "alert_id", a.ID, "err", err)

@@ -56,6 +56,9 @@ func DeadLetters(ctx context.Context, b *bus.Bus) ([]DeadLetter, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read %s #%d: %w", bus.StreamDLQ, seq, err)
 		}
+		if m.Header.Get(bus.HeaderDLQConsumer) != "" {
+			continue // a stage's message (parley.dlq._stage.*), not an alert: nothing to resend
+		}
 		var a parleyv1.Alert
 		if err := proto.Unmarshal(m.Data, &a); err != nil {
 			return nil, fmt.Errorf("%s #%d is not an Alert: %w", bus.StreamDLQ, seq, err)
@@ -157,11 +160,19 @@ func Replay(ctx context.Context, o ReplayOptions) ([]Replayed, error) {
 func replayOne(ctx context.Context, dl DeadLetter, reg *Registry, records jetstream.KeyValue, senders map[string]*sender,
 	console *deliver.Console, client *http.Client, o ReplayOptions) (string, error) {
 	key := dl.Subscription + "." + dl.Alert.GetId()
-	if _, err := records.Get(ctx, key); err == nil {
-		return "already delivered", nil
-	} else if !errors.Is(err, jetstream.ErrKeyNotFound) {
-		return "", fmt.Errorf("read delivery record %s: %w", key, err)
+	delivered, rev, err := claimDelivery(ctx, records, key, o.Timeout+5*time.Second)
+	if err != nil {
+		return "", err
 	}
+	if delivered {
+		return "already delivered", nil
+	}
+	released := false
+	defer func() {
+		if !released {
+			releaseClaim(ctx, records, key, rev)
+		}
+	}()
 	snd := senders[dl.Subscription]
 	if snd == nil {
 		e, err := reg.Get(ctx, dl.Subscription)
@@ -180,7 +191,8 @@ func replayOne(ctx context.Context, dl DeadLetter, reg *Registry, records jetstr
 	if err != nil {
 		return "", fmt.Errorf("send: %w", err)
 	}
-	if _, err := records.Put(ctx, key, []byte(time.Now().UTC().Format(time.RFC3339Nano))); err != nil {
+	released = true
+	if err := recordDelivered(ctx, records, key); err != nil {
 		return "", fmt.Errorf("delivered (%s) but not recorded: %w", answer, err)
 	}
 	return "delivered (" + answer + ")", nil

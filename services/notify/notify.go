@@ -70,6 +70,8 @@ type Config struct {
 	RecentWindow time.Duration
 	// DeliveryTimeout bounds one webhook attempt; default 10s.
 	DeliveryTimeout time.Duration
+	// Seed identifies the config Subscriptions come from (see Registry.seed).
+	Seed Seed
 	// MaxAttempts per alert and subscription before it is dead-lettered; default 12.
 	MaxAttempts int
 	// RetryBase and RetryMax bound the exponential backoff between attempts; default 1s, 5m.
@@ -237,7 +239,7 @@ func serve(ctx context.Context, c Config) error {
 	if err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
-	if err := reg.seed(ctx, c.Subscriptions, log); err != nil {
+	if err := reg.seed(ctx, c.Subscriptions, c.Seed, log); err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
 
@@ -319,6 +321,7 @@ initial:
 		// One worker: events about one round must be folded in the order they arrive.
 		if err := bus.Consume(ctx, cons, f.handle, bus.ConsumeOptions{
 			Workers: 1, Backoff: bus.ExpBackoff(c.RetryBase, c.RetryMax), Logger: log, Name: roundsConsumer,
+			Bus: c.Bus,
 		}); err != nil {
 			fail(err)
 		}

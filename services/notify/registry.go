@@ -32,10 +32,22 @@ type Entry struct {
 	Subscription
 	Origin  string    `json:"origin"`
 	Updated time.Time `json:"updated"`
+	// Owner and Generation say which config seeded a config entry (see Seed).
+	Owner      string `json:"owner,omitempty"`
+	Generation int    `json:"generation,omitempty"`
 }
 
 // BucketSubscriptions holds the subscriptions notify delivers to, edited by `parley subs`.
 const BucketSubscriptions = "parley_subscriptions"
+
+// Seed identifies the config that seeds the registry: its owner and generation.
+type Seed struct {
+	Owner      string
+	Generation int
+}
+
+// DefaultSeedOwner owns config entries written before entries carried an owner.
+const DefaultSeedOwner = "config"
 
 // Registry is the subscriptions bucket: one key per subscription name, the value its JSON.
 // Every notify replica watches it and starts or stops that subscription's delivery.
@@ -54,10 +66,16 @@ func OpenRegistry(ctx context.Context, b *bus.Bus) (*Registry, error) {
 
 // Put validates s and stores it, replacing a subscription of the same name.
 func (r *Registry) Put(ctx context.Context, s Subscription, origin string) error {
+	return r.put(ctx, Entry{Subscription: s, Origin: origin})
+}
+
+func (r *Registry) put(ctx context.Context, e Entry) error {
+	s := e.Subscription
 	if err := checkSubscription(s, func(f string) string { return f }); err != nil {
 		return err
 	}
-	data, err := json.Marshal(Entry{Subscription: s, Origin: origin, Updated: time.Now().UTC()})
+	e.Updated = time.Now().UTC()
+	data, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("encode subscription %s: %w", s.Name, err)
 	}
@@ -120,38 +138,65 @@ func decodeEntry(data []byte) (Entry, error) {
 	if err := json.Unmarshal(data, &e); err != nil {
 		return Entry{}, fmt.Errorf("decode subscription: %w", err)
 	}
+	if e.Origin == OriginConfig && e.Owner == "" {
+		e.Owner = DefaultSeedOwner
+	}
 	return e, nil
 }
 
 // seed makes the bucket agree with the configuration file for the names the file lists, and
-// drops subscriptions an earlier file listed but this one no longer does. The file wins for
-// its own names because an operator who edits a target in the file and restarts expects the
-// new target; names made with `parley subs add` are never touched, so run-time additions
-// survive restarts. Unchanged entries are not rewritten, so a restart does not restart every
-// delivery on the other replicas.
-func (r *Registry) seed(ctx context.Context, subs []Subscription, log *slog.Logger) error {
-	listed := map[string]bool{}
-	for _, s := range subs {
-		listed[s.Name] = true
-		cur, err := r.Get(ctx, s.Name)
-		switch {
-		case err == nil && cur.Origin == OriginConfig && sameSubscription(cur.Subscription, s):
-			continue
-		case err == nil && cur.Origin != OriginConfig:
-			log.Warn("configuration file replaces a subscription made at run time", "subscription", s.Name)
-		case err != nil && !errors.Is(err, ErrNoSubscription):
-			return err
-		}
-		if err := r.Put(ctx, s, OriginConfig); err != nil {
-			return fmt.Errorf("seed subscription %s: %w", s.Name, err)
-		}
+// drops subscriptions an earlier generation of the same file listed but this one no longer
+// does. The file wins for its own names because an operator who edits a target in the file
+// and restarts expects the new target; names made with `parley subs add` are never touched,
+// so run-time additions survive restarts. Unchanged entries are not rewritten, so a restart
+// does not restart every delivery on the other replicas.
+//
+// What a newer config wrote is never undone: a file that lists no subscriptions (a
+// process started without a config) seeds and deletes nothing, and one of an older
+// generation than its owner's entries in the bucket (an old pod restarting during a rolling
+// update) neither; no entry of another owner's newer generation is replaced or deleted.
+func (r *Registry) seed(ctx context.Context, subs []Subscription, by Seed, log *slog.Logger) error {
+	if len(subs) == 0 {
+		return nil
+	}
+	if by.Owner == "" {
+		by.Owner = DefaultSeedOwner
 	}
 	all, err := r.List(ctx)
 	if err != nil {
 		return err
 	}
 	for _, e := range all {
-		if e.Origin == OriginConfig && !listed[e.Name] {
+		if e.Origin == OriginConfig && e.Owner == by.Owner && e.Generation > by.Generation {
+			log.Warn("configuration is older than what its owner seeded; subscriptions left as they are",
+				"seed_owner", by.Owner, "seed_generation", by.Generation, "registry_generation", e.Generation)
+			return nil
+		}
+	}
+	cur := map[string]Entry{}
+	for _, e := range all {
+		cur[e.Name] = e
+	}
+	listed := map[string]bool{}
+	for _, s := range subs {
+		listed[s.Name] = true
+		old, ok := cur[s.Name]
+		switch {
+		case ok && old.Origin == OriginConfig && old.Owner == by.Owner && old.Generation == by.Generation && sameSubscription(old.Subscription, s):
+			continue
+		case ok && old.Origin == OriginConfig && old.Owner != by.Owner && old.Generation > by.Generation:
+			log.Warn("subscription seeded by a newer configuration of another owner; left as it is", "subscription", s.Name, "seed_owner", old.Owner)
+			continue
+		case ok && old.Origin != OriginConfig:
+			log.Warn("configuration file replaces a subscription made at run time", "subscription", s.Name)
+		}
+		e := Entry{Subscription: s, Origin: OriginConfig, Owner: by.Owner, Generation: by.Generation}
+		if err := r.put(ctx, e); err != nil {
+			return fmt.Errorf("seed subscription %s: %w", s.Name, err)
+		}
+	}
+	for _, e := range all {
+		if e.Origin == OriginConfig && e.Owner == by.Owner && !listed[e.Name] {
 			log.Info("subscription no longer in the configuration file; removing it", "subscription", e.Name)
 			if err := r.Delete(ctx, e.Name); err != nil && !errors.Is(err, ErrNoSubscription) {
 				return err

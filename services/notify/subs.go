@@ -102,6 +102,8 @@ func (m *subManager) start(ctx context.Context, s Subscription, log *slog.Logger
 		DeliverPolicy: jetstream.DeliverNewPolicy,
 		FilterSubject: bus.SubjectAlerts + ".>",
 		AckWait:       m.cfg.DeliveryTimeout + 30*time.Second,
+		// The deliverer dead-letters on its own last attempt; one more delivery lets it.
+		MaxDeliver: m.cfg.MaxAttempts + 1,
 	})
 	if err != nil {
 		return err
@@ -112,7 +114,7 @@ func (m *subManager) start(ctx context.Context, s Subscription, log *slog.Logger
 		defer close(r.done)
 		if err := bus.Consume(rctx, cons, d.handle, bus.ConsumeOptions{
 			Workers: 1, Backoff: d.backoff, Logger: log, Name: deliverConsumer + s.Name,
-			StopTimeout: m.cfg.DeliveryTimeout + 5*time.Second,
+			StopTimeout: m.cfg.DeliveryTimeout + 5*time.Second, Bus: m.cfg.Bus,
 		}); err != nil {
 			m.fail(fmt.Errorf("subscription %s: %w", s.Name, err))
 		}

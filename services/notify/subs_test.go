@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -141,7 +143,7 @@ func TestSeedFromConfig(t *testing.T) {
 		{Name: "claimed", Target: "https://claimed.example/hook"},
 		{Name: "fresh", Target: "console://", Filter: Filter{Kinds: []string{"new_round"}}},
 	}
-	if err := reg.seed(ctx, cfg, testLogger(t)); err != nil {
+	if err := reg.seed(ctx, cfg, Seed{}, testLogger(t)); err != nil {
 		t.Fatal(err)
 	}
 	entries, err := reg.List(ctx)
@@ -168,7 +170,7 @@ func TestSeedFromConfig(t *testing.T) {
 	}
 	// Seeding the same file again rewrites nothing.
 	before, _ := reg.kv.Get(ctx, "desk")
-	if err := reg.seed(ctx, cfg, testLogger(t)); err != nil {
+	if err := reg.seed(ctx, cfg, Seed{}, testLogger(t)); err != nil {
 		t.Fatal(err)
 	}
 	after, _ := reg.kv.Get(ctx, "desk")
@@ -181,6 +183,57 @@ func TestSeedFromConfig(t *testing.T) {
 	if err := reg.Delete(ctx, "nobody"); !errors.Is(err, ErrNoSubscription) {
 		t.Errorf("Delete(nobody) = %v", err)
 	}
+}
+
+// A config-less process and an older generation of the config never delete or replace what
+// a newer generation seeded; the newer one takes over its owner's entries.
+func TestSeedGenerations(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	reg, err := OpenRegistry(ctx, r.bus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := testLogger(t)
+	v1 := []Subscription{{Name: "desk", Target: "https://v1.example/hook"}, {Name: "old", Target: "console://"}}
+	v2 := []Subscription{{Name: "desk", Target: "https://v2.example/hook"}, {Name: "new", Target: "console://"}}
+	state := func() map[string]string {
+		entries, err := reg.List(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, e := range entries {
+			got[e.Name] = fmt.Sprintf("%s g%d", e.Target, e.Generation)
+		}
+		return got
+	}
+	want2 := map[string]string{"desk": "https://v2.example/hook g2", "new": "console:// g2"}
+	check := func(step string, want map[string]string) {
+		t.Helper()
+		if got := state(); !maps.Equal(got, want) {
+			t.Errorf("%s: registry %v, want %v", step, got, want)
+		}
+	}
+	if err := reg.seed(ctx, v1, Seed{Owner: "prod", Generation: 1}, log); err != nil {
+		t.Fatal(err)
+	}
+	if err := reg.seed(ctx, v2, Seed{Owner: "prod", Generation: 2}, log); err != nil {
+		t.Fatal(err)
+	}
+	check("generation 2 seeded", want2)
+	if err := reg.seed(ctx, v1, Seed{Owner: "prod", Generation: 1}, log); err != nil {
+		t.Fatal(err)
+	}
+	check("generation 1 restarted", want2)
+	if err := reg.seed(ctx, nil, Seed{}, log); err != nil {
+		t.Fatal(err)
+	}
+	check("no config", want2)
+	if err := reg.seed(ctx, v1, Seed{Owner: "staging", Generation: 1}, log); err != nil {
+		t.Fatal(err)
+	}
+	check("another owner's older generation", map[string]string{"desk": "https://v2.example/hook g2", "new": "console:// g2", "old": "console:// g1"})
 }
 
 func TestSubscriptionsChangeAtRunTime(t *testing.T) {

@@ -101,6 +101,7 @@ func serve(ctx context.Context, c Config) error {
 		Backoff: bus.ExpBackoff(c.RetryBase, c.RetryMax),
 		Logger:  c.Logger,
 		Name:    ConsumerName,
+		Bus:     c.Bus,
 	})
 	c.Logger.Info("parse stopped")
 	return err

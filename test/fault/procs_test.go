@@ -34,14 +34,18 @@ type proc struct {
 
 func startProc(t *testing.T, service string, replica int, natsURLs, configPath string) *proc {
 	t.Helper()
-	name := fmt.Sprintf("%s-%d", service, replica)
+	return startCommand(t, fmt.Sprintf("%s-%d", service, replica), service, "--nats", natsURLs, "--config", configPath)
+}
+
+// startCommand runs the parley binary with args as a supervised process called name.
+func startCommand(t *testing.T, name string, args ...string) *proc {
+	t.Helper()
 	logPath := filepath.Join(t.TempDir(), name+".log")
 	out, err := os.Create(logPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{name: name, args: []string{service, "--nats", natsURLs, "--config", configPath},
-		log: logPath, out: out, done: make(chan struct{})}
+	p := &proc{name: name, args: args, log: logPath, out: out, done: make(chan struct{})}
 	if err := p.spawn(); err != nil {
 		t.Fatalf("start %s: %v", name, err)
 	}

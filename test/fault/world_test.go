@@ -113,6 +113,8 @@ func (f *feed) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 type receiver struct {
 	secret string
 	down   atomic.Bool
+	// delay is how long each POST takes to answer: a slow receiver.
+	delay time.Duration
 
 	mu       sync.Mutex
 	byID     map[string]int
@@ -127,6 +129,7 @@ func newReceiver(secret string) *receiver {
 
 func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	body, err := io.ReadAll(req.Body)
+	time.Sleep(r.delay)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.down.Load() {

@@ -3,6 +3,7 @@ package deliver
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,10 +12,13 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/textproto"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nicholas-fedor/shoutrrr/pkg/services/chat/discord"
 	"github.com/nicholas-fedor/shoutrrr/pkg/services/chat/slack"
@@ -97,6 +101,8 @@ type Chat struct {
 	target  *url.URL
 	client  *http.Client
 	log     types.StdLogger
+	// timeout bounds one Send, whatever the client's own timeout; 0: the client's alone.
+	timeout time.Duration
 }
 
 // NewChat checks target and returns its sender. client carries every HTTP request (its
@@ -159,12 +165,17 @@ func (c *Chat) service() (types.Service, error) {
 
 // Send delivers one alert and returns the service's answer in words (for `parley subs
 // test`). A failure is an *Error.
-func (c *Chat) Send(ctx context.Context, a round.Alert) (string, error) {
+func (c *Chat) Send(ctx context.Context, m Message) (string, error) {
+	if c.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
 	s, err := c.service()
 	if err != nil {
 		return "", &Error{Err: fmt.Errorf("%s URL: %w", c.channel, err)}
 	}
-	f := describe(a)
+	f := describe(m.Alert)
 	switch s := s.(type) {
 	case *slack.Service:
 		return c.sendSlack(ctx, s.Config, f)
@@ -173,42 +184,108 @@ func (c *Chat) Send(ctx context.Context, a round.Alert) (string, error) {
 	case *teams.Service:
 		return c.sendTeams(ctx, s.Config, f)
 	case *discord.Service:
-		// JSON mode posts our own embed as it is, through the library's rate-limit handling.
-		s.Config.JSON = true
-		s.HTTPClient = c.client
-		body, err := json.Marshal(discordPayload(f))
-		if err != nil {
-			return "", &Error{Err: fmt.Errorf("discord: encode: %w", err)}
-		}
-		if err := s.Send(string(body), nil); err != nil {
-			// The library's errors quote the webhook URL, token included.
-			msg := strings.ReplaceAll(err.Error(), s.Config.Token, "***")
-			return "", &Error{Retryable: true, Err: fmt.Errorf("discord: %s", msg)}
-		}
-		return "accepted by discord", nil
+		return c.sendDiscord(ctx, s.Config, f)
 	case *ntfy.Service:
-		if !s.Config.DisableTLSVerification {
-			s.SetHTTPClient(c.client)
-		}
-		params := types.Params{"title": f.Headline, "tags": tagFor(f.Kind)}
-		if len(f.Sources) > 0 {
-			params["click"] = f.Sources[0].URL
-		}
-		if err := s.Send(plainText(f), &params); err != nil {
-			return "", &Error{Retryable: true, Err: fmt.Errorf("ntfy: %w", err)}
-		}
-		return "accepted by ntfy", nil
+		return c.sendNtfy(ctx, s.Config, f)
 	case *smtp.Service:
 		// The library writes the subject as it is; RFC 2047 keeps an en dash or a Cyrillic
-		// name readable in every mail client.
-		params := types.Params{"title": mime.QEncoding.Encode("utf-8", kindLabel(f.Kind)+": "+f.Headline)}
-		if err := s.Send(plainText(f), &params); err != nil {
-			return "", &Error{Retryable: true, Err: fmt.Errorf("email: %w", err)}
+		// name readable in every mail client. Its SMTP client takes no context.
+		params := types.Params{"title": mime.QEncoding.Encode("utf-8", cut(kindLabel(f.Kind)+": "+f.Headline, emailSubjectMax))}
+		if err := withContext(ctx, func() error { return s.Send(wrapLines(plainText(f), emailLineMax), &params) }); err != nil {
+			return "", &Error{Retryable: !smtpPermanent(err), Err: fmt.Errorf("email: %w", err)}
 		}
 		return "accepted by the smtp server", nil
 	}
 	return "", &Error{Err: fmt.Errorf("no sender for %s", c.channel)}
 }
+
+// emailLineMax keeps body lines well inside SMTP's 998-octet line limit.
+const emailLineMax = 900
+
+// smtpCode finds a 5xx reply in an SMTP client's error: the server refused for good (no
+// such mailbox, relaying denied), so a retry would be refused again. 4xx is temporary.
+var smtpCode = regexp.MustCompile(`\b5\d\d[ -]`)
+
+func smtpPermanent(err error) bool {
+	var tp *textproto.Error
+	if errors.As(err, &tp) {
+		return tp.Code >= 500
+	}
+	return smtpCode.MatchString(err.Error())
+}
+
+// wrapLines breaks every line of s longer than n bytes at a space (or, in a word longer
+// than n, anywhere between runes).
+func wrapLines(s string, n int) string {
+	var b strings.Builder
+	for i, line := range strings.Split(s, "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		for len(line) > n {
+			cutAt := strings.LastIndexByte(line[:n], ' ')
+			if cutAt <= 0 {
+				cutAt = len(cutBytes(line, n))
+			}
+			b.WriteString(line[:cutAt])
+			b.WriteByte('\n')
+			line = strings.TrimPrefix(line[cutAt:], " ")
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// emailSubjectMax keeps a subject, once encoded, within one 998-octet header line.
+const emailSubjectMax = 200
+
+// sendDiscord posts one embed to the webhook itself, so a 429's Retry-After reaches the
+// retry schedule instead of the library sleeping on it.
+func (c *Chat) sendDiscord(ctx context.Context, cfg *discord.Config, f facts) (string, error) {
+	u := discord.CreateAPIURLFromConfig(cfg)
+	if u == "" {
+		return "", &Error{Err: errors.New("discord: URL needs a token and a webhook id")}
+	}
+	p := discordPayload(f)
+	if cfg.Username != "" {
+		p["username"] = cfg.Username
+	}
+	status, _, err := c.postJSON(ctx, u, nil, p)
+	if err != nil {
+		// Transport errors quote the webhook URL, token included.
+		var e *Error
+		if errors.As(err, &e) {
+			e.Err = errors.New(strings.ReplaceAll(e.Err.Error(), cfg.Token, "***"))
+		}
+		return "", err
+	}
+	return answer(status), nil
+}
+
+// sendNtfy publishes through ntfy's HTTP API, headers carrying title, tags and click.
+func (c *Chat) sendNtfy(ctx context.Context, cfg *ntfy.Config, f facts) (string, error) {
+	hdr := http.Header{}
+	hdr.Set("Content-Type", "text/plain; charset=utf-8")
+	hdr.Set("Title", cut(f.Headline, 250))
+	hdr.Set("Tags", tagFor(f.Kind))
+	if p := cfg.Priority.String(); p != "" {
+		hdr.Set("Priority", p)
+	}
+	if len(f.Sources) > 0 {
+		hdr.Set("Click", f.Sources[0].URL)
+	}
+	if cfg.Username != "" || cfg.Password != "" {
+		hdr.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(cfg.Username+":"+cfg.Password)))
+	}
+	status, _, err := c.post(ctx, cfg.GetAPIURL(), hdr, []byte(cutBytes(plainText(f), ntfyMessageMax)))
+	if err != nil {
+		return "", err
+	}
+	return answer(status), nil
+}
+
+// ntfyMessageMax is ntfy.sh's message limit; beyond it the message becomes an attachment.
+const ntfyMessageMax = 4096
 
 func tagFor(kind string) string {
 	if kind == string(round.RoundUpdated) {
@@ -368,7 +445,8 @@ func teamsPayload(f facts, cfg *teams.Config) map[string]any {
 		text = strings.TrimSpace(text + "\n\nSources: " + strings.Join(links, " · "))
 	}
 	if text != "" {
-		section["text"] = text
+		// Teams refuses cards over 28 KB; leave room for the rest of the card.
+		section["text"] = cutBytes(text, teamsTextMax)
 	}
 	color := cfg.Color
 	if color == "" {
@@ -380,10 +458,13 @@ func teamsPayload(f facts, cfg *teams.Config) map[string]any {
 	}
 	return map[string]any{
 		"@type": "MessageCard", "@context": "https://schema.org/extensions",
-		"summary": cut(f.Headline, 120), "title": title, "themeColor": color,
+		"summary": cut(f.Headline, 120), "title": cut(title, 250), "themeColor": color,
 		"sections": []any{section},
 	}
 }
+
+// teamsTextMax bounds a card's text in bytes (the whole card must stay under 28 KB).
+const teamsTextMax = 16 << 10
 
 func (c *Chat) sendTeams(ctx context.Context, cfg *teams.Config, f facts) (string, error) {
 	if cfg.Host == "" {
@@ -445,12 +526,20 @@ func (c *Chat) postJSON(ctx context.Context, u string, hdr http.Header, v any) (
 	if err := enc.Encode(v); err != nil {
 		return 0, nil, &Error{Err: fmt.Errorf("%s: encode: %w", c.channel, err)}
 	}
-	body := buf.Bytes()
+	h := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
+	for k, vs := range hdr {
+		h[k] = vs
+	}
+	return c.post(ctx, u, h, buf.Bytes())
+}
+
+// post posts body with the headers hdr; failures are *Error, classified like webhook
+// answers.
+func (c *Chat) post(ctx context.Context, u string, hdr http.Header, body []byte) (int, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, &Error{Err: fmt.Errorf("%s: build request: %w", c.channel, err)}
 	}
-	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	req.Header.Set("User-Agent", "parley-notify")
 	for k, vs := range hdr {
 		req.Header[k] = vs
@@ -474,6 +563,17 @@ func (c *Chat) postJSON(ctx context.Context, u string, hdr http.Header, v any) (
 }
 
 func answer(status int) string { return fmt.Sprintf("%d %s", status, http.StatusText(status)) }
+
+// cutBytes shortens s to at most n bytes without splitting a rune.
+func cutBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
 
 // cut shortens s to at most n runes, the limits chat services put on fields.
 func cut(s string, n int) string {

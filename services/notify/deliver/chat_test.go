@@ -274,7 +274,7 @@ func TestChatChannels(t *testing.T) {
 			if chat.Channel() != tc.channel {
 				t.Errorf("channel %q, want %q", chat.Channel(), tc.channel)
 			}
-			if _, err := chat.Send(context.Background(), sampleAlert()); err != nil {
+			if _, err := chat.Send(context.Background(), Message{Alert: sampleAlert()}); err != nil {
 				t.Fatal(err)
 			}
 			if tc.check != nil {
@@ -346,7 +346,7 @@ func TestChatFailures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = chat.Send(context.Background(), sampleAlert())
+			_, err = chat.Send(context.Background(), Message{Alert: sampleAlert()})
 			var e *Error
 			if !errors.As(err, &e) {
 				t.Fatalf("err %v is not *Error", err)
@@ -467,7 +467,7 @@ func TestEmail(t *testing.T) {
 	if chat.Channel() != ChannelEmail {
 		t.Errorf("channel %q", chat.Channel())
 	}
-	if _, err := chat.Send(context.Background(), sampleAlert()); err != nil {
+	if _, err := chat.Send(context.Background(), Message{Alert: sampleAlert()}); err != nil {
 		t.Fatal(err)
 	}
 	var m receivedMail

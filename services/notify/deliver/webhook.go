@@ -79,13 +79,8 @@ type Webhook struct {
 	Now func() time.Time
 }
 
-// Send posts body with id as its idempotency key. A failure is an *Error.
-func (w *Webhook) Send(ctx context.Context, id string, body []byte) error {
-	_, err := w.Post(ctx, id, body)
-	return err
-}
-
-// Post is Send that also returns the receiver's status code, 0 when it did not answer.
+// Post posts body with id as its idempotency key and returns the receiver's status code, 0
+// when it did not answer. A failure is an *Error.
 func (w *Webhook) Post(ctx context.Context, id string, body []byte) (int, error) {
 	if w.Timeout > 0 {
 		var cancel context.CancelFunc

@@ -82,7 +82,7 @@ func TestSignaturesVerify(t *testing.T) {
 				t.Fatalf("whsec_ key = %x, want the decoded bytes", key)
 			}
 			w := &Webhook{Client: srv.Client(), URL: srv.URL, Key: key, Timeout: 5 * time.Second}
-			if err := w.Send(context.Background(), "abc", body); err != nil {
+			if _, err := w.Post(context.Background(), "abc", body); err != nil {
 				t.Fatal(err)
 			}
 			if calls != 1 {
@@ -126,7 +126,7 @@ func TestSendClassifiesFailures(t *testing.T) {
 		client := srv.Client()
 		client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 		w := &Webhook{Client: client, URL: srv.URL, Key: []byte("k")}
-		err := w.Send(context.Background(), "id", []byte("{}"))
+		_, err := w.Post(context.Background(), "id", []byte("{}"))
 		var e *Error
 		if !errors.As(err, &e) {
 			t.Fatalf("%d: err %v is not *Error", tc.status, err)
@@ -140,7 +140,7 @@ func TestSendClassifiesFailures(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
 	srv.Close()
-	err := (&Webhook{URL: url, Key: []byte("k"), Timeout: time.Second}).Send(context.Background(), "id", []byte("{}"))
+	_, err := (&Webhook{URL: url, Key: []byte("k"), Timeout: time.Second}).Post(context.Background(), "id", []byte("{}"))
 	if err == nil || !IsRetryable(err) {
 		t.Errorf("down receiver: err %v, want retryable", err)
 	}

@@ -77,7 +77,13 @@ func Run(ctx context.Context, c Config) error {
 			return fmt.Errorf("pipeline: nats.store_dir %q: %w", f.NATS.StoreDir, err)
 		}
 		f.NATS.StoreDir = dir
-		srv, err := startEmbedded(f, log, c.FallbackPorts)
+		// One process per store: a second one would corrupt it and deliver alerts twice.
+		release, err := natsembed.LockStore(dir)
+		if err != nil {
+			return fmt.Errorf("pipeline: %w", err)
+		}
+		defer release()
+		srv, err := startEmbedded(ctx, f, log, c.FallbackPorts)
 		if err != nil {
 			return err
 		}
@@ -90,6 +96,8 @@ func Run(ctx context.Context, c Config) error {
 	}
 
 	opsSrv := ops.New(log)
+	// Said before waiting: an unreachable NATS otherwise looks like a hang.
+	log.Info("connecting to nats", "nats_url", natsURL)
 	conns := map[string]*bus.Bus{}
 	for _, name := range []string{"fetch", "parse", "notify"} {
 		nc, err := bus.Connect(ctx, natsURL, "parley-"+name, log)
@@ -103,6 +111,7 @@ func Run(ctx context.Context, c Config) error {
 			closeAll(conns)
 			return fmt.Errorf("pipeline: %w", err)
 		}
+		b.Logger = log.With("service", name)
 		conns[name] = b
 		opsSrv.AddCheck("nats_"+name, b.Ready)
 	}
@@ -144,6 +153,7 @@ func Run(ctx context.Context, c Config) error {
 		return notify.Run(ctx, notify.Config{
 			Bus:             conns["notify"],
 			Subscriptions:   Subscriptions(f.Subscriptions),
+			Seed:            notify.Seed{Owner: f.Seed.Owner, Generation: f.Seed.Generation},
 			Logger:          log.With("service", "notify"),
 			Registerer:      opsSrv.Registry,
 			Console:         c.Console,
@@ -164,6 +174,7 @@ func Run(ctx context.Context, c Config) error {
 		return fetch.Run(ctx, fetch.Config{
 			Bus:                   conns["fetch"],
 			Feeds:                 pollEvery(Feeds(f.Feeds), c.PollInterval),
+			Seed:                  fetch.Seed{Owner: f.Seed.Owner, Generation: f.Seed.Generation},
 			Logger:                log.With("service", "fetch"),
 			Registerer:            opsSrv.Registry,
 			AllowPrivateAddresses: f.AllowPrivateAddresses,
@@ -194,14 +205,14 @@ func Run(ctx context.Context, c Config) error {
 	return nil
 }
 
-func startEmbedded(f *config.File, log *slog.Logger, fallback bool) (*server.Server, error) {
+func startEmbedded(ctx context.Context, f *config.File, log *slog.Logger, fallback bool) (*server.Server, error) {
 	cfg := natsembed.Config{StoreDir: filepath.Clean(f.NATS.StoreDir), Listen: f.NATS.Listen}
-	srv, err := natsembed.Start(cfg, log)
+	srv, err := natsembed.StartContext(ctx, cfg, log)
 	if err != nil && fallback {
 		if ln, lerr := net.Listen("tcp", f.NATS.Listen); lerr != nil {
 			log.Warn("nats address busy; using a free port", "nats_listen", f.NATS.Listen)
 			cfg.Listen = "127.0.0.1:-1"
-			srv, err = natsembed.Start(cfg, log)
+			srv, err = natsembed.StartContext(ctx, cfg, log)
 		} else {
 			_ = ln.Close()
 		}
@@ -217,10 +228,14 @@ func isAddrInUse(err error) bool {
 	return errors.As(err, &opErr) && opErr.Op == "listen"
 }
 
+// closeAll drains every connection and waits until their acks and publishes are flushed,
+// before the embedded server goes down.
 func closeAll(conns map[string]*bus.Bus) {
+	var wg sync.WaitGroup
 	for _, b := range conns {
-		_ = b.NC.Drain()
+		wg.Go(func() { _ = bus.Drain(b.NC) })
 	}
+	wg.Wait()
 }
 
 // Feeds converts the config's feeds into fetch's.
