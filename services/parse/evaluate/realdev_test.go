@@ -34,18 +34,7 @@ func TestRealdevAccuracy(t *testing.T) {
 	if !IsRealdev(realdevDir) {
 		t.Skipf("no realdev corpus at %s (it lives outside the repository); nothing to score", realdevDir)
 	}
-	cases, err := LoadDir(realdevDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := extract.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Run(x, lang.New(), cases)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := scoreDir(t, realdevDir)
 	failed := false
 	for _, f := range groupFields {
 		acc := rep.Fields[f].Accuracy()
@@ -97,6 +86,23 @@ func TestRealdevScoring(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	rep := scoreDir(t, dir)
+	for f, want := range map[string]Score{
+		FieldParties: {1, 1}, FieldCity: {1, 1}, FieldStart: {1, 1}, FieldStatus: {1, 1},
+		FieldSecondary: {0, 1}, FieldPrecision: {1, 1},
+	} {
+		if got := *rep.Fields[f]; got != want {
+			t.Errorf("%s = %+v, want %+v", f, got, want)
+		}
+	}
+	if got := *rep.ByTrack["t"][FieldParties]; got != (Score{1, 1}) {
+		t.Errorf("track t parties = %+v, want 1/1", got)
+	}
+}
+
+// scoreDir reads the labelled corpus in dir as the parse service would and scores it.
+func scoreDir(t *testing.T, dir string) *Report {
+	t.Helper()
 	cases, err := LoadDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -109,15 +115,5 @@ func TestRealdevScoring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for f, want := range map[string]Score{
-		FieldParties: {1, 1}, FieldCity: {1, 1}, FieldStart: {1, 1}, FieldStatus: {1, 1},
-		FieldSecondary: {0, 1}, FieldPrecision: {1, 1},
-	} {
-		if got := *rep.Fields[f]; got != want {
-			t.Errorf("%s = %+v, want %+v", f, got, want)
-		}
-	}
-	if got := *rep.ByTrack["t"][FieldParties]; got != (Score{1, 1}) {
-		t.Errorf("track t parties = %+v, want 1/1", got)
-	}
+	return rep
 }

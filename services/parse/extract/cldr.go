@@ -29,32 +29,31 @@ func (x *Extractor) addCLDRCountries(known map[string]bool, ids map[string]int32
 			// "Zambian", "Malawian": the regular English adjective of a
 			// one-word name, for countries the gazetteer gives no demonym.
 			if d := regularDemonym(display.English.Regions().Name(r)); d != "" && !known[lower(d)] {
-				id, ok := ids[code]
-				if !ok {
-					x.entities = append(x.entities, entity{code: code, kind: "country"})
-					id = int32(len(x.entities) - 1)
-					ids[code] = id
-				}
 				known[lower(d)] = true
-				x.add(d, entry{kind: kEntity, sub: subDemonym, idx: id})
+				x.add(d, entry{kind: kEntity, sub: subDemonym, idx: x.countryID(code, ids)})
 			}
 			for _, namer := range cldrNamers {
 				for _, name := range cldrVariants(namer.Name(r)) {
 					if name == "" || known[lower(name)] {
 						continue
 					}
-					id, ok := ids[code]
-					if !ok {
-						x.entities = append(x.entities, entity{code: code, kind: "country"})
-						id = int32(len(x.entities) - 1)
-						ids[code] = id
-					}
 					known[lower(name)] = true
-					x.add(name, entry{kind: kEntity, sub: subName, idx: id})
+					x.add(name, entry{kind: kEntity, sub: subName, idx: x.countryID(code, ids)})
 				}
 			}
 		}
 	}
+}
+
+// countryID is the entity of country code, added when the gazetteer has none.
+func (x *Extractor) countryID(code string, ids map[string]int32) int32 {
+	if id, ok := ids[code]; ok {
+		return id
+	}
+	x.entities = append(x.entities, entity{code: code, kind: "country"})
+	id := int32(len(x.entities) - 1)
+	ids[code] = id
+	return id
 }
 
 // cldrVariants turns a CLDR display name into the phrases an article would use:
