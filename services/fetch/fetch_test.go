@@ -436,6 +436,9 @@ func TestReplicasPublishEachItemOnce(t *testing.T) {
 	c1.Registerer = reg
 	c2 := baseConfig(e, f, fetch.Feed{URL: other.URL, Interval: interval})
 	c2.Registerer = reg // one registry, two fetchers: the series are shared, not duplicated
+	// Two configs with different feed lists are two owners; as one owner, whichever seeded
+	// last would remove the other's feed (replicas of one owner share one config).
+	c2.Seed = fetch.Seed{Owner: "second"}
 	startRun(t, c1)
 	startRun(t, c2)
 	eventually(t, 10*time.Second, "5 items", func() bool { return len(e.items()) >= 5 })
