@@ -458,6 +458,9 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 						ev.score = 2
 						fromSide = true
 					}
+					if l >= sa && betweenBefore(p, sa, l) {
+						ev.score = 2 // "talks between regional foes Iran and Saudi Arabia"
+					}
 					if l >= sa && (betweenWord(t[l].low) || fromSide || betweenBefore(p, sa, l)) && ev.score == 2 {
 						ev.between = true // "talks between X and Y", "delegations from X, Y and Z"
 					}
@@ -479,6 +482,18 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 						}
 						if pair {
 							ev.score = 2
+						}
+					}
+					// "Pakistan's high-stakes negotiations with Afghanistan"
+					if t[e-1].poss {
+						for q := e; q < sb && q < e+3; q++ {
+							if p.startM[q]&cMeetNoun != 0 {
+								ev.score = 2
+								break
+							}
+							if t[q].kind != tWord || t[q].upper {
+								break
+							}
 						}
 					}
 					// "X and Y delegations", "X and Y will hold a second round"
@@ -686,14 +701,15 @@ func cyrillicDays(w string) int {
 	return 0
 }
 
-// betweenBefore: "between the delegations of", "между делегациями" ends at l.
+// betweenBefore: "between the delegations of", "между делегациями",
+// "between regional foes" ends at l: a few lower-case words after "between".
 func betweenBefore(p *para, sa, l int) bool {
 	for k := l; k >= sa && k > l-4; k-- {
-		w := p.toks[k].low
-		if k < l && betweenWord(w) {
+		t := &p.toks[k]
+		if k < l && betweenWord(t.low) {
 			return true
 		}
-		if p.endM[k]&cNegotiator == 0 && w != "the" && w != "of" {
+		if t.kind != tWord || t.upper || p.annAt[k] >= 0 {
 			return false
 		}
 	}
