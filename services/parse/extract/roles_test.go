@@ -50,6 +50,26 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"MW", "ZM"}, city: "Lusaka", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "delegations from three countries, one of them a broker elsewhere",
+			text:    "Delegations from the United States, Ukraine and Russia arrived in Abu Dhabi on Tuesday for trilateral talks. Washington has tried to broker a settlement for months.",
+			parties: []string{"RU", "UA", "US"}, city: "Abu Dhabi", start: "2026-03-03",
+		},
+		{
+			name:    "between rivals described before their names",
+			text:    "Iraq will host another round of talks between regional rivals Iran and Saudi Arabia in Baghdad on Friday.",
+			parties: []string{"IR", "SA"}, mediators: []string{"IQ"}, city: "Baghdad", start: "2026-03-06", status: StatusScheduled,
+		},
+		{
+			name:    "a side's own negotiations",
+			text:    "Pakistan's high-stakes negotiations with Afghanistan in Istanbul collapsed on Tuesday, the defence minister said.",
+			parties: []string{"AF", "PK"}, city: "Istanbul", start: "2026-03-03",
+		},
+		{
+			name:    "an organisation's membership is what is talked about",
+			text:    "Ukrainian and American negotiators met in Berlin on Sunday to discuss security guarantees in place of NATO membership.",
+			parties: []string{"UA", "US"}, city: "Berlin", start: "2026-03-01", status: StatusHeld,
+		},
+		{
 			name:    "a city the gazetteer lacks, named with its country",
 			text:    "Delegations of Armenia and Azerbaijan held a new round of talks in Gabala, Azerbaijan, on Monday.",
 			parties: []string{"AM", "AZ"}, city: "Gabala", start: "2026-03-02", status: StatusHeld,
