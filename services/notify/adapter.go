@@ -19,6 +19,9 @@ func AlertJSON(a *parleyv1.Alert) ([]byte, error) {
 	return protojson.MarshalOptions{UseProtoNames: true, EmitDefaultValues: true}.Marshal(a)
 }
 
+// EventFromProto is the folding form of a wire event, for tools that fold in process.
+func EventFromProto(e *parleyv1.NegotiationEvent) round.Event { return eventFromProto(e) }
+
 func eventFromProto(e *parleyv1.NegotiationEvent) round.Event {
 	return round.Event{
 		ID:           e.GetId(),

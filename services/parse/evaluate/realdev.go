@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -214,4 +215,27 @@ func (m Meeting) String() string {
 		tol = "±" + strconv.Itoa(m.Tolerance)
 	}
 	return fmt.Sprintf("%s @%s %s%s %s", strings.Join(m.Parties, ","), strings.Join(cities, "|"), m.Start, tol, strings.Join(m.Status, "|"))
+}
+
+// RealdevRounds reads which rounds of a realdev corpus should each raise exactly one
+// new_round alert when every article is read in publication order, and which may raise one
+// or none.
+func RealdevRounds(dir string) (expected, optional []string, err error) {
+	b, err := os.ReadFile(filepath.Join(dir, realdevGold))
+	if err != nil {
+		return nil, nil, fmt.Errorf("realdev gold: %w", err)
+	}
+	var gold struct {
+		Expected []string `json:"rounds_expected_new_alert"`
+		Optional []string `json:"rounds_optional"`
+	}
+	if err := json.Unmarshal(b, &gold); err != nil {
+		return nil, nil, fmt.Errorf("realdev gold %s: %w", realdevGold, err)
+	}
+	return gold.Expected, gold.Optional, nil
+}
+
+// Matches reports whether an event-like reading (sides, city, start) is this meeting.
+func (m Meeting) Matches(parties []string, city, start string) bool {
+	return slices.Equal(sortedCopy(parties), m.Parties) && cityOK(city, m.Cities) && dateOK(start, m.Start, m.Tolerance)
 }
