@@ -158,7 +158,7 @@ func (x *Extractor) parseDates(p *para, a, b int, pub time.Time, tenseAt func(in
 				add(c)
 			}
 		case "неделе", "неделю", "неделя", "недели", "тижня", "тиждень", "тижні":
-			if c, ok := parseCyrillicWeek(t, a, i, pd); ok {
+			if c, ok := parseCyrillicWeek(t, a, i, pd, tenseAt(i)); ok {
 				add(c)
 			}
 		case "month":
@@ -448,6 +448,9 @@ func parseWeek(t []token, a, i int, pd time.Time, tn tense) (dateCand, bool) {
 		switch mod {
 		case "this":
 			s, e = mon, addDays(mon, 6)
+			if tn == tenseFuture && s.Before(pd) {
+				s = pd // "will meet this week", said on a Wednesday: from today on
+			}
 			if pre == "earlier" {
 				e = addDays(pd, -1)
 				if e.Before(s) {
@@ -687,7 +690,7 @@ func dayOfMonth(x *Extractor, t []token, a, b, i int, pd time.Time, tn tense) (d
 
 // parseCyrillicWeek reads "на этой неделе", "на следующей неделе",
 // "наступного тижня", "минулого тижня".
-func parseCyrillicWeek(t []token, a, i int, pd time.Time) (dateCand, bool) {
+func parseCyrillicWeek(t []token, a, i int, pd time.Time, tn tense) (dateCand, bool) {
 	if i-1 < a {
 		return dateCand{}, false
 	}
@@ -697,6 +700,9 @@ func parseCyrillicWeek(t []token, a, i int, pd time.Time) (dateCand, bool) {
 	switch {
 	case strings.HasPrefix(mod, "эт") || strings.HasPrefix(mod, "ць") || strings.HasPrefix(mod, "цей") || strings.HasPrefix(mod, "поточн") || strings.HasPrefix(mod, "текущ"):
 		s, e = mon, addDays(mon, 6)
+		if tn == tenseFuture && s.Before(pd) {
+			s = pd
+		}
 	case strings.HasPrefix(mod, "следующ") || strings.HasPrefix(mod, "наступн") || strings.HasPrefix(mod, "будущ"):
 		s, e = addDays(mon, 7), addDays(mon, 13)
 		if wd := pd.Weekday(); wd >= time.Friday || wd == time.Sunday {
