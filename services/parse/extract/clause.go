@@ -329,7 +329,7 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 			t[e-1].poss && e < sb && p.startM[e]&cMeetNoun != 0
 		// "the regime in Naypyidaw": the seat of a side, not a venue.
 		penalty := prep && k-1 >= sa && p.endM[k-1]&cSeat != 0
-		for j := k; j >= sa && j >= k-3; j-- {
+		for j := k; j >= sa && j >= k-6; j-- {
 			if p.endM[j]&(cSpeech|cBack) != 0 {
 				penalty = true
 			}

@@ -2,6 +2,7 @@ package pipeline_test
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -78,8 +79,8 @@ func TestRealdevRounds(t *testing.T) {
 	for _, a := range alerts {
 		r := a.Round
 		id := ""
-		for rid, ms := range meetings {
-			if slices.ContainsFunc(ms, func(m evaluate.Meeting) bool {
+		for _, rid := range slices.Sorted(maps.Keys(meetings)) { // an alert may fit two labels: always the same one
+			if slices.ContainsFunc(meetings[rid], func(m evaluate.Meeting) bool {
 				return m.Matches(r.Parties, r.Location.City, dateOf(r.Start))
 			}) {
 				id = rid
