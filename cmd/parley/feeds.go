@@ -114,7 +114,7 @@ func cmdFeeds(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
-	nc, err := nats.Connect(*natsURL, nats.Name("parley-feeds"))
+	nc, err := connectCLI(*natsURL, nats.Name("parley-feeds"))
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", *natsURL, err)
 	}

@@ -42,7 +42,11 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 			return err
 		}
 		log = log.With("service", name)
-		nc, err := bus.Connect(ctx, f.NATS.URL, "parley-"+name, log)
+		secure, err := bus.SecurityOptions(f.NATS)
+		if err != nil {
+			return err
+		}
+		nc, err := bus.Connect(ctx, f.NATS.URL, "parley-"+name, log, secure...)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -70,10 +71,13 @@ func (b *Bus) log() *slog.Logger {
 }
 
 // Connect dials NATS and keeps reconnecting for ever: a NATS restart must not end a service.
-func Connect(ctx context.Context, url, name string, log *slog.Logger) (*nats.Conn, error) {
+// extra carries the credentials and TLS of SecurityOptions. Refused credentials or an
+// untrusted certificate end it at once, with the setting to fix: no retry heals them.
+func Connect(ctx context.Context, url, name string, log *slog.Logger, extra ...nats.Option) (*nats.Conn, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	var lastErr atomic.Pointer[error]
 	opts := []nats.Option{
 		nats.Name(name),
 		nats.MaxReconnects(-1),
@@ -86,17 +90,33 @@ func Connect(ctx context.Context, url, name string, log *slog.Logger) (*nats.Con
 				log.Warn("nats disconnected", "nats_url", url, "err", err)
 			}
 		}),
+		nats.ReconnectErrHandler(func(_ *nats.Conn, err error) {
+			if err != nil {
+				lastErr.Store(&err)
+			}
+		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) {
 			log.Info("nats reconnected", "nats_url", nc.ConnectedUrlRedacted())
 		}),
 	}
-	nc, err := nats.Connect(url, opts...)
+	nc, err := nats.Connect(url, append(opts, extra...)...)
 	if err != nil {
+		err, _ = Explain(err)
 		return nil, fmt.Errorf("connect to nats %s: %w", url, err)
 	}
 	// With RetryOnFailedConnect the first connect happens in the background; wait for it so
 	// callers can create streams straight away.
 	for !nc.IsConnected() {
+		if p := lastErr.Load(); p != nil || nc.IsClosed() {
+			cause := nc.LastError()
+			if p != nil {
+				cause = *p
+			}
+			if explained, permanent := Explain(cause); permanent || nc.IsClosed() {
+				nc.Close()
+				return nil, fmt.Errorf("connect to nats %s: %w", url, explained)
+			}
+		}
 		select {
 		case <-ctx.Done():
 			nc.Close()

@@ -70,7 +70,27 @@ type NATS struct {
 	Listen string `yaml:"listen"`
 	// Replicas of every stream and bucket; 3 on a clustered JetStream.
 	Replicas int `yaml:"replicas"`
+	// User and Password, Token, NKeySeedFile or CredsFile authenticate Parley to NATS (one
+	// of them); the embedded server of `parley run` requires the same when one is set.
+	User         string  `yaml:"user"`
+	Password     string  `yaml:"password"`
+	Token        string  `yaml:"token"`
+	NKeySeedFile string  `yaml:"nkey_seed_file"`
+	CredsFile    string  `yaml:"creds_file"`
+	TLS          NATSTLS `yaml:"tls"`
 }
+
+// NATSTLS makes the connection TLS: CAFile is the authority the server's certificate must
+// chain to (the system roots when empty), CertFile and KeyFile an optional client
+// certificate for servers that verify clients.
+type NATSTLS struct {
+	CAFile   string `yaml:"ca_file"`
+	CertFile string `yaml:"cert_file"`
+	KeyFile  string `yaml:"key_file"`
+}
+
+// Enabled reports whether any TLS setting is given.
+func (t NATSTLS) Enabled() bool { return t.CAFile != "" || t.CertFile != "" || t.KeyFile != "" }
 
 // HTTP is the operational endpoint: /metrics, /healthz, /readyz.
 type HTTP struct {
@@ -263,6 +283,7 @@ func (f *File) Validate() error {
 			errs = append(errs, fmt.Errorf("nats.url: %q is not a URL like nats://host:4222", f.NATS.URL))
 		}
 	}
+	errs = append(errs, f.NATS.validateSecurity()...)
 	if f.NATS.Replicas < 1 || f.NATS.Replicas > 5 {
 		errs = append(errs, fmt.Errorf("nats.replicas: %d is not between 1 and 5", f.NATS.Replicas))
 	}

@@ -98,9 +98,13 @@ func Run(ctx context.Context, c Config) error {
 	opsSrv := ops.New(log)
 	// Said before waiting: an unreachable NATS otherwise looks like a hang.
 	log.Info("connecting to nats", "nats_url", natsURL)
+	secure, err := bus.SecurityOptions(f.NATS)
+	if err != nil {
+		return fmt.Errorf("pipeline: %w", err)
+	}
 	conns := map[string]*bus.Bus{}
 	for _, name := range []string{"fetch", "parse", "notify"} {
-		nc, err := bus.Connect(ctx, natsURL, "parley-"+name, log)
+		nc, err := bus.Connect(ctx, natsURL, "parley-"+name, log, secure...)
 		if err != nil {
 			closeAll(conns)
 			return fmt.Errorf("pipeline: %w", err)
@@ -206,7 +210,15 @@ func Run(ctx context.Context, c Config) error {
 }
 
 func startEmbedded(ctx context.Context, f *config.File, log *slog.Logger, fallback bool) (*server.Server, error) {
-	cfg := natsembed.Config{StoreDir: filepath.Clean(f.NATS.StoreDir), Listen: f.NATS.Listen}
+	cfg := natsembed.Config{StoreDir: filepath.Clean(f.NATS.StoreDir), Listen: f.NATS.Listen,
+		User: f.NATS.User, Password: f.NATS.Password, Token: f.NATS.Token}
+	if f.NATS.NKeySeedFile != "" {
+		pub, err := natsembed.NKeyPublic(f.NATS.NKeySeedFile)
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: %w", err)
+		}
+		cfg.NKey = pub
+	}
 	srv, err := natsembed.StartContext(ctx, cfg, log)
 	if err != nil && fallback {
 		if ln, lerr := net.Listen("tcp", f.NATS.Listen); lerr != nil {
