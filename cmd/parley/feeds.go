@@ -123,6 +123,9 @@ func cmdFeeds(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
+	if b.Secrets, err = secretsFromEnv(); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	return run(ctx, b, pos)

@@ -12,6 +12,7 @@ import (
 	"github.com/parleyhq/parley/platform/config"
 	"github.com/parleyhq/parley/platform/logging"
 	"github.com/parleyhq/parley/platform/ops"
+	"github.com/parleyhq/parley/platform/seal"
 	"github.com/parleyhq/parley/services/fetch"
 	"github.com/parleyhq/parley/services/notify"
 	"github.com/parleyhq/parley/services/notify/timeline"
@@ -61,6 +62,9 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 			return err
 		}
 		b.Logger = log
+		if b.Secrets, err = seal.Parse(f.Secrets.Key, f.Secrets.PreviousKeys...); err != nil {
+			return fmt.Errorf("config: %w", err)
+		}
 		if err := b.EnsureStreams(ctx); err != nil {
 			return err
 		}

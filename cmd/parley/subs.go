@@ -14,6 +14,7 @@ import (
 
 	"github.com/parleyhq/parley/platform/bus"
 	"github.com/parleyhq/parley/platform/config"
+	"github.com/parleyhq/parley/platform/seal"
 	"github.com/parleyhq/parley/services/notify"
 	"github.com/parleyhq/parley/services/notify/deliver"
 )
@@ -254,6 +255,16 @@ func connectCLI(url string, opts ...nats.Option) (*nats.Conn, error) {
 	return nc, nil
 }
 
+// secretsFromEnv is the secrets key of PARLEY_SECRETS_KEY: without it `subs add` refuses a
+// secret or token, and `subs list` shows them as sealed.
+func secretsFromEnv() (*seal.Keys, error) {
+	s, err := config.SecretsFromEnv(nil)
+	if err != nil {
+		return nil, err
+	}
+	return seal.Parse(s.Key, s.PreviousKeys...)
+}
+
 // dialBus connects once, without the services' endless retry: a command should say at once
 // that NATS is not there.
 func dialBus(ctx context.Context, url, name string) (*bus.Bus, func(), error) {
@@ -263,6 +274,10 @@ func dialBus(ctx context.Context, url, name string) (*bus.Bus, func(), error) {
 	}
 	b, err := bus.New(nc, 1)
 	if err != nil {
+		nc.Close()
+		return nil, nil, err
+	}
+	if b.Secrets, err = secretsFromEnv(); err != nil {
 		nc.Close()
 		return nil, nil, err
 	}

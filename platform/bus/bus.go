@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/parleyhq/parley/platform/seal"
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/protobuf/proto"
 )
@@ -59,6 +60,10 @@ type Bus struct {
 	// Logger, if set, receives the Bus's own warnings (something re-created, a message
 	// dead-lettered); default slog.Default().
 	Logger *slog.Logger
+
+	// Secrets seals and opens the secrets kept in buckets; nil when no key was supplied,
+	// and then nothing secret can be stored or delivered.
+	Secrets *seal.Keys
 
 	keeper keeper
 }

@@ -24,10 +24,20 @@ type File struct {
 	// AllowPrivateAddresses lets fetch reach loopback and private addresses
 	// (PARLEY_ALLOW_PRIVATE_ADDRESSES); refused by default so a feed URL cannot probe the
 	// operator's own network.
-	AllowPrivateAddresses bool   `yaml:"allow_private_addresses"`
-	Fetch                 Fetch  `yaml:"fetch"`
-	Notify                Notify `yaml:"notify"`
-	Seed                  Seed   `yaml:"seed"`
+	AllowPrivateAddresses bool    `yaml:"allow_private_addresses"`
+	Fetch                 Fetch   `yaml:"fetch"`
+	Notify                Notify  `yaml:"notify"`
+	Seed                  Seed    `yaml:"seed"`
+	Secrets               Secrets `yaml:"secrets"`
+}
+
+// Secrets holds the key that seals webhook secrets, chat tokens and WebSub secrets in the
+// buckets (AES-256-GCM; 32 random bytes in base64). It comes from outside the buckets, best
+// as PARLEY_SECRETS_KEY from a Kubernetes Secret. To rotate, make the new key secrets.key
+// and keep the old one in previous_keys until every entry has been rewritten.
+type Secrets struct {
+	Key          string   `yaml:"key"`
+	PreviousKeys []string `yaml:"previous_keys"`
 }
 
 // Seed is who wrote the config's feeds and subscriptions into the registries, and which

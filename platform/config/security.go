@@ -23,6 +23,19 @@ func NATSFromEnv(lookup func(string) (string, bool)) (NATS, error) {
 	return f.NATS, nil
 }
 
+// SecretsFromEnv reads secrets.key and secrets.previous_keys from PARLEY_SECRETS_* alone, for
+// the commands that take no config file.
+func SecretsFromEnv(lookup func(string) (string, bool)) (Secrets, error) {
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	f := &File{}
+	if err := applyEnv(f, lookup); err != nil {
+		return Secrets{}, fmt.Errorf("config: %w", err)
+	}
+	return f.Secrets, nil
+}
+
 // AuthMethod names the one way of authenticating that is set, "" for none.
 func (n NATS) AuthMethod() string {
 	var set []string

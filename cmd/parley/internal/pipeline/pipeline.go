@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/parleyhq/parley/platform/config"
 	"github.com/parleyhq/parley/platform/natsembed"
 	"github.com/parleyhq/parley/platform/ops"
+	"github.com/parleyhq/parley/platform/seal"
 	"github.com/parleyhq/parley/services/fetch"
 	"github.com/parleyhq/parley/services/notify"
 	"github.com/parleyhq/parley/services/notify/timeline"
@@ -102,6 +104,10 @@ func Run(ctx context.Context, c Config) error {
 	if err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
+	keys, err := secretsKeys(f, log)
+	if err != nil {
+		return fmt.Errorf("pipeline: %w", err)
+	}
 	conns := map[string]*bus.Bus{}
 	for _, name := range []string{"fetch", "parse", "notify"} {
 		nc, err := bus.Connect(ctx, natsURL, "parley-"+name, log, secure...)
@@ -116,6 +122,7 @@ func Run(ctx context.Context, c Config) error {
 			return fmt.Errorf("pipeline: %w", err)
 		}
 		b.Logger = log.With("service", name)
+		b.Secrets = keys
 		conns[name] = b
 		opsSrv.AddCheck("nats_"+name, b.Ready)
 	}
@@ -302,4 +309,28 @@ func WarnIfNoSubscriptions(ctx context.Context, b *bus.Bus, f *config.File, log 
 		}
 	}
 	log.Warn("no subscriptions: alerts are kept but sent nowhere; add one under subscriptions: in the config (target: console:// prints them) or with parley subs add")
+}
+
+// secretsKeys is the key of secrets.key. Without one, a run on its own embedded NATS keeps a
+// generated key in its store folder, so the buckets still hold no secret in plain text; a
+// run on a shared NATS must be given the key its other processes use.
+func secretsKeys(f *config.File, log *slog.Logger) (*seal.Keys, error) {
+	if f.Secrets.Key != "" || f.NATS.URL != "" {
+		return seal.Parse(f.Secrets.Key, f.Secrets.PreviousKeys...)
+	}
+	path := filepath.Join(f.NATS.StoreDir, "secrets.key")
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		raw = []byte(seal.NewKey())
+		if err := os.MkdirAll(f.NATS.StoreDir, 0o700); err != nil {
+			return nil, fmt.Errorf("secrets key: %w", err)
+		}
+		if err := os.WriteFile(path, raw, 0o600); err != nil {
+			return nil, fmt.Errorf("secrets key: %w", err)
+		}
+		log.Info("generated a secrets key for the embedded store; give secrets.key to share it", "secrets_key_file", path)
+	} else if err != nil {
+		return nil, fmt.Errorf("secrets key: %w", err)
+	}
+	return seal.Parse(string(raw))
 }
