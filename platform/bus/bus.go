@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
-	"github.com/parleyhq/parley/platform/seal"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/parleyhq/parley/platform/seal"
 	"google.golang.org/protobuf/proto"
 )
 

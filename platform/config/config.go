@@ -327,8 +327,8 @@ func (f *File) Validate() error {
 			errs = append(errs, fmt.Errorf("%s.url: %q is listed twice", key, fd.URL))
 		}
 		seenFeed[fd.URL] = true
-		if fd.Interval < Duration(time.Second) {
-			errs = append(errs, fmt.Errorf("%s.interval: %s is shorter than 1s", key, fd.Interval))
+		if least := MinInterval(fd.URL, f.AllowPrivateAddresses); fd.Interval < Duration(least) {
+			errs = append(errs, fmt.Errorf("%s.interval: %s is shorter than %s, the least for %s (1s only for feeds on private addresses with allow_private_addresses)", key, fd.Interval, least, fd.URL))
 		}
 	}
 	seenSub := map[string]bool{}

@@ -2,8 +2,11 @@ package config
 
 import (
 	"fmt"
+	"net/netip"
+	"net/url"
 	"os"
 	"strings"
+	"time"
 )
 
 // NATSFromEnv reads the nats.* keys from PARLEY_NATS_* alone, for the commands that take no
@@ -83,4 +86,42 @@ func (n NATS) validateSecurity() []error {
 		}
 	}
 	return errs
+}
+
+// The shortest feed intervals: a publisher on the internet is polled at most once a minute,
+// so a typo cannot hammer it; a feed on the operator's own network (demo, tests, load farms),
+// which allow_private_addresses must let through anyway, down to once a second.
+const (
+	MinPublicInterval  = time.Minute
+	MinPrivateInterval = time.Second
+)
+
+// MinInterval is the shortest interval feedURL may be polled at.
+func MinInterval(feedURL string, allowPrivate bool) time.Duration {
+	u, err := url.Parse(feedURL)
+	if err != nil || !allowPrivate || !privateHost(u.Hostname()) {
+		return MinPublicInterval
+	}
+	return MinPrivateInterval
+}
+
+// privateHost: a loopback or private address, or a name that no public DNS serves (one
+// label, as compose and Kubernetes service names are, or .local, .internal, .localhost).
+func privateHost(host string) bool {
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast()
+	}
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if host == "" {
+		return false
+	}
+	if !strings.Contains(host, ".") {
+		return true
+	}
+	for _, suffix := range []string{".local", ".internal", ".localhost", ".svc.cluster.local"} {
+		if strings.HasSuffix(host, suffix) {
+			return true
+		}
+	}
+	return false
 }
