@@ -100,6 +100,10 @@ func Connect(ctx context.Context, url, name string, log *slog.Logger, extra ...n
 				lastErr.Store(&err)
 			}
 		}),
+		// A permissions violation only shows here: the request it spoiled just times out.
+		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
+			log.Error("nats error", "nats_url", url, "err", err)
+		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) {
 			log.Info("nats reconnected", "nats_url", nc.ConnectedUrlRedacted())
 		}),
