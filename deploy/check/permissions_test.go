@@ -14,6 +14,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/parleyhq/parley/platform/bus"
+	"github.com/parleyhq/parley/platform/bustest"
 )
 
 var update = flag.Bool("update", false, "rewrite base/nats-auth.conf from bus.ServicePermissions")
@@ -63,7 +64,20 @@ func TestNATSPermissions(t *testing.T) {
 	for _, overlay := range overlays {
 		t.Run(overlay, func(t *testing.T) {
 			r := render(t, overlay)
-			users := deployedUsers(t, r)
+			opts := deployedNATS(t, r)
+			users := map[string]*server.User{}
+			for _, u := range opts.Users {
+				users[u.Username] = u
+			}
+			if len(users) == 0 {
+				t.Fatal("the deployed nats.conf lets anyone in: no users")
+			}
+			if secure := overlay != "dev"; secure && (opts.TLSConfig == nil || opts.Cluster.TLSConfig == nil) {
+				t.Error("clients and cluster routes are not on TLS")
+			}
+			if len(opts.Routes) != 3 || opts.Cluster.Name != "parley" {
+				t.Errorf("cluster %q with %d routes, want parley with 3", opts.Cluster.Name, len(opts.Routes))
+			}
 			for _, s := range bus.Services {
 				want, _ := bus.ServicePermissions(s)
 				for _, problem := range comparePermissions(s, want, users[s]) {
@@ -78,16 +92,28 @@ func TestNATSPermissions(t *testing.T) {
 	}
 }
 
-// deployedUsers writes the overlay's nats-config files to a folder and loads them as the
-// nats pods would, with their password variables set.
-func deployedUsers(t *testing.T, r rendered) map[string]*server.User {
+// deployedNATS writes the overlay's nats-config files to a folder and loads them as the
+// nats pods would, with their password variables set and test certificates where the
+// nats-tls Secret is mounted.
+func deployedNATS(t *testing.T, r rendered) *server.Options {
 	t.Helper()
 	dir := t.TempDir()
+	tlsDir := filepath.Join(dir, "tls")
+	if err := os.Mkdir(tlsDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ca, cert, key := bustest.WriteTLS(t, tlsDir, "nats")
+	for from, to := range map[string]string{ca: "ca.crt", cert: "tls.crt", key: "tls.key"} {
+		if err := os.Rename(from, filepath.Join(tlsDir, to)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, cm := range objectsOf[*corev1.ConfigMap](r) {
 		if !strings.HasPrefix(cm.Name, "nats-config") {
 			continue
 		}
 		for name, data := range cm.Data {
+			data = strings.ReplaceAll(data, "/etc/nats-tls/", tlsDir+"/")
 			if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
 				t.Fatal(err)
 			}
@@ -101,14 +127,7 @@ func deployedUsers(t *testing.T, r rendered) map[string]*server.User {
 	if err != nil {
 		t.Fatalf("nats-server cannot load the deployed nats.conf: %v", err)
 	}
-	users := map[string]*server.User{}
-	for _, u := range opts.Users {
-		users[u.Username] = u
-	}
-	if len(users) == 0 {
-		t.Fatal("the deployed nats.conf lets anyone in: no users")
-	}
-	return users
+	return opts
 }
 
 // comparePermissions names every subject the deployed user lacks and every one it has

@@ -46,6 +46,42 @@ type scaledObject struct {
 	} `json:"spec"`
 }
 
+// issuer and certificate cover the fields of cert-manager's cert-manager.io/v1 kinds that
+// components/tls-cert-manager uses (https://cert-manager.io/docs/reference/api-docs/), for
+// the reason scaledObject stands in for KEDA's.
+type issuer struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata"`
+	Spec              struct {
+		SelfSigned *struct{} `json:"selfSigned,omitempty"`
+		CA         *struct {
+			SecretName string `json:"secretName"`
+		} `json:"ca,omitempty"`
+	} `json:"spec"`
+}
+
+type certificate struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata"`
+	Spec              struct {
+		IsCA        bool     `json:"isCA,omitempty"`
+		CommonName  string   `json:"commonName,omitempty"`
+		SecretName  string   `json:"secretName"`
+		Duration    string   `json:"duration,omitempty"`
+		RenewBefore string   `json:"renewBefore,omitempty"`
+		Usages      []string `json:"usages,omitempty"`
+		DNSNames    []string `json:"dnsNames,omitempty"`
+		PrivateKey  struct {
+			Algorithm string `json:"algorithm"`
+			Size      int    `json:"size"`
+		} `json:"privateKey"`
+		IssuerRef struct {
+			Name string `json:"name"`
+			Kind string `json:"kind"`
+		} `json:"issuerRef"`
+	} `json:"spec"`
+}
+
 type kedaTrigger struct {
 	Type     string            `json:"type"`
 	Name     string            `json:"name,omitempty"`
@@ -89,6 +125,10 @@ func newObject(apiVersion, kind string) (any, error) {
 		return &monitoringv1.PodMonitor{}, nil
 	case "monitoring.coreos.com/v1 PrometheusRule":
 		return &monitoringv1.PrometheusRule{}, nil
+	case "cert-manager.io/v1 Issuer":
+		return &issuer{}, nil
+	case "cert-manager.io/v1 Certificate":
+		return &certificate{}, nil
 	case "keda.sh/v1alpha1 ScaledObject":
 		return &scaledObject{}, nil
 	}
