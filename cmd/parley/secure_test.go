@@ -114,3 +114,47 @@ func bucketValues(ctx context.Context, t *testing.T, js jetstream.JetStream, buc
 func configFor(s *bustest.Secure, user string) config.NATS {
 	return config.NATS{NKeySeedFile: s.Seeds[user], TLS: config.NATSTLS{CAFile: s.CAFile}}
 }
+
+// The WebSub callback is on its own listener: hubs reach it there, and nothing else is
+// there; the private listener does not serve it.
+func TestWebSubCallbackOnPublicListenerOnly(t *testing.T) {
+	t.Chdir(t.TempDir())
+	private, public := freeAddr(t), freeAddr(t)
+	cfg := fmt.Sprintf("nats: {store_dir: ./state, listen: %s}\nhttp: {listen: %s, public_listen: %s}\nfetch: {websub_callback_url: \"https://parley.example.org\"}\n", freeAddr(t), private, public)
+	if err := os.WriteFile("parley.yaml", []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := startCLI(t, "run", "--config", "parley.yaml")
+	waitFor(t, "parley running", func() bool { return strings.Contains(r.err.String(), "parley running") })
+	status := func(method, url string) int {
+		req, _ := http.NewRequest(method, url, strings.NewReader("<rss/>"))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s: %v", method, url, err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	// fetch registers the callback once its buckets are open.
+	waitFor(t, "the callback on the public listener", func() bool {
+		resp, err := http.Post("http://"+public+"/websub/unknown-feed", "application/rss+xml", strings.NewReader("<rss/>"))
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusGone
+	})
+	for _, c := range []struct {
+		method, url string
+		want        int
+	}{
+		{"GET", "http://" + public + "/metrics", http.StatusNotFound},
+		{"GET", "http://" + public + "/api/rounds", http.StatusNotFound},
+		{"POST", "http://" + private + "/websub/unknown-feed", http.StatusNotFound},
+		{"GET", "http://" + private + "/metrics", http.StatusOK},
+	} {
+		if got := status(c.method, c.url); got != c.want {
+			t.Errorf("%s %s = %d, want %d", c.method, c.url, got, c.want)
+		}
+	}
+}

@@ -102,9 +102,13 @@ type NATSTLS struct {
 // Enabled reports whether any TLS setting is given.
 func (t NATSTLS) Enabled() bool { return t.CAFile != "" || t.CertFile != "" || t.KeyFile != "" }
 
-// HTTP is the operational endpoint: /metrics, /healthz, /readyz.
+// HTTP is the private endpoint (/metrics, /healthz, /readyz, the API and pages) and the
+// public one, which serves only the WebSub callback.
 type HTTP struct {
 	Listen string `yaml:"listen"`
+	// PublicListen serves /websub/ alone, for hubs on the internet, when
+	// fetch.websub_callback_url is set (default 127.0.0.1:8081, behind a reverse proxy).
+	PublicListen string `yaml:"public_listen"`
 }
 
 // Log chooses the slog handler.
@@ -142,6 +146,7 @@ const (
 	DefaultStoreDir     = "./data"
 	DefaultNATSListen   = "127.0.0.1:4222"
 	DefaultHTTPListen   = "127.0.0.1:8080"
+	DefaultPublicListen = "127.0.0.1:8081"
 	DefaultFeedInterval = 5 * time.Minute
 	// The delivery defaults notify has always used.
 	DefaultMaxAttempts     = 12
@@ -171,6 +176,9 @@ func (f *File) applyDefaults() {
 	}
 	if f.HTTP.Listen == "" {
 		f.HTTP.Listen = DefaultHTTPListen
+	}
+	if f.HTTP.PublicListen == "" && f.Fetch.WebSubCallbackURL != "" {
+		f.HTTP.PublicListen = DefaultPublicListen
 	}
 	if f.Log.Level == "" {
 		f.Log.Level = "info"
@@ -314,6 +322,9 @@ func (f *File) Validate() error {
 		if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("fetch.websub_callback_url: %q is not an http(s) URL", s))
 		}
+	}
+	if f.HTTP.PublicListen != "" && f.HTTP.PublicListen == f.HTTP.Listen {
+		errs = append(errs, fmt.Errorf("http.public_listen: %s is http.listen too; the WebSub callback gets its own listener so /metrics and the API stay private", f.HTTP.PublicListen))
 	}
 	errs = append(errs, f.Notify.validate()...)
 	seenFeed := map[string]bool{}

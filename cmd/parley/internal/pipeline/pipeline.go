@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -141,7 +142,7 @@ func Run(ctx context.Context, c Config) error {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	errs := make(chan error, 4)
+	errs := make(chan error, 5)
 	start := func(name string, run func(context.Context) error) {
 		wg.Add(1)
 		go func() {
@@ -160,6 +161,15 @@ func Run(ctx context.Context, c Config) error {
 		}
 		return err
 	})
+	// The WebSub callback alone is on the public listener; /metrics and the API stay private.
+	public := http.NewServeMux()
+	if f.Fetch.WebSubCallbackURL != "" {
+		start("http_public", func(ctx context.Context) error {
+			return ops.ServeHandler(ctx, f.HTTP.PublicListen, public, func(a net.Addr) {
+				log.Info("websub callback listening", "http_public_listen", a.String())
+			})
+		})
+	}
 	start("notify", func(ctx context.Context) error {
 		return notify.Run(ctx, notify.Config{
 			Bus:             conns["notify"],
@@ -190,7 +200,7 @@ func Run(ctx context.Context, c Config) error {
 			Registerer:            opsSrv.Registry,
 			AllowPrivateAddresses: f.AllowPrivateAddresses,
 			WebSubCallbackURL:     f.Fetch.WebSubCallbackURL,
-			Mux:                   opsSrv,
+			Mux:                   public,
 		})
 	})
 
