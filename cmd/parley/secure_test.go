@@ -158,3 +158,39 @@ func TestWebSubCallbackOnPublicListenerOnly(t *testing.T) {
 		}
 	}
 }
+
+// Each service as its own user, with only the permissions deploy/ gives it: alerts still
+// flow end to end, so no service needs more than its user has.
+func TestServicesAsTheirOwnUsers(t *testing.T) {
+	s := bustest.StartSecure(t)
+	dir := t.TempDir()
+	feeds := demoFeeds(t)
+	var notifyOut *syncBuffer
+	for _, svc := range bus.Services {
+		cfg := fmt.Sprintf(`nats:
+  url: %s
+  nkey_seed_file: %s
+  tls: {ca_file: %s}
+http: {listen: %s}
+allow_private_addresses: true
+secrets: {key: %s}
+feeds:
+%ssubscriptions:
+  - {name: screen, target: "console://"}
+`, s.URL, s.Seeds[svc], s.CAFile, freeAddr(t), bustest.Key, feeds)
+		path := filepath.Join(dir, svc+".yaml")
+		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r := startCLI(t, svc, "--config", path)
+		if svc == "notify" {
+			notifyOut = r.out
+		}
+		t.Cleanup(func() {
+			if strings.Contains(strings.ToLower(r.err.String()), "permissions violation") {
+				t.Errorf("%s hit a permissions violation:\n%s", svc, r.err.String())
+			}
+		})
+	}
+	waitFor(t, "an alert from notify", func() bool { return strings.Contains(notifyOut.String(), "[new_round]") })
+}
