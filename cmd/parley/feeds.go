@@ -15,6 +15,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/parleyhq/parley/platform/bus"
+	"github.com/parleyhq/parley/platform/config"
 	"github.com/parleyhq/parley/services/fetch"
 )
 
@@ -51,6 +52,11 @@ func cmdFeeds(ctx context.Context, args []string, io stdio) error {
 			reg, err := fetch.OpenRegistry(ctx, b)
 			if err != nil {
 				return err
+			}
+			// Whether fetch may reach a private host is its own setting; the floor for one is
+			// the private one.
+			if least := config.MinInterval(pos[0], true); *interval != 0 && *interval < least {
+				return fmt.Errorf("--interval %s is shorter than %s, the least for %s", *interval, least, pos[0])
 			}
 			if err := reg.Add(ctx, fetch.Feed{URL: pos[0], Name: *name, Interval: *interval, FullText: *fullText}); err != nil {
 				return err
@@ -114,13 +120,16 @@ func cmdFeeds(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
-	nc, err := nats.Connect(*natsURL, nats.Name("parley-feeds"))
+	nc, err := connectCLI(*natsURL, nats.Name("parley-feeds"))
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", *natsURL, err)
 	}
 	defer nc.Close()
 	b, err := bus.New(nc, 1)
 	if err != nil {
+		return err
+	}
+	if b.Secrets, err = secretsFromEnv(); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)

@@ -27,7 +27,7 @@ func cmdRounds(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
-	nc, err := nats.Connect(*url, nats.Name("parley-rounds"))
+	nc, err := connectCLI(*url, nats.Name("parley-rounds"))
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", *url, err)
 	}

@@ -111,7 +111,7 @@ func announceDone(ctx context.Context, natsURL string, replay time.Duration, n i
 		return
 	case <-time.After(replay + 2*demoInterval):
 	}
-	nc, err := nats.Connect(natsURL, nats.Name("parley-demo"))
+	nc, err := connectCLI(natsURL, nats.Name("parley-demo"))
 	if err != nil {
 		return
 	}

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
 	"sync"
 
 	"github.com/parleyhq/parley/cmd/parley/internal/pipeline"
@@ -12,6 +15,7 @@ import (
 	"github.com/parleyhq/parley/platform/config"
 	"github.com/parleyhq/parley/platform/logging"
 	"github.com/parleyhq/parley/platform/ops"
+	"github.com/parleyhq/parley/platform/seal"
 	"github.com/parleyhq/parley/services/fetch"
 	"github.com/parleyhq/parley/services/notify"
 	"github.com/parleyhq/parley/services/notify/timeline"
@@ -42,7 +46,11 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 			return err
 		}
 		log = log.With("service", name)
-		nc, err := bus.Connect(ctx, f.NATS.URL, "parley-"+name, log)
+		secure, err := bus.SecurityOptions(f.NATS)
+		if err != nil {
+			return err
+		}
+		nc, err := bus.Connect(ctx, f.NATS.URL, "parley-"+name, log, secure...)
 		if err != nil {
 			return err
 		}
@@ -57,6 +65,9 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 			return err
 		}
 		b.Logger = log
+		if b.Secrets, err = seal.Parse(f.Secrets.Key, f.Secrets.PreviousKeys...); err != nil {
+			return fmt.Errorf("config: %w", err)
+		}
 		if err := b.EnsureStreams(ctx); err != nil {
 			return err
 		}
@@ -84,13 +95,19 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 				cancel()
 			}
 		}()
+		// Only fetch serves the callback; the others share its config file.
+		var publicErr error
+		public := http.NewServeMux()
+		if name == "fetch" {
+			public = servePublic(ctx, &wg, f, log, &publicErr, cancel)
+		}
 		var runErr error
 		switch name {
 		case "fetch":
 			runErr = fetch.Run(ctx, fetch.Config{Bus: b, Feeds: pipeline.Feeds(f.Feeds), Logger: log,
 				Seed:       fetch.Seed{Owner: f.Seed.Owner, Generation: f.Seed.Generation},
 				Registerer: opsSrv.Registry, AllowPrivateAddresses: f.AllowPrivateAddresses,
-				WebSubCallbackURL: f.Fetch.WebSubCallbackURL, Mux: opsSrv})
+				WebSubCallbackURL: f.Fetch.WebSubCallbackURL, Mux: public})
 		case "parse":
 			runErr = parse.Run(ctx, parse.Config{Bus: b, Logger: log, Registerer: opsSrv.Registry})
 		case "notify":
@@ -104,7 +121,7 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 		}
 		cancel()
 		wg.Wait()
-		return errors.Join(runErr, httpErr)
+		return errors.Join(runErr, httpErr, publicErr)
 	}
 }
 
@@ -118,4 +135,24 @@ func lagStreams(service string) []string {
 		return []string{bus.StreamEvents, bus.StreamAlerts, bus.StreamDLQ}
 	}
 	return nil
+}
+
+// servePublic starts the public listener of the WebSub callback when there is one to serve,
+// and returns the mux fetch registers the callback on. Only that is on it: /metrics and the
+// API stay on the private listener.
+func servePublic(ctx context.Context, wg *sync.WaitGroup, f *config.File, log *slog.Logger, errp *error, fail func()) *http.ServeMux {
+	mux := http.NewServeMux()
+	if f.Fetch.WebSubCallbackURL == "" {
+		return mux
+	}
+	wg.Go(func() {
+		err := ops.ServeHandler(ctx, f.HTTP.PublicListen, mux, func(a net.Addr) {
+			log.Info("websub callback listening", "http_public_listen", a.String())
+		})
+		if err != nil {
+			*errp = fmt.Errorf("http.public_listen: %w", err)
+			fail()
+		}
+	})
+	return mux
 }

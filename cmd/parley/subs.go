@@ -13,6 +13,8 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/parleyhq/parley/platform/bus"
+	"github.com/parleyhq/parley/platform/config"
+	"github.com/parleyhq/parley/platform/seal"
 	"github.com/parleyhq/parley/services/notify"
 	"github.com/parleyhq/parley/services/notify/deliver"
 )
@@ -234,15 +236,48 @@ func natsFlag(fs *flag.FlagSet) *string {
 	return fs.String("nats", envOr("PARLEY_NATS_URL", "nats://127.0.0.1:4222"), "NATS server `URL`")
 }
 
+// connectCLI dials NATS with the credentials and TLS of the PARLEY_NATS_* variables: the
+// commands without a config file must get past an authenticating server too.
+func connectCLI(url string, opts ...nats.Option) (*nats.Conn, error) {
+	n, err := config.NATSFromEnv(nil)
+	if err != nil {
+		return nil, err
+	}
+	secure, err := bus.SecurityOptions(n)
+	if err != nil {
+		return nil, err
+	}
+	nc, err := nats.Connect(url, append(opts, secure...)...)
+	if err != nil {
+		err, _ = bus.Explain(err)
+		return nil, err
+	}
+	return nc, nil
+}
+
+// secretsFromEnv is the secrets key of PARLEY_SECRETS_KEY: without it `subs add` refuses a
+// secret or token, and `subs list` shows them as sealed.
+func secretsFromEnv() (*seal.Keys, error) {
+	s, err := config.SecretsFromEnv(nil)
+	if err != nil {
+		return nil, err
+	}
+	return seal.Parse(s.Key, s.PreviousKeys...)
+}
+
 // dialBus connects once, without the services' endless retry: a command should say at once
 // that NATS is not there.
 func dialBus(ctx context.Context, url, name string) (*bus.Bus, func(), error) {
-	nc, err := nats.Connect(url, nats.Name(name), nats.Timeout(5*time.Second))
+	nc, err := connectCLI(url, nats.Name(name), nats.Timeout(5*time.Second))
 	if err != nil {
 		return nil, nil, fmt.Errorf("connect to %s: %w", url, err)
 	}
 	b, err := bus.New(nc, 1)
 	if err != nil {
+		nc.Close()
+		return nil, nil, err
+	}
+	if b.Secrets, err = secretsFromEnv(); err != nil {
 		nc.Close()
 		return nil, nil, err
 	}

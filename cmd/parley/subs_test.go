@@ -25,6 +25,8 @@ import (
 func natsForCLI(t *testing.T) (string, *bus.Bus) {
 	t.Helper()
 	env := bustest.Start(t)
+	// The commands seal and open secrets with the key the test bus has.
+	t.Setenv("PARLEY_SECRETS_KEY", bustest.Key)
 	return env.Server.ClientURL(), env.Bus
 }
 

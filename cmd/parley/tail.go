@@ -19,7 +19,7 @@ func cmdTail(ctx context.Context, args []string, io stdio) error {
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
-	nc, err := nats.Connect(*url, nats.Name("parley-tail"), nats.MaxReconnects(-1))
+	nc, err := connectCLI(*url, nats.Name("parley-tail"), nats.MaxReconnects(-1))
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", *url, err)
 	}

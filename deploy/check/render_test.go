@@ -10,6 +10,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -42,6 +43,42 @@ type scaledObject struct {
 		PollingInterval *int32        `json:"pollingInterval,omitempty"`
 		CooldownPeriod  *int32        `json:"cooldownPeriod,omitempty"`
 		Triggers        []kedaTrigger `json:"triggers"`
+	} `json:"spec"`
+}
+
+// issuer and certificate cover the fields of cert-manager's cert-manager.io/v1 kinds that
+// components/tls-cert-manager uses (https://cert-manager.io/docs/reference/api-docs/), for
+// the reason scaledObject stands in for KEDA's.
+type issuer struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata"`
+	Spec              struct {
+		SelfSigned *struct{} `json:"selfSigned,omitempty"`
+		CA         *struct {
+			SecretName string `json:"secretName"`
+		} `json:"ca,omitempty"`
+	} `json:"spec"`
+}
+
+type certificate struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata"`
+	Spec              struct {
+		IsCA        bool     `json:"isCA,omitempty"`
+		CommonName  string   `json:"commonName,omitempty"`
+		SecretName  string   `json:"secretName"`
+		Duration    string   `json:"duration,omitempty"`
+		RenewBefore string   `json:"renewBefore,omitempty"`
+		Usages      []string `json:"usages,omitempty"`
+		DNSNames    []string `json:"dnsNames,omitempty"`
+		PrivateKey  struct {
+			Algorithm string `json:"algorithm"`
+			Size      int    `json:"size"`
+		} `json:"privateKey"`
+		IssuerRef struct {
+			Name string `json:"name"`
+			Kind string `json:"kind"`
+		} `json:"issuerRef"`
 	} `json:"spec"`
 }
 
@@ -78,6 +115,8 @@ func newObject(apiVersion, kind string) (any, error) {
 		return &appsv1.Deployment{}, nil
 	case "apps/v1 StatefulSet":
 		return &appsv1.StatefulSet{}, nil
+	case "networking.k8s.io/v1 NetworkPolicy":
+		return &networkingv1.NetworkPolicy{}, nil
 	case "policy/v1 PodDisruptionBudget":
 		return &policyv1.PodDisruptionBudget{}, nil
 	case "autoscaling/v2 HorizontalPodAutoscaler":
@@ -86,6 +125,10 @@ func newObject(apiVersion, kind string) (any, error) {
 		return &monitoringv1.PodMonitor{}, nil
 	case "monitoring.coreos.com/v1 PrometheusRule":
 		return &monitoringv1.PrometheusRule{}, nil
+	case "cert-manager.io/v1 Issuer":
+		return &issuer{}, nil
+	case "cert-manager.io/v1 Certificate":
+		return &certificate{}, nil
 	case "keda.sh/v1alpha1 ScaledObject":
 		return &scaledObject{}, nil
 	}

@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/parleyhq/parley/platform/seal"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -59,6 +61,10 @@ type Bus struct {
 	// dead-lettered); default slog.Default().
 	Logger *slog.Logger
 
+	// Secrets seals and opens the secrets kept in buckets; nil when no key was supplied,
+	// and then nothing secret can be stored or delivered.
+	Secrets *seal.Keys
+
 	keeper keeper
 }
 
@@ -70,10 +76,13 @@ func (b *Bus) log() *slog.Logger {
 }
 
 // Connect dials NATS and keeps reconnecting for ever: a NATS restart must not end a service.
-func Connect(ctx context.Context, url, name string, log *slog.Logger) (*nats.Conn, error) {
+// extra carries the credentials and TLS of SecurityOptions. Refused credentials or an
+// untrusted certificate end it at once, with the setting to fix: no retry heals them.
+func Connect(ctx context.Context, url, name string, log *slog.Logger, extra ...nats.Option) (*nats.Conn, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	var lastErr atomic.Pointer[error]
 	opts := []nats.Option{
 		nats.Name(name),
 		nats.MaxReconnects(-1),
@@ -86,17 +95,37 @@ func Connect(ctx context.Context, url, name string, log *slog.Logger) (*nats.Con
 				log.Warn("nats disconnected", "nats_url", url, "err", err)
 			}
 		}),
+		nats.ReconnectErrHandler(func(_ *nats.Conn, err error) {
+			if err != nil {
+				lastErr.Store(&err)
+			}
+		}),
+		// A permissions violation only shows here: the request it spoiled just times out.
+		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
+			log.Error("nats error", "nats_url", url, "err", err)
+		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) {
 			log.Info("nats reconnected", "nats_url", nc.ConnectedUrlRedacted())
 		}),
 	}
-	nc, err := nats.Connect(url, opts...)
+	nc, err := nats.Connect(url, append(opts, extra...)...)
 	if err != nil {
+		err, _ = Explain(err)
 		return nil, fmt.Errorf("connect to nats %s: %w", url, err)
 	}
 	// With RetryOnFailedConnect the first connect happens in the background; wait for it so
 	// callers can create streams straight away.
 	for !nc.IsConnected() {
+		if p := lastErr.Load(); p != nil || nc.IsClosed() {
+			cause := nc.LastError()
+			if p != nil {
+				cause = *p
+			}
+			if explained, permanent := Explain(cause); permanent || nc.IsClosed() {
+				nc.Close()
+				return nil, fmt.Errorf("connect to nats %s: %w", url, explained)
+			}
+		}
 		select {
 		case <-ctx.Done():
 			nc.Close()

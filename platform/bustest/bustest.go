@@ -10,7 +10,12 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/parleyhq/parley/platform/bus"
 	"github.com/parleyhq/parley/platform/natsembed"
+	"github.com/parleyhq/parley/platform/seal"
 )
+
+// Key is the secrets key of every test bus: what a test stores sealed, the services it runs
+// on that bus can open.
+const Key = "cGFybGV5LXRlc3Qta2V5LW5vdC1mb3ItcHJvZHVjdGk="
 
 // Env is a running server and a connection to it with the streams in place.
 type Env struct {
@@ -43,6 +48,9 @@ func StartIn(t testing.TB, dir string) *Env {
 	t.Cleanup(nc.Close)
 	b, err := bus.New(nc, 1)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Secrets, err = seal.Parse(Key); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.EnsureStreams(ctx); err != nil {

@@ -24,10 +24,20 @@ type File struct {
 	// AllowPrivateAddresses lets fetch reach loopback and private addresses
 	// (PARLEY_ALLOW_PRIVATE_ADDRESSES); refused by default so a feed URL cannot probe the
 	// operator's own network.
-	AllowPrivateAddresses bool   `yaml:"allow_private_addresses"`
-	Fetch                 Fetch  `yaml:"fetch"`
-	Notify                Notify `yaml:"notify"`
-	Seed                  Seed   `yaml:"seed"`
+	AllowPrivateAddresses bool    `yaml:"allow_private_addresses"`
+	Fetch                 Fetch   `yaml:"fetch"`
+	Notify                Notify  `yaml:"notify"`
+	Seed                  Seed    `yaml:"seed"`
+	Secrets               Secrets `yaml:"secrets"`
+}
+
+// Secrets holds the key that seals webhook secrets, chat tokens and WebSub secrets in the
+// buckets (AES-256-GCM; 32 random bytes in base64). It comes from outside the buckets, best
+// as PARLEY_SECRETS_KEY from a Kubernetes Secret. To rotate, make the new key secrets.key
+// and keep the old one in previous_keys until every entry has been rewritten.
+type Secrets struct {
+	Key          string   `yaml:"key"`
+	PreviousKeys []string `yaml:"previous_keys"`
 }
 
 // Seed is who wrote the config's feeds and subscriptions into the registries, and which
@@ -70,11 +80,35 @@ type NATS struct {
 	Listen string `yaml:"listen"`
 	// Replicas of every stream and bucket; 3 on a clustered JetStream.
 	Replicas int `yaml:"replicas"`
+	// User and Password, Token, NKeySeedFile or CredsFile authenticate Parley to NATS (one
+	// of them); the embedded server of `parley run` requires the same when one is set.
+	User         string  `yaml:"user"`
+	Password     string  `yaml:"password"`
+	Token        string  `yaml:"token"`
+	NKeySeedFile string  `yaml:"nkey_seed_file"`
+	CredsFile    string  `yaml:"creds_file"`
+	TLS          NATSTLS `yaml:"tls"`
 }
 
-// HTTP is the operational endpoint: /metrics, /healthz, /readyz.
+// NATSTLS makes the connection TLS: CAFile is the authority the server's certificate must
+// chain to (the system roots when empty), CertFile and KeyFile an optional client
+// certificate for servers that verify clients.
+type NATSTLS struct {
+	CAFile   string `yaml:"ca_file"`
+	CertFile string `yaml:"cert_file"`
+	KeyFile  string `yaml:"key_file"`
+}
+
+// Enabled reports whether any TLS setting is given.
+func (t NATSTLS) Enabled() bool { return t.CAFile != "" || t.CertFile != "" || t.KeyFile != "" }
+
+// HTTP is the private endpoint (/metrics, /healthz, /readyz, the API and pages) and the
+// public one, which serves only the WebSub callback.
 type HTTP struct {
 	Listen string `yaml:"listen"`
+	// PublicListen serves /websub/ alone, for hubs on the internet, when
+	// fetch.websub_callback_url is set (default 127.0.0.1:8081, behind a reverse proxy).
+	PublicListen string `yaml:"public_listen"`
 }
 
 // Log chooses the slog handler.
@@ -112,6 +146,7 @@ const (
 	DefaultStoreDir     = "./data"
 	DefaultNATSListen   = "127.0.0.1:4222"
 	DefaultHTTPListen   = "127.0.0.1:8080"
+	DefaultPublicListen = "127.0.0.1:8081"
 	DefaultFeedInterval = 5 * time.Minute
 	// The delivery defaults notify has always used.
 	DefaultMaxAttempts     = 12
@@ -141,6 +176,9 @@ func (f *File) applyDefaults() {
 	}
 	if f.HTTP.Listen == "" {
 		f.HTTP.Listen = DefaultHTTPListen
+	}
+	if f.HTTP.PublicListen == "" && f.Fetch.WebSubCallbackURL != "" {
+		f.HTTP.PublicListen = DefaultPublicListen
 	}
 	if f.Log.Level == "" {
 		f.Log.Level = "info"
@@ -263,6 +301,7 @@ func (f *File) Validate() error {
 			errs = append(errs, fmt.Errorf("nats.url: %q is not a URL like nats://host:4222", f.NATS.URL))
 		}
 	}
+	errs = append(errs, f.NATS.validateSecurity()...)
 	if f.NATS.Replicas < 1 || f.NATS.Replicas > 5 {
 		errs = append(errs, fmt.Errorf("nats.replicas: %d is not between 1 and 5", f.NATS.Replicas))
 	}
@@ -284,6 +323,9 @@ func (f *File) Validate() error {
 			errs = append(errs, fmt.Errorf("fetch.websub_callback_url: %q is not an http(s) URL", s))
 		}
 	}
+	if f.HTTP.PublicListen != "" && f.HTTP.PublicListen == f.HTTP.Listen {
+		errs = append(errs, fmt.Errorf("http.public_listen: %s is http.listen too; the WebSub callback gets its own listener so /metrics and the API stay private", f.HTTP.PublicListen))
+	}
 	errs = append(errs, f.Notify.validate()...)
 	seenFeed := map[string]bool{}
 	for i, fd := range f.Feeds {
@@ -296,8 +338,8 @@ func (f *File) Validate() error {
 			errs = append(errs, fmt.Errorf("%s.url: %q is listed twice", key, fd.URL))
 		}
 		seenFeed[fd.URL] = true
-		if fd.Interval < Duration(time.Second) {
-			errs = append(errs, fmt.Errorf("%s.interval: %s is shorter than 1s", key, fd.Interval))
+		if least := MinInterval(fd.URL, f.AllowPrivateAddresses); fd.Interval < Duration(least) {
+			errs = append(errs, fmt.Errorf("%s.interval: %s is shorter than %s, the least for %s (1s only for feeds on private addresses with allow_private_addresses)", key, fd.Interval, least, fd.URL))
 		}
 	}
 	seenSub := map[string]bool{}

@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"strconv"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nkeys"
 )
 
 // Config of an embedded server.
@@ -27,6 +29,12 @@ type Config struct {
 	ServerName string
 	// StartTimeout bounds how long Start waits for the server to accept clients.
 	StartTimeout time.Duration
+	// User and Password, Token or NKey (a user's public key) make the server require that
+	// credential from every client; none of them: it accepts anyone on Listen.
+	User     string
+	Password string
+	Token    string
+	NKey     string
 }
 
 // Validate checks the config.
@@ -78,6 +86,14 @@ func StartContext(ctx context.Context, c Config, log *slog.Logger) (*server.Serv
 		NoSigs:     true, // the Parley process owns signal handling
 		NoLog:      log == nil,
 	}
+	switch {
+	case c.User != "":
+		opts.Username, opts.Password = c.User, c.Password
+	case c.Token != "":
+		opts.Authorization = c.Token
+	case c.NKey != "":
+		opts.Nkeys = []*server.NkeyUser{{Nkey: c.NKey}}
+	}
 	if c.SyncInterval == 0 {
 		opts.SyncAlways = true
 	} else {
@@ -123,3 +139,21 @@ func (a *slogAdapter) Fatalf(format string, v ...any)  { a.log.Error(fmt.Sprintf
 func (a *slogAdapter) Errorf(format string, v ...any)  { a.log.Error(fmt.Sprintf(format, v...)) }
 func (a *slogAdapter) Debugf(format string, v ...any)  { a.log.Debug(fmt.Sprintf(format, v...)) }
 func (a *slogAdapter) Tracef(format string, v ...any)  {}
+
+// NKeyPublic reads a user seed file and returns its public key, which the embedded server
+// is told to accept.
+func NKeyPublic(seedFile string) (string, error) {
+	raw, err := os.ReadFile(seedFile)
+	if err != nil {
+		return "", fmt.Errorf("nats.nkey_seed_file: %w", err)
+	}
+	kp, err := nkeys.ParseDecoratedNKey(raw)
+	if err != nil {
+		return "", fmt.Errorf("nats.nkey_seed_file %s: %w", seedFile, err)
+	}
+	pub, err := kp.PublicKey()
+	if err != nil {
+		return "", fmt.Errorf("nats.nkey_seed_file %s: %w", seedFile, err)
+	}
+	return pub, nil
+}

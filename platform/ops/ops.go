@@ -95,6 +95,12 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 // Serve listens on addr and serves until ctx is cancelled, then shuts down gracefully. ready,
 // if not nil, receives the bound address once listening (useful with port 0).
 func (s *Server) Serve(ctx context.Context, addr string, ready func(net.Addr)) error {
+	return ServeHandler(ctx, addr, s.mux, ready)
+}
+
+// ServeHandler is Serve for any handler: the public listener of the WebSub callback, which
+// must not expose what Server serves.
+func ServeHandler(ctx context.Context, addr string, h http.Handler, ready func(net.Addr)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("http listen %s: %w", addr, err)
@@ -102,7 +108,7 @@ func (s *Server) Serve(ctx context.Context, addr string, ready func(net.Addr)) e
 	if ready != nil {
 		ready(ln.Addr())
 	}
-	srv := &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

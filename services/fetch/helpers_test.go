@@ -22,6 +22,7 @@ import (
 	"github.com/parleyhq/parley/platform/bus"
 	"github.com/parleyhq/parley/platform/bustest"
 	"github.com/parleyhq/parley/platform/natsembed"
+	"github.com/parleyhq/parley/platform/seal"
 	parleyv1 "github.com/parleyhq/parley/proto/parley/v1"
 	"github.com/parleyhq/parley/services/fetch"
 	"github.com/prometheus/client_golang/prometheus"
@@ -55,6 +56,9 @@ func startNATS(t *testing.T, dir string) *natsEnv {
 	}
 	e.bus, err = bus.New(e.nc, 1)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if e.bus.Secrets, err = seal.Parse(bustest.Key); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -139,16 +139,24 @@ func (ws *websub) subscribe(ctx context.Context, w *worker, st *State, now time.
 	if same && now.Before(st.WebSubRenew) {
 		return
 	}
-	secret := st.WebSubSecret
-	if !same {
+	secret, err := ws.r.bus.Secrets.Open(st.WebSubSecret, webSubAAD(w.id))
+	if !same || err != nil {
 		secret = newSecret()
+	}
+	// The secret is kept sealed in parley_feeds: whoever reads the bucket could otherwise
+	// forge pushes. Without a key there is no WebSub, only polling.
+	sealed, err := ws.r.bus.Secrets.Seal(secret, webSubAAD(w.id))
+	if err != nil {
+		st.WebSubRenew = now.Add(webSubRetry)
+		w.log.Warn("websub not requested; polling only", "hub_url", st.Hub, "err", err)
+		return
 	}
 	callback := ws.base + WebSubPath + w.id
 	ws.mu.Lock()
 	ws.pending[w.id] = pendingRecord{topic: topic, until: now.Add(pendingFor)}
 	ws.mu.Unlock()
-	st.WebSubHub, st.WebSubTopic, st.WebSubSecret = st.Hub, topic, secret
-	err := ws.request(ctx, st.Hub, url.Values{
+	st.WebSubHub, st.WebSubTopic, st.WebSubSecret = st.Hub, topic, sealed
+	err = ws.request(ctx, st.Hub, url.Values{
 		"hub.mode":          {"subscribe"},
 		"hub.topic":         {topic},
 		"hub.callback":      {callback},
@@ -186,6 +194,8 @@ func (ws *websub) request(ctx context.Context, hub string, form url.Values) erro
 	}
 	return nil
 }
+
+func webSubAAD(id string) string { return BucketFeeds + "/" + id + "/websub_secret" }
 
 func newSecret() string {
 	b := make([]byte, 32)
@@ -290,7 +300,13 @@ func (ws *websub) distribute(rw http.ResponseWriter, r *http.Request, id string)
 		http.Error(rw, "body too large", http.StatusRequestEntityTooLarge)
 		return
 	}
-	if err := checkSignature(r.Header.Get("X-Hub-Signature"), st.WebSubSecret, body); err != nil {
+	secret, err := ws.r.bus.Secrets.Open(st.WebSubSecret, webSubAAD(id))
+	if err != nil {
+		w.log.Warn("websub content ignored: its secret does not open", "err", err)
+		rw.WriteHeader(http.StatusAccepted)
+		return
+	}
+	if err := checkSignature(r.Header.Get("X-Hub-Signature"), secret, body); err != nil {
 		// The spec has the subscriber acknowledge and ignore it, so a forger learns nothing.
 		w.log.Warn("websub content ignored: bad signature", "err", err)
 		rw.WriteHeader(http.StatusAccepted)

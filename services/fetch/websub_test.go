@@ -1,6 +1,7 @@
 package fetch_test
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -165,6 +166,14 @@ func TestWebSubPushPublishesOnceAndPollingGoesOn(t *testing.T) {
 		t.Errorf("subscription = topic %q lease %q secret of %d bytes, want topic %q lease 3600 and a long secret", sub.topic, sub.lease, len(sub.secret), self)
 	}
 	eventually(t, 5*time.Second, "the polled item published", func() bool { return len(e.itemsOf(self)) == 1 })
+	// Whoever reads parley_feeds must not be able to sign pushes.
+	kv, err := e.bus.JS.KeyValue(context.Background(), fetch.BucketFeeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw, err := kv.Get(context.Background(), fetch.FeedID(self)); err != nil || strings.Contains(string(raw.Value()), sub.secret) {
+		t.Errorf("parley_feeds holds the WebSub secret in plain text (or cannot be read: %v)", err)
+	}
 
 	steps := []struct {
 		name    string

@@ -242,6 +242,9 @@ func serve(ctx context.Context, c Config) error {
 	if err := reg.seed(ctx, c.Subscriptions, c.Seed, log); err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
+	if err := reg.reseal(ctx, log); err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

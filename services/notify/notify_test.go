@@ -28,6 +28,7 @@ import (
 	"github.com/parleyhq/parley/platform/bus"
 	"github.com/parleyhq/parley/platform/bustest"
 	"github.com/parleyhq/parley/platform/natsembed"
+	"github.com/parleyhq/parley/platform/seal"
 	parleyv1 "github.com/parleyhq/parley/proto/parley/v1"
 	"github.com/parleyhq/parley/services/notify/round"
 	"github.com/parleyhq/parley/services/notify/roundstore"
@@ -64,6 +65,9 @@ func (r *rig) start() {
 	}
 	b, err := bus.New(nc, 1)
 	if err != nil {
+		r.t.Fatal(err)
+	}
+	if b.Secrets, err = seal.Parse(bustest.Key); err != nil {
 		r.t.Fatal(err)
 	}
 	if err := b.EnsureStreams(context.Background()); err != nil {

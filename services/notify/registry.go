@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/parleyhq/parley/platform/bus"
+	"github.com/parleyhq/parley/platform/seal"
 )
 
 // Where a registered subscription came from.
@@ -35,6 +36,11 @@ type Entry struct {
 	// Owner and Generation say which config seeded a config entry (see Seed).
 	Owner      string `json:"owner,omitempty"`
 	Generation int    `json:"generation,omitempty"`
+	// Sealed: the entry holds a sealed secret or target and this process has no key to open
+	// it; Target and Secret then say so instead of holding the values.
+	Sealed bool `json:"-"`
+	// stale: sealed with a previous key; rewriting it finishes a key rotation.
+	stale bool
 }
 
 // BucketSubscriptions holds the subscriptions notify delivers to, edited by `parley subs`.
@@ -52,7 +58,8 @@ const DefaultSeedOwner = "config"
 // Registry is the subscriptions bucket: one key per subscription name, the value its JSON.
 // Every notify replica watches it and starts or stops that subscription's delivery.
 type Registry struct {
-	kv jetstream.KeyValue
+	kv   jetstream.KeyValue
+	keys *seal.Keys
 }
 
 // OpenRegistry opens the bucket, creating it when missing.
@@ -61,7 +68,7 @@ func OpenRegistry(ctx context.Context, b *bus.Bus) (*Registry, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Registry{kv: kv}, nil
+	return &Registry{kv: kv, keys: b.Secrets}, nil
 }
 
 // Put validates s and stores it, replacing a subscription of the same name.
@@ -74,8 +81,15 @@ func (r *Registry) put(ctx context.Context, e Entry) error {
 	if err := checkSubscription(s, func(f string) string { return f }); err != nil {
 		return err
 	}
+	if e.Sealed {
+		return fmt.Errorf("subscription %s: %w", s.Name, seal.ErrNoKey)
+	}
 	e.Updated = time.Now().UTC()
-	data, err := json.Marshal(e)
+	sealed, err := sealEntry(e, r.keys)
+	if err != nil {
+		return fmt.Errorf("subscription %s: %w", s.Name, err)
+	}
+	data, err := json.Marshal(sealed)
 	if err != nil {
 		return fmt.Errorf("encode subscription %s: %w", s.Name, err)
 	}
@@ -97,7 +111,7 @@ func (r *Registry) Get(ctx context.Context, name string) (Entry, error) {
 	if err != nil {
 		return Entry{}, fmt.Errorf("read subscription %s: %w", name, err)
 	}
-	return decodeEntry(e.Value())
+	return decodeEntry(e.Value(), r.keys)
 }
 
 // List returns every subscription, sorted by name.
@@ -133,10 +147,13 @@ func (r *Registry) Delete(ctx context.Context, name string) error {
 	return nil
 }
 
-func decodeEntry(data []byte) (Entry, error) {
+func decodeEntry(data []byte, keys *seal.Keys) (Entry, error) {
 	var e Entry
 	if err := json.Unmarshal(data, &e); err != nil {
 		return Entry{}, fmt.Errorf("decode subscription: %w", err)
+	}
+	if err := openEntry(&e, keys); err != nil {
+		return Entry{}, fmt.Errorf("subscription %s: %w", e.Name, err)
 	}
 	if e.Origin == OriginConfig && e.Owner == "" {
 		e.Owner = DefaultSeedOwner
@@ -182,7 +199,7 @@ func (r *Registry) seed(ctx context.Context, subs []Subscription, by Seed, log *
 		listed[s.Name] = true
 		old, ok := cur[s.Name]
 		switch {
-		case ok && old.Origin == OriginConfig && old.Owner == by.Owner && old.Generation == by.Generation && sameSubscription(old.Subscription, s):
+		case ok && !old.stale && !old.Sealed && old.Origin == OriginConfig && old.Owner == by.Owner && old.Generation == by.Generation && sameSubscription(old.Subscription, s):
 			continue
 		case ok && old.Origin == OriginConfig && old.Owner != by.Owner && old.Generation > by.Generation:
 			log.Warn("subscription seeded by a newer configuration of another owner; left as it is", "subscription", s.Name, "seed_owner", old.Owner)

@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/parleyhq/parley/platform/bus"
+	"github.com/parleyhq/parley/platform/seal"
 	"github.com/parleyhq/parley/services/notify/deliver"
 )
 
@@ -57,7 +58,10 @@ func (m *subManager) apply(ctx context.Context, e jetstream.KeyValueEntry) {
 		log.Info("subscription removed")
 		return
 	}
-	entry, err := decodeEntry(e.Value())
+	entry, err := decodeEntry(e.Value(), m.cfg.Bus.Secrets)
+	if err == nil && entry.Sealed {
+		err = fmt.Errorf("its secret or target is sealed and this process cannot open it, so nothing is sent: %w", seal.ErrNoKey)
+	}
 	if err == nil && entry.Name != name {
 		err = fmt.Errorf("entry names %q", entry.Name)
 	}

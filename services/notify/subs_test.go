@@ -522,3 +522,58 @@ func TestSendTest(t *testing.T) {
 }
 
 func protoUnmarshal(b []byte, a *parleyv1.Alert) error { return proto.Unmarshal(b, a) }
+
+// Secrets and chat tokens are sealed in the bucket; a process without the key can list
+// them (as "sealed") but neither store a new secret nor read one.
+func TestSecretsSealedAtRest(t *testing.T) {
+	r := newRig(t)
+	ctx := context.Background()
+	subs, err := OpenRegistry(ctx, r.bus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const secret, token = "whsec_c2VhbGVkLWF0LXJlc3Qtc2VjcmV0", "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+	for _, s := range []Subscription{
+		{Name: "hook", Target: "https://hooks.example.org/in?key=k3y", Secret: secret},
+		{Name: "chat", Target: "telegram://110201543:" + token + "@telegram?chats=@desk"},
+	} {
+		if err := subs.Put(ctx, s, OriginCLI); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kv, err := r.bus.JS.KeyValue(ctx, BucketSubscriptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"hook", "chat"} {
+		e, err := kv.Get(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, plain := range []string{secret, token, "k3y", "hooks.example.org"} {
+			if strings.Contains(string(e.Value()), plain) {
+				t.Errorf("bucket value of %s shows %q: %s", name, plain, e.Value())
+			}
+		}
+	}
+	if got, err := subs.Get(ctx, "hook"); err != nil || got.Secret != secret {
+		t.Fatalf("with the key, hook's secret = %q, %v", got.Secret, err)
+	}
+
+	keyless, err := bus.New(r.bus.NC, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blind, err := OpenRegistry(ctx, keyless)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := blind.Get(ctx, "chat")
+	if err != nil || !got.Sealed || strings.Contains(got.Target, token) {
+		t.Errorf("without the key, chat = %+v, %v; want it listed as sealed", got, err)
+	}
+	err = blind.Put(ctx, Subscription{Name: "new", Target: "https://hooks.example.org/x", Secret: "s"}, OriginCLI)
+	if err == nil || !strings.Contains(err.Error(), "PARLEY_SECRETS_KEY") {
+		t.Errorf("storing a secret without the key: %v, want refused naming PARLEY_SECRETS_KEY", err)
+	}
+}

@@ -56,7 +56,9 @@ func startCommand(t *testing.T, name string, args ...string) *proc {
 
 func (p *proc) spawn() error {
 	cmd := exec.Command(parleyBin, p.args...)
-	cmd.Env = append(os.Environ(), "PARLEY_ALLOW_PRIVATE_ADDRESSES=true")
+	cmd.Env = append(os.Environ(), "PARLEY_ALLOW_PRIVATE_ADDRESSES=true",
+		// Subscriptions with secrets are stored sealed: every process shares one key.
+		"PARLEY_SECRETS_KEY="+secretsKey)
 	cmd.Stdout, cmd.Stderr = p.out, p.out
 	if err := cmd.Start(); err != nil {
 		return err
@@ -160,3 +162,6 @@ func (p *proc) tail() string {
 	}
 	return string(bytes.TrimSpace(b))
 }
+
+// secretsKey is the secrets key of every process a test starts (32 bytes in base64).
+const secretsKey = "ZmF1bHQtc3VpdGUtc2VjcmV0cy1rZXktMzItYnl0ZXM="

@@ -10,6 +10,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -20,6 +22,7 @@ import (
 	"github.com/parleyhq/parley/platform/config"
 	"github.com/parleyhq/parley/platform/natsembed"
 	"github.com/parleyhq/parley/platform/ops"
+	"github.com/parleyhq/parley/platform/seal"
 	"github.com/parleyhq/parley/services/fetch"
 	"github.com/parleyhq/parley/services/notify"
 	"github.com/parleyhq/parley/services/notify/timeline"
@@ -98,9 +101,17 @@ func Run(ctx context.Context, c Config) error {
 	opsSrv := ops.New(log)
 	// Said before waiting: an unreachable NATS otherwise looks like a hang.
 	log.Info("connecting to nats", "nats_url", natsURL)
+	secure, err := bus.SecurityOptions(f.NATS)
+	if err != nil {
+		return fmt.Errorf("pipeline: %w", err)
+	}
+	keys, err := secretsKeys(f, log)
+	if err != nil {
+		return fmt.Errorf("pipeline: %w", err)
+	}
 	conns := map[string]*bus.Bus{}
 	for _, name := range []string{"fetch", "parse", "notify"} {
-		nc, err := bus.Connect(ctx, natsURL, "parley-"+name, log)
+		nc, err := bus.Connect(ctx, natsURL, "parley-"+name, log, secure...)
 		if err != nil {
 			closeAll(conns)
 			return fmt.Errorf("pipeline: %w", err)
@@ -112,6 +123,7 @@ func Run(ctx context.Context, c Config) error {
 			return fmt.Errorf("pipeline: %w", err)
 		}
 		b.Logger = log.With("service", name)
+		b.Secrets = keys
 		conns[name] = b
 		opsSrv.AddCheck("nats_"+name, b.Ready)
 	}
@@ -130,7 +142,7 @@ func Run(ctx context.Context, c Config) error {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	errs := make(chan error, 4)
+	errs := make(chan error, 5)
 	start := func(name string, run func(context.Context) error) {
 		wg.Add(1)
 		go func() {
@@ -149,6 +161,15 @@ func Run(ctx context.Context, c Config) error {
 		}
 		return err
 	})
+	// The WebSub callback alone is on the public listener; /metrics and the API stay private.
+	public := http.NewServeMux()
+	if f.Fetch.WebSubCallbackURL != "" {
+		start("http_public", func(ctx context.Context) error {
+			return ops.ServeHandler(ctx, f.HTTP.PublicListen, public, func(a net.Addr) {
+				log.Info("websub callback listening", "http_public_listen", a.String())
+			})
+		})
+	}
 	start("notify", func(ctx context.Context) error {
 		return notify.Run(ctx, notify.Config{
 			Bus:             conns["notify"],
@@ -179,7 +200,7 @@ func Run(ctx context.Context, c Config) error {
 			Registerer:            opsSrv.Registry,
 			AllowPrivateAddresses: f.AllowPrivateAddresses,
 			WebSubCallbackURL:     f.Fetch.WebSubCallbackURL,
-			Mux:                   opsSrv,
+			Mux:                   public,
 		})
 	})
 
@@ -206,7 +227,15 @@ func Run(ctx context.Context, c Config) error {
 }
 
 func startEmbedded(ctx context.Context, f *config.File, log *slog.Logger, fallback bool) (*server.Server, error) {
-	cfg := natsembed.Config{StoreDir: filepath.Clean(f.NATS.StoreDir), Listen: f.NATS.Listen}
+	cfg := natsembed.Config{StoreDir: filepath.Clean(f.NATS.StoreDir), Listen: f.NATS.Listen,
+		User: f.NATS.User, Password: f.NATS.Password, Token: f.NATS.Token}
+	if f.NATS.NKeySeedFile != "" {
+		pub, err := natsembed.NKeyPublic(f.NATS.NKeySeedFile)
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: %w", err)
+		}
+		cfg.NKey = pub
+	}
 	srv, err := natsembed.StartContext(ctx, cfg, log)
 	if err != nil && fallback {
 		if ln, lerr := net.Listen("tcp", f.NATS.Listen); lerr != nil {
@@ -290,4 +319,28 @@ func WarnIfNoSubscriptions(ctx context.Context, b *bus.Bus, f *config.File, log 
 		}
 	}
 	log.Warn("no subscriptions: alerts are kept but sent nowhere; add one under subscriptions: in the config (target: console:// prints them) or with parley subs add")
+}
+
+// secretsKeys is the key of secrets.key. Without one, a run on its own embedded NATS keeps a
+// generated key in its store folder, so the buckets still hold no secret in plain text; a
+// run on a shared NATS must be given the key its other processes use.
+func secretsKeys(f *config.File, log *slog.Logger) (*seal.Keys, error) {
+	if f.Secrets.Key != "" || f.NATS.URL != "" {
+		return seal.Parse(f.Secrets.Key, f.Secrets.PreviousKeys...)
+	}
+	path := filepath.Join(f.NATS.StoreDir, "secrets.key")
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		raw = []byte(seal.NewKey())
+		if err := os.MkdirAll(f.NATS.StoreDir, 0o700); err != nil {
+			return nil, fmt.Errorf("secrets key: %w", err)
+		}
+		if err := os.WriteFile(path, raw, 0o600); err != nil {
+			return nil, fmt.Errorf("secrets key: %w", err)
+		}
+		log.Info("generated a secrets key for the embedded store; give secrets.key to share it", "secrets_key_file", path)
+	} else if err != nil {
+		return nil, fmt.Errorf("secrets key: %w", err)
+	}
+	return seal.Parse(string(raw))
 }
