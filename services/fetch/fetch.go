@@ -4,13 +4,15 @@
 // Every feed is polled on its own schedule with conditional GET; an item's identity is derived
 // from the feed URL and the entry, checked against the parley_seen_items bucket before
 // publishing and recorded there only after JetStream acknowledged it, so neither restarts nor
-// replicas repeat an item. Per-feed state (validators, back-off, next poll) lives in the
-// parley_feeds bucket, where replicas also claim a feed before polling it; a claim lapses at
-// the feed's next poll time, so a replica that dies holds its feeds for one interval at most.
-// That bucket is in memory (see openStates), since every poll writes it. Feeds that advertise
-// a WebSub hub are also subscribed there when a callback URL is configured (see websub.go).
-// Which feeds to poll is the registry's business (bucket parley_feed_registry, see Registry),
-// which every fetcher watches.
+// replicas repeat an item. Replicas share the feeds rather than race for them: each live
+// replica heartbeats a key in parley_fetch_members, and a feed is polled by the member that
+// rendezvous hashing picks (see members), with no claim written. Per-feed state (validators,
+// back-off, next poll) is kept in memory and written to the parley_feeds bucket in batches,
+// and only when a poll changed more than its times: a 304 writes nothing (see saver). That
+// bucket is in memory (see openStates); a replica reads a feed's state from it when the feed
+// comes to it. Feeds that advertise a WebSub hub are also subscribed there when a callback
+// URL is configured (see websub.go). Which feeds to poll is the registry's business (bucket
+// parley_feed_registry, see Registry), which every fetcher watches.
 package fetch
 
 import (
@@ -34,6 +36,7 @@ type runner struct {
 	client *feed.Client
 	seen   jetstream.KeyValue
 	states jetstream.KeyValue
+	saver  *saver
 	m      *metrics
 	// userAgent names Parley in requests made outside feed.Client (WebSub).
 	userAgent string
@@ -118,21 +121,35 @@ func serve(ctx context.Context, c Config) error {
 		Timeout:             c.Timeout,
 		MaxBodyBytes:        c.MaxBodyBytes,
 		Control:             guard.Control(c.AllowPrivateAddresses),
-		Limiter:             limit.New(c.Concurrency, c.HostConcurrency),
+		Limiter:             limit.New(c.Concurrency, c.HostConcurrency, c.HostRate),
 		MaxIdleConnsPerHost: c.HostConcurrency,
 	})
 	defer client.Close()
-	r := &runner{bus: c.Bus, log: c.Logger, client: client, seen: seen, states: states, m: m, userAgent: c.UserAgent}
+	mem, err := joinMembers(ctx, c.Bus, c.MemberTTL, c.Logger)
+	if err != nil {
+		return fmt.Errorf("fetch: %w", err)
+	}
+	r := &runner{bus: c.Bus, log: c.Logger, client: client, seen: seen, states: states, saver: newSaver(c.Bus, c.Logger), m: m, userAgent: c.UserAgent}
 	if c.WebSubCallbackURL != "" {
 		r.websub = newWebSub(r, c)
 		c.Mux.Handle(WebSubPath, r.websub)
 	}
-	p := &pool{r: r, ctx: ctx, sched: newSchedule(ctx, maxPolls(c)), workers: map[string]*slot{}}
+	owns := func(w *worker) bool { return mem.owns(w.hash) }
+	p := &pool{r: r, ctx: ctx, sched: newSchedule(ctx, maxPolls(c), owns), workers: map[string]*slot{}}
 	for key, e := range feeds {
 		p.set(key, e.Feed)
 	}
 	c.Logger.Info("fetch started", "feeds", len(p.workers), "allow_private_addresses", c.AllowPrivateAddresses,
 		"websub_callback_url", c.WebSubCallbackURL)
+	// The background loops outlive ctx: the saver's last flush needs the polls ended, and the
+	// membership is withdrawn only after that, so the next owner reads the final states.
+	saveCtx, stopSaving := context.WithCancel(context.WithoutCancel(ctx))
+	beatCtx, stopBeating := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSaving()
+	defer stopBeating()
+	saved, beating := make(chan struct{}), make(chan struct{})
+	go func() { defer close(saved); r.saver.run(saveCtx) }()
+	go func() { defer close(beating); mem.run(beatCtx) }()
 	scheduled := make(chan struct{})
 	go func() {
 		defer close(scheduled)
@@ -141,6 +158,10 @@ func serve(ctx context.Context, c Config) error {
 	p.follow(watcher)
 	p.stop()
 	<-scheduled
+	stopSaving()
+	<-saved
+	stopBeating()
+	<-beating
 	c.Logger.Info("fetch stopped")
 	return nil
 }

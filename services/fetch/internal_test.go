@@ -48,8 +48,8 @@ func TestFinish(t *testing.T) {
 		t.Errorf("after success: %+v", st)
 	}
 
-	// A 304 on a healthy feed changes nothing beyond what the claim wrote: no second write.
-	claim = State{ETag: `"b"`, LastPoll: start, NextPoll: start.Add(time.Minute), LastResult: ResultNotModified, Items: 3}
+	// A 304 on a healthy feed changes nothing but the poll times, so it is not written.
+	claim = State{ETag: `"b"`, LastPoll: start, LastSuccess: start, NextPoll: start.Add(time.Minute), LastResult: ResultNotModified, Items: 3}
 	if st := finish(claim, outcome{result: ResultNotModified, setValidators: true, etag: `"b"`}, time.Minute, start); st != claim {
 		t.Errorf("304 changed the state: %+v", st)
 	}

@@ -14,7 +14,10 @@ import (
 // parked goroutines. A slow host holds up other feeds only once it has that many polls
 // waiting for its per-host slots.
 type schedule struct {
-	ctx      context.Context
+	ctx context.Context
+	// owns says whether this replica polls a feed; others' feeds stay queued, checked again
+	// an interval later, so a hand-over takes at most one interval once membership changed.
+	owns     func(*worker) bool
 	wake     chan struct{}
 	wg       sync.WaitGroup
 	maxPolls int
@@ -34,8 +37,8 @@ type slot struct {
 	removed bool
 }
 
-func newSchedule(ctx context.Context, maxPolls int) *schedule {
-	return &schedule{ctx: ctx, wake: make(chan struct{}, 1), maxPolls: max(maxPolls, 1)}
+func newSchedule(ctx context.Context, maxPolls int, owns func(*worker) bool) *schedule {
+	return &schedule{ctx: ctx, owns: owns, wake: make(chan struct{}, 1), maxPolls: max(maxPolls, 1)}
 }
 
 // add schedules w's first poll a little after now, spread so that many feeds added at once
@@ -83,6 +86,14 @@ func (s *schedule) run() {
 			if d := next.at.Sub(now); d > 0 {
 				wait = d
 				break
+			}
+			if !s.owns(next.w) {
+				// Forget the state: the owner has it now, and polls will read it afresh
+				// should the feed come back.
+				next.w.loaded = false
+				next.at = now.Add(next.w.next.Load().Interval)
+				heap.Fix(&s.queue, 0)
+				continue
 			}
 			heap.Pop(&s.queue)
 			s.running++
