@@ -220,13 +220,6 @@ func backoff(interval time.Duration, failures int) time.Duration {
 	return min(d, ceiling)
 }
 
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
 func jitter(upTo time.Duration) time.Duration {
 	if upTo <= 0 {
 		return 0
