@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -120,6 +121,10 @@ func TestBenchChild(t *testing.T) {
 	case "farm":
 		serveFarm(ctx, t)
 	case "run":
+		if path := os.Getenv("PARLEY_BENCH_CPUPROFILE"); path != "" {
+			stopProfile := cpuProfile(t, path)
+			defer stopProfile()
+		}
 		if code := dispatch(ctx, []string{"run", "--config", os.Getenv("PARLEY_BENCH_CONFIG")}, stdio{in: strings.NewReader(""), out: io.Discard, err: os.Stderr}); code != 0 {
 			t.Fatalf("parley run exited %d", code)
 		}
@@ -272,4 +277,21 @@ func freeAddrB(b *testing.B) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
+}
+
+// cpuProfile profiles the run child, for a look at where its CPU goes:
+//
+//	PARLEY_BENCH_CPUPROFILE=/tmp/run.pprof go test -run XXX -bench Farm10k -benchtime 1x ./cmd/parley
+func cpuProfile(t *testing.T, path string) (stop func()) {
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
+	}
 }
