@@ -136,9 +136,15 @@ func serve(ctx context.Context, c Config) error {
 	}
 	owns := func(w *worker) bool { return mem.owns(w.hash) }
 	p := &pool{r: r, ctx: ctx, sched: newSchedule(ctx, maxPolls(c), owns), workers: map[string]*slot{}}
+	p.preload, err = loadAllStates(ctx, states)
+	if err != nil {
+		// Each feed reads its own at its first poll instead.
+		c.Logger.Warn("feed states not read at start", "err", err)
+	}
 	for key, e := range feeds {
 		p.set(key, e.Feed)
 	}
+	p.preload = nil
 	c.Logger.Info("fetch started", "feeds", len(p.workers), "allow_private_addresses", c.AllowPrivateAddresses,
 		"websub_callback_url", c.WebSubCallbackURL)
 	// The background loops outlive ctx: the saver's last flush needs the polls ended, and the
@@ -169,9 +175,10 @@ func serve(ctx context.Context, c Config) error {
 // seedGrace is how long shutdown waits for the registry writes of a seed.
 const seedGrace = 5 * time.Second
 
-// maxPolls bounds polls under way at once. Most of a poll's time is spent waiting for an HTTP
-// slot or NATS, so it is well above the HTTP concurrency.
-func maxPolls(c Config) int { return max(256, 64*c.Concurrency) }
+// maxPolls bounds polls under way at once. Much of a poll's time is spent waiting for an
+// HTTP slot or NATS, so it is above the HTTP concurrency; each is a goroutine whose stack
+// grew while parsing, so not far above.
+func maxPolls(c Config) int { return max(256, 4*c.Concurrency) }
 
 // initialEntries reads the registry's current contents from a fresh watcher.
 func initialEntries(ctx context.Context, w jetstream.KeyWatcher, log *slog.Logger) (map[string]Entry, error) {
@@ -206,6 +213,8 @@ type pool struct {
 	ctx     context.Context
 	sched   *schedule
 	workers map[string]*slot // by registry key; touched only by Run's goroutine
+	// preload holds the feed states read at start, by feed id, until the feeds are scheduled.
+	preload map[string]State
 }
 
 // set schedules f, or hands its worker the new settings (taken up at its next poll).
@@ -220,6 +229,10 @@ func (p *pool) set(key string, f Feed) {
 		return
 	}
 	w := newWorker(p.r, f)
+	if p.preload != nil {
+		st := p.preload[w.id] // none: never polled, nothing to read
+		w.pre = &st
+	}
 	if p.r.websub != nil {
 		p.r.websub.register(w)
 	}

@@ -41,6 +41,13 @@ type worker struct {
 
 	st     State // the feed's state as this replica knows it; persisted in batches (saver)
 	loaded bool  // st was read from the feeds bucket since this replica took the feed on
+	// pre is the state read with all the others at start, used instead of a read of its own.
+	pre *State
+}
+
+// forget drops the state: another replica owns the feed now and keeps it up to date.
+func (w *worker) forget() {
+	w.loaded, w.pre = false, nil
 }
 
 func newWorker(r *runner, f Feed) *worker {
@@ -131,6 +138,10 @@ func (w *worker) poll(ctx context.Context) time.Time {
 
 // load reads the feed's state from the feeds bucket.
 func (w *worker) load(ctx context.Context) error {
+	if w.pre != nil {
+		w.st, w.pre, w.loaded = *w.pre, nil, true
+		return nil
+	}
 	opCtx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
 	st, _, _, err := loadState(opCtx, w.r.states, w.id)

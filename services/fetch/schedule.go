@@ -9,9 +9,9 @@ import (
 
 // schedule runs each feed's polls at their due times. Feeds wait in a heap ordered by due
 // time, not in a goroutine each: with 10,000 feeds, idle goroutines whose stacks grew while
-// parsing a feed cost more memory than everything else fetch keeps. A poll runs in a goroutine
-// of its own, up to maxPolls at once; past that, due feeds wait in the heap rather than as
-// parked goroutines. A slow host holds up other feeds only once it has that many polls
+// parsing a feed cost more memory than everything else fetch keeps. Polls run on maxPolls
+// long-lived goroutines, so a poll starts no goroutine of its own; past that many, due feeds
+// wait in the heap. A slow host holds up other feeds only once it has that many polls
 // waiting for its per-host slots.
 type schedule struct {
 	ctx context.Context
@@ -22,6 +22,7 @@ type schedule struct {
 	wg       sync.WaitGroup
 	maxPolls int
 	running  int // guarded by mu
+	due      chan *slot
 
 	mu    sync.Mutex
 	queue dueQueue
@@ -38,7 +39,7 @@ type slot struct {
 }
 
 func newSchedule(ctx context.Context, maxPolls int, owns func(*worker) bool) *schedule {
-	return &schedule{ctx: ctx, owns: owns, wake: make(chan struct{}, 1), maxPolls: max(maxPolls, 1)}
+	return &schedule{ctx: ctx, owns: owns, wake: make(chan struct{}, 1), maxPolls: max(maxPolls, 1), due: make(chan *slot)}
 }
 
 // add schedules w's first poll a little after now, spread so that many feeds added at once
@@ -74,9 +75,18 @@ func (s *schedule) poke() {
 // run starts polls as they fall due until the schedule's context ends, then waits for the
 // polls under way.
 func (s *schedule) run() {
+	for range s.maxPolls {
+		s.wg.Go(func() {
+			for sl := range s.due {
+				s.poll(sl)
+			}
+		})
+	}
 	defer s.wg.Wait()
+	defer close(s.due)
 	t := time.NewTimer(time.Hour)
 	defer t.Stop()
+	var ready []*slot
 	for {
 		s.mu.Lock()
 		now := time.Now()
@@ -90,16 +100,23 @@ func (s *schedule) run() {
 			if !s.owns(next.w) {
 				// Forget the state: the owner has it now, and polls will read it afresh
 				// should the feed come back.
-				next.w.loaded = false
+				next.w.forget()
 				next.at = now.Add(next.w.next.Load().Interval)
 				heap.Fix(&s.queue, 0)
 				continue
 			}
 			heap.Pop(&s.queue)
 			s.running++
-			s.wg.Go(func() { s.poll(next) })
+			ready = append(ready, next)
 		}
 		s.mu.Unlock()
+		// Handed over outside the lock, which a finishing poll takes: each has a goroutine
+		// that is free or about to be, since running counts them.
+		for i, sl := range ready {
+			s.due <- sl
+			ready[i] = nil
+		}
+		ready = ready[:0]
 		t.Reset(wait)
 		select {
 		case <-s.ctx.Done():

@@ -72,6 +72,34 @@ func openStates(ctx context.Context, b *bus.Bus, log *slog.Logger) (jetstream.Ke
 	return kv, nil
 }
 
+// loadAllStates reads every feed's state in one pass over the bucket, so that a replica
+// starting with 100,000 feeds does not make 100,000 reads before their first polls.
+func loadAllStates(ctx context.Context, kv jetstream.KeyValue) (map[string]State, error) {
+	w, err := kv.WatchAll(ctx, jetstream.IgnoreDeletes())
+	if err != nil {
+		return nil, fmt.Errorf("read feed states: %w", err)
+	}
+	defer func() { _ = w.Stop() }()
+	all := map[string]State{}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case e, ok := <-w.Updates():
+			if !ok {
+				return nil, errors.New("read feed states: watch ended")
+			}
+			if e == nil {
+				return all, nil
+			}
+			var st State
+			if json.Unmarshal(e.Value(), &st) == nil {
+				all[e.Key()] = st
+			}
+		}
+	}
+}
+
 // LoadState reads a feed's state from the feeds bucket; a feed never polled has none
 // (found is false).
 func LoadState(ctx context.Context, kv jetstream.KeyValue, feedURL string) (st State, found bool, err error) {
