@@ -167,7 +167,8 @@ func (s *saver) run(ctx context.Context) {
 			s.flush(opCtx)
 			return
 		case <-t.C:
-			opCtx, cancel := context.WithTimeout(ctx, opTimeout)
+			// Not cut short by shutdown: the final flush would only write it all again.
+			opCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), opTimeout)
 			s.flush(opCtx)
 			cancel()
 		}
