@@ -178,7 +178,7 @@ const seedGrace = 5 * time.Second
 // maxPolls bounds polls under way at once. Much of a poll's time is spent waiting for an
 // HTTP slot or NATS, so it is above the HTTP concurrency; each is a goroutine whose stack
 // grew while parsing, so not far above.
-func maxPolls(c Config) int { return max(256, 4*c.Concurrency) }
+func maxPolls(c Config) int { return max(256, 16*c.Concurrency) }
 
 // initialEntries reads the registry's current contents from a fresh watcher.
 func initialEntries(ctx context.Context, w jetstream.KeyWatcher, log *slog.Logger) (map[string]Entry, error) {
