@@ -43,7 +43,13 @@ type worker struct {
 	loaded bool  // st was read from the feeds bucket since this replica took the feed on
 	// pre is the state read with all the others at start, used instead of a read of its own.
 	pre *State
+	// written is the poll time of the state last handed to the bucket.
+	written time.Time
 }
+
+// stateRefresh is how often the record of a feed that keeps answering 304 is written
+// anyway, so that `parley feeds list` and /status show polls at most that old.
+const stateRefresh = time.Hour
 
 // forget drops the state: another replica owns the feed now and keeps it up to date.
 func (w *worker) forget() {
@@ -165,8 +171,8 @@ func (w *worker) due() time.Time {
 }
 
 // record keeps st in memory and has it persisted when it differs from before in more than
-// the poll times: a 304 writes nothing. WebSub subscriptions are written at once, since the
-// hub's verification may reach any replica.
+// the poll times, or every stateRefresh: a 304 writes nothing. WebSub subscriptions are
+// written at once, since the hub's verification may reach any replica.
 func (w *worker) record(ctx context.Context, before, st State) {
 	w.st = st
 	if st.WebSubHub != before.WebSubHub || st.WebSubTopic != before.WebSubTopic ||
@@ -175,6 +181,7 @@ func (w *worker) record(ctx context.Context, before, st State) {
 		defer cancel()
 		err := storeState(opCtx, w.r.states, w.id, st)
 		if err == nil {
+			w.written = st.LastPoll
 			return
 		}
 		w.log.Warn("could not record feed state; will retry", "err", err)
@@ -182,8 +189,9 @@ func (w *worker) record(ctx context.Context, before, st State) {
 	cmp, was := st, before
 	cmp.LastPoll, cmp.NextPoll, cmp.LastSuccess = time.Time{}, time.Time{}, time.Time{}
 	was.LastPoll, was.NextPoll, was.LastSuccess = time.Time{}, time.Time{}, time.Time{}
-	if cmp != was {
+	if cmp != was || st.LastPoll.Sub(w.written) >= stateRefresh {
 		w.r.saver.mark(w.id, st)
+		w.written = st.LastPoll
 	}
 }
 
