@@ -18,7 +18,9 @@ const (
 )
 
 type metrics struct {
-	polls     *prometheus.CounterVec
+	polls *prometheus.CounterVec
+	// pollsBy holds polls' children by result, looked up once rather than hashed every poll.
+	pollsBy   map[string]prometheus.Counter
 	published prometheus.Counter
 	duration  prometheus.Histogram
 	feeds     prometheus.Gauge
@@ -58,8 +60,9 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		return nil, err
 	}
 	// Every result shows up at zero, so rate() and alerts work before the first error.
+	m.pollsBy = map[string]prometheus.Counter{}
 	for _, r := range []string{ResultOK, ResultNotModified, ResultError, ResultSkipped} {
-		m.polls.WithLabelValues(r)
+		m.pollsBy[r] = m.polls.WithLabelValues(r)
 	}
 	return m, nil
 }

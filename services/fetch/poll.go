@@ -103,13 +103,13 @@ func (w *worker) poll(ctx context.Context) time.Time {
 		case err != nil:
 			// NATS failed, not the feed: try again soon (the bucket is re-created within
 			// seconds when a restart lost it), so polling resumes at once when NATS is back.
-			w.r.m.polls.WithLabelValues(ResultError).Inc()
+			w.r.m.pollsBy[ResultError].Inc()
 			w.log.Warn("poll postponed: feed state unavailable", "err", err)
 			return now.Add(min(backoff(w.feed.Interval, w.st.Failures+1), stateRetry+jitter(stateRetry)))
 		}
 		if due := w.due(); due.After(now) {
 			// Polled within its interval before a restart or a hand-over.
-			w.r.m.polls.WithLabelValues(ResultSkipped).Inc()
+			w.r.m.pollsBy[ResultSkipped].Inc()
 			return due
 		}
 	}
@@ -119,7 +119,7 @@ func (w *worker) poll(ctx context.Context) time.Time {
 	if out.interrupted {
 		return now
 	}
-	w.r.m.polls.WithLabelValues(out.result).Inc()
+	w.r.m.pollsBy[out.result].Inc()
 	w.r.m.duration.Observe(time.Since(now).Seconds())
 
 	st := before
@@ -132,7 +132,7 @@ func (w *worker) poll(ctx context.Context) time.Time {
 		w.log.Warn("poll failed", "err", out.err, "failures", st.Failures, "next_poll", st.NextPoll)
 	case out.published > 0:
 		w.log.Info("feed polled", "result", out.result, "items", out.items, "published", out.published)
-	default:
+	case w.log.Enabled(ctx, slog.LevelDebug): // spares the arguments' boxing on every 304
 		w.log.Debug("feed polled", "result", out.result, "items", out.items)
 	}
 	if w.r.websub != nil && out.err == nil {
