@@ -9,9 +9,9 @@ import (
 
 // schedule runs each feed's polls at their due times. Feeds wait in a heap ordered by due
 // time, not in a goroutine each: with 10,000 feeds, idle goroutines whose stacks grew while
-// parsing a feed cost more memory than everything else fetch keeps. Polls run on maxPolls
-// long-lived goroutines, so a poll starts no goroutine of its own; past that many, due feeds
-// wait in the heap. A slow host holds up other feeds only once it has that many polls
+// parsing a feed cost more memory than everything else fetch keeps. Polls run on goroutines
+// reused from poll to poll, as many as polls under way (see hand), up to maxPolls; past that
+// many, due feeds wait in the heap. A slow host holds up other feeds only once it has that many polls
 // waiting for its per-host slots.
 type schedule struct {
 	ctx context.Context
@@ -21,7 +21,8 @@ type schedule struct {
 	wake     chan struct{}
 	wg       sync.WaitGroup
 	maxPolls int
-	running  int // guarded by mu
+	running  int // polls under way; guarded by mu
+	workers  int // poll goroutines, busy or idle; guarded by mu
 	due      chan *slot
 
 	mu    sync.Mutex
@@ -75,18 +76,12 @@ func (s *schedule) poke() {
 // run starts polls as they fall due until the schedule's context ends, then waits for the
 // polls under way.
 func (s *schedule) run() {
-	for range s.maxPolls {
-		s.wg.Go(func() {
-			for sl := range s.due {
-				s.poll(sl)
-			}
-		})
-	}
 	defer s.wg.Wait()
 	defer close(s.due)
 	t := time.NewTimer(time.Hour)
 	defer t.Stop()
 	var ready []*slot
+	retired := time.Now()
 	for {
 		s.mu.Lock()
 		now := time.Now()
@@ -109,20 +104,62 @@ func (s *schedule) run() {
 			s.running++
 			ready = append(ready, next)
 		}
+		idle := s.workers - s.running
 		s.mu.Unlock()
-		// Handed over outside the lock, which a finishing poll takes: each has a goroutine
-		// that is free or about to be, since running counts them.
+		// Handed over outside the lock, which a finishing poll takes.
 		for i, sl := range ready {
-			s.due <- sl
+			s.hand(sl)
 			ready[i] = nil
 		}
 		ready = ready[:0]
-		t.Reset(wait)
+		if now.Sub(retired) >= time.Second {
+			retired = now
+			s.retire(idle - idleWorkers)
+		}
+		t.Reset(min(wait, time.Second))
 		select {
 		case <-s.ctx.Done():
 			return
 		case <-t.C:
 		case <-s.wake:
+		}
+	}
+}
+
+// idleWorkers is how many idle poll goroutines are kept; above that, idle ones are retired
+// once a second, so a burst (all feeds due at start) does not leave thousands of parked
+// goroutines whose stacks every garbage collection scans.
+const idleWorkers = 64
+
+// hand gives sl to an idle poll goroutine, or to a new one when none is waiting: goroutines
+// are reused from poll to poll and their number follows the polls in flight.
+func (s *schedule) hand(sl *slot) {
+	select {
+	case s.due <- sl:
+		return
+	default:
+	}
+	s.mu.Lock()
+	s.workers++
+	s.mu.Unlock()
+	s.wg.Go(func() {
+		for sl != nil {
+			s.poll(sl)
+			sl = <-s.due // nil: retired, or the schedule ended
+		}
+		s.mu.Lock()
+		s.workers--
+		s.mu.Unlock()
+	})
+}
+
+// retire ends up to n idle poll goroutines.
+func (s *schedule) retire(n int) {
+	for range n {
+		select {
+		case s.due <- nil:
+		default:
+			return
 		}
 	}
 }
