@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/parleyhq/parley/services/fetch"
 )
 
 // The farm: farmHosts feeds, each alone on a loopback address of its own (127.1.0.0/16), each
@@ -103,7 +105,7 @@ func floorRate(b *testing.B, ports []int, measure time.Duration) (rate, cpuPer1k
 	ctx, cancel := context.WithTimeout(context.Background(), measure)
 	defer cancel()
 	var wg sync.WaitGroup
-	for range 64 * 2 {
+	for range fetch.DefaultConcurrency() {
 		wg.Go(func() {
 			for ctx.Err() == nil {
 				i := int(next.Add(1)) % len(ports)
