@@ -159,6 +159,13 @@ func serve(ctx context.Context, c Config) error {
 	scheduled := make(chan struct{})
 	go func() {
 		defer close(scheduled)
+		if d := mem.settle(); d > 0 {
+			c.Logger.Info("waiting for the other fetch replicas to see this one", "for", d)
+			select {
+			case <-ctx.Done():
+			case <-time.After(d):
+			}
+		}
 		p.sched.run()
 	}()
 	p.follow(watcher)
