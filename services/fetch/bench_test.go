@@ -84,11 +84,18 @@ func peakRSS(b *testing.B) float64 {
 
 // BenchmarkPoll10kFeeds polls 10,000 feeds spread over 100 loopback addresses (so the
 // per-host limits apply as they would to 100 publishers), through the real NATS publish path,
-// and reports sustained polls per second and the process's peak resident memory (NATS server
-// and feed servers included). Run it on two cores:
+// with 1, 2 and 4 fetch replicas (each with a NATS connection of its own) sharing them, and
+// reports sustained polls per second, CPU per 1,000 polls and the process's peak resident
+// memory (NATS server and feed servers included). Run it on two cores:
 //
 //	go test -run XXX -bench Poll10k -benchtime 1x -cpu 2 ./services/fetch
 func BenchmarkPoll10kFeeds(b *testing.B) {
+	for _, n := range []int{1, 2, 4} {
+		b.Run(fmt.Sprintf("replicas=%d", n), func(b *testing.B) { poll10k(b, n) })
+	}
+}
+
+func poll10k(b *testing.B, replicas int) {
 	const (
 		hosts = 100
 		feeds = 10000
@@ -139,39 +146,44 @@ func BenchmarkPoll10kFeeds(b *testing.B) {
 		list[i] = fetch.Feed{URL: fmt.Sprintf("http://%s/feed/%d", addrs[i%hosts], i), Interval: every}
 	}
 
-	reg := prometheus.NewRegistry()
+	var regs []*prometheus.Registry
 	polls := func() float64 {
-		mfs, _ := reg.Gather()
 		var n float64
-		for _, mf := range mfs {
-			if mf.GetName() != "parley_fetch_polls_total" {
-				continue
-			}
-			for _, m := range mf.GetMetric() {
-				for _, l := range m.GetLabel() {
-					if l.GetName() == "result" && l.GetValue() != fetch.ResultSkipped {
-						n += m.GetCounter().GetValue()
-					}
-				}
-			}
+		for _, reg := range regs {
+			n += pollsOf(reg)
 		}
 		return n
 	}
-	c := fetch.Config{
-		Bus:                   bs,
-		Feeds:                 list,
-		Logger:                benchLogger(),
-		Registerer:            reg,
-		Timeout:               10 * time.Second,
-		AllowPrivateAddresses: true,
-	}
-	done := make(chan error, 1)
+	done := make(chan error, replicas)
 	b.ResetTimer()
 	start := time.Now()
-	go func() { done <- fetch.Run(ctx, c) }()
+	for range replicas {
+		nc, err := nats.Connect(srv.ClientURL())
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer nc.Close()
+		rb, err := bus.New(nc, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		reg := prometheus.NewRegistry()
+		regs = append(regs, reg)
+		c := fetch.Config{
+			Bus:                   rb,
+			Feeds:                 list,
+			Logger:                benchLogger(),
+			Registerer:            reg,
+			Timeout:               10 * time.Second,
+			AllowPrivateAddresses: true,
+			HostRate:              -1, // 100 feeds a second to each of the 100 hosts
+		}
+		go func() { done <- fetch.Run(ctx, c) }()
+	}
 
-	// Warm-up: every feed fetched in full once, so what follows is the steady state.
-	for polls() < feeds {
+	// Warm-up: every feed fetched in full once, and the replicas have seen each other (a
+	// heartbeat, a third of the member TTL), so what follows is the steady state.
+	for polls() < feeds || time.Since(start) < fetch.DefaultMemberTTL/3+time.Second {
 		select {
 		case err := <-done:
 			b.Fatalf("Run ended: %v", err)
@@ -190,8 +202,10 @@ func BenchmarkPoll10kFeeds(b *testing.B) {
 	p1, t1, served1, cpu1 := polls(), time.Now(), handler.served.Load(), cpuTime(b)
 	b.StopTimer()
 	cancel()
-	if err := <-done; err != nil {
-		b.Fatal(err)
+	for range replicas {
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
 	}
 	rate := (p1 - p0) / t1.Sub(t0).Seconds()
 	b.ReportMetric(rate, "polls/s")
@@ -201,6 +215,7 @@ func BenchmarkPoll10kFeeds(b *testing.B) {
 	perCPU := (p1 - p0) / (cpu1 - cpu0).Seconds()
 	b.ReportMetric(perCPU, "polls/cpu-s")
 	b.ReportMetric(2*perCPU, "polls/s-on-2-cores")
+	b.ReportMetric((cpu1-cpu0).Seconds()/(p1-p0)*1000, "cpu-s/1k-polls")
 	b.ReportMetric(float64(served1-served0)/t1.Sub(t0).Seconds(), "requests/s")
 	b.ReportMetric(peakRSS(b)/(1<<20), "peak-RSS-MB")
 	// From Run's start with 10,000 configured feeds: the registry seeded, the first request
@@ -208,14 +223,25 @@ func BenchmarkPoll10kFeeds(b *testing.B) {
 	b.ReportMetric(time.Unix(0, handler.first.Load()).Sub(start).Seconds(), "s-to-first-poll")
 	b.ReportMetric(warm.Seconds(), "s-to-first-poll-of-all")
 	b.ReportMetric(float64(handler.fresh.Load()), "fresh-bodies")
-	if os.Getenv("BENCH_DEBUG") != "" {
-		mfs, _ := reg.Gather()
-		for _, mf := range mfs {
-			for _, m := range mf.GetMetric() {
-				b.Logf("%s %v %v", mf.GetName(), m.GetLabel(), m.GetCounter().GetValue())
+}
+
+// pollsOf sums parley_fetch_polls_total over the results that are polls made.
+func pollsOf(reg *prometheus.Registry) float64 {
+	mfs, _ := reg.Gather()
+	var n float64
+	for _, mf := range mfs {
+		if mf.GetName() != "parley_fetch_polls_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "result" && l.GetValue() != fetch.ResultSkipped {
+					n += m.GetCounter().GetValue()
+				}
 			}
 		}
 	}
+	return n
 }
 
 func benchLogger() *slog.Logger {
@@ -232,4 +258,80 @@ func cpuTime(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkStart100kFeeds starts one fetcher with 100,000 feeds (on 100 loopback hosts, at
+// the default interval) and reports how long it takes from Run to the first request and to
+// every feed's first poll, and the process's peak resident memory until then (NATS server
+// and feed servers included):
+//
+//	go test -run XXX -bench Start100k -benchtime 1x -cpu 2 ./services/fetch
+func BenchmarkStart100kFeeds(b *testing.B) {
+	const hosts, feeds = 100, 100000
+	srv, err := natsembed.Start(natsembed.Config{StoreDir: b.TempDir(), Listen: "127.0.0.1:-1"}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		srv.Shutdown()
+		srv.WaitForShutdown()
+	}()
+	nc, err := nats.Connect(srv.ClientURL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer nc.Close()
+	bs, err := bus.New(nc, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := bs.EnsureStreams(ctx); err != nil {
+		b.Fatal(err)
+	}
+	handler := &benchFeeds{}
+	list := make([]fetch.Feed, feeds)
+	for h := range hosts {
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.%d:0", h+2))
+		if err != nil {
+			b.Skipf("cannot listen on 127.0.0.%d (needs Linux loopback): %v", h+2, err)
+		}
+		hs := &http.Server{Handler: handler, ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = hs.Serve(ln) }()
+		defer hs.Close()
+		for i := h; i < feeds; i += hosts {
+			list[i] = fetch.Feed{URL: fmt.Sprintf("http://%s/feed/%d", ln.Addr(), i)}
+		}
+	}
+	reg := prometheus.NewRegistry()
+	c := fetch.Config{Bus: bs, Feeds: list, Logger: benchLogger(), Registerer: reg, Timeout: 10 * time.Second,
+		AllowPrivateAddresses: true, HostRate: -1}
+	done := make(chan error, 1)
+	b.ResetTimer()
+	start := time.Now()
+	go func() { done <- fetch.Run(ctx, c) }()
+	deadline := time.Now().Add(5 * time.Minute)
+	for pollsOf(reg) < feeds {
+		select {
+		case err := <-done:
+			b.Fatalf("Run ended: %v", err)
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("%.0f of %d feeds polled in 5 minutes", pollsOf(reg), feeds)
+		}
+	}
+	all := time.Since(start)
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.StopTimer()
+	b.ReportMetric(time.Unix(0, handler.first.Load()).Sub(start).Seconds(), "s-to-first-poll")
+	b.ReportMetric(all.Seconds(), "s-to-first-poll-of-all")
+	b.ReportMetric(peakRSS(b)/(1<<20), "peak-RSS-MB")
+	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MB")
+	cancel()
+	if err := <-done; err != nil {
+		b.Fatal(err)
+	}
 }

@@ -37,7 +37,7 @@ func TestValidate(t *testing.T) {
 		t.Errorf("valid config: %v", err)
 	}
 	good.SetDefaults()
-	if good.Timeout != 30*time.Second || good.MaxBodyBytes != 10<<20 || good.Concurrency != 16 ||
+	if good.Timeout != 30*time.Second || good.MaxBodyBytes != 10<<20 || good.Concurrency < 16 || good.HostRate != fetch.DefaultHostRate || good.MemberTTL != fetch.DefaultMemberTTL ||
 		good.UserAgent != fetch.DefaultUserAgent || good.Feeds[2].Interval != fetch.DefaultInterval || good.Logger == nil {
 		t.Errorf("defaults: %+v", good)
 	}

@@ -4,13 +4,15 @@
 // Every feed is polled on its own schedule with conditional GET; an item's identity is derived
 // from the feed URL and the entry, checked against the parley_seen_items bucket before
 // publishing and recorded there only after JetStream acknowledged it, so neither restarts nor
-// replicas repeat an item. Per-feed state (validators, back-off, next poll) lives in the
-// parley_feeds bucket, where replicas also claim a feed before polling it; a claim lapses at
-// the feed's next poll time, so a replica that dies holds its feeds for one interval at most.
-// That bucket is in memory (see openStates), since every poll writes it. Feeds that advertise
-// a WebSub hub are also subscribed there when a callback URL is configured (see websub.go).
-// Which feeds to poll is the registry's business (bucket parley_feed_registry, see Registry),
-// which every fetcher watches.
+// replicas repeat an item. Replicas share the feeds rather than race for them: each live
+// replica heartbeats a key in parley_fetch_members, and a feed is polled by the member that
+// rendezvous hashing picks (see members), with no claim written. Per-feed state (validators,
+// back-off, next poll) is kept in memory and written to the parley_feeds bucket in batches,
+// and only when a poll changed more than its times: a 304 writes nothing (see saver). That
+// bucket is in memory (see openStates); a replica reads a feed's state from it when the feed
+// comes to it. Feeds that advertise a WebSub hub are also subscribed there when a callback
+// URL is configured (see websub.go). Which feeds to poll is the registry's business (bucket
+// parley_feed_registry, see Registry), which every fetcher watches.
 package fetch
 
 import (
@@ -34,6 +36,7 @@ type runner struct {
 	client *feed.Client
 	seen   jetstream.KeyValue
 	states jetstream.KeyValue
+	saver  *saver
 	m      *metrics
 	// userAgent names Parley in requests made outside feed.Client (WebSub).
 	userAgent string
@@ -118,29 +121,60 @@ func serve(ctx context.Context, c Config) error {
 		Timeout:             c.Timeout,
 		MaxBodyBytes:        c.MaxBodyBytes,
 		Control:             guard.Control(c.AllowPrivateAddresses),
-		Limiter:             limit.New(c.Concurrency, c.HostConcurrency),
+		Limiter:             limit.New(c.Concurrency, c.HostConcurrency, c.HostRate),
 		MaxIdleConnsPerHost: c.HostConcurrency,
 	})
 	defer client.Close()
-	r := &runner{bus: c.Bus, log: c.Logger, client: client, seen: seen, states: states, m: m, userAgent: c.UserAgent}
+	mem, err := joinMembers(ctx, c.Bus, c.MemberTTL, c.Logger)
+	if err != nil {
+		return fmt.Errorf("fetch: %w", err)
+	}
+	r := &runner{bus: c.Bus, log: c.Logger, client: client, seen: seen, states: states, saver: newSaver(c.Bus, c.Logger), m: m, userAgent: c.UserAgent}
 	if c.WebSubCallbackURL != "" {
 		r.websub = newWebSub(r, c)
 		c.Mux.Handle(WebSubPath, r.websub)
 	}
-	p := &pool{r: r, ctx: ctx, sched: newSchedule(ctx, maxPolls(c)), workers: map[string]*slot{}}
+	owns := func(w *worker) bool { return mem.owns(w.hash) }
+	p := &pool{r: r, ctx: ctx, sched: newSchedule(ctx, maxPolls(c), owns), workers: map[string]*slot{}}
+	p.preload, err = loadAllStates(ctx, states)
+	if err != nil {
+		// Each feed reads its own at its first poll instead.
+		c.Logger.Warn("feed states not read at start", "err", err)
+	}
 	for key, e := range feeds {
 		p.set(key, e.Feed)
 	}
+	p.preload = nil
 	c.Logger.Info("fetch started", "feeds", len(p.workers), "allow_private_addresses", c.AllowPrivateAddresses,
 		"websub_callback_url", c.WebSubCallbackURL)
+	// The background loops outlive ctx: the saver's last flush needs the polls ended, and the
+	// membership is withdrawn only after that, so the next owner reads the final states.
+	saveCtx, stopSaving := context.WithCancel(context.WithoutCancel(ctx))
+	beatCtx, stopBeating := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSaving()
+	defer stopBeating()
+	saved, beating := make(chan struct{}), make(chan struct{})
+	go func() { defer close(saved); r.saver.run(saveCtx) }()
+	go func() { defer close(beating); mem.run(beatCtx) }()
 	scheduled := make(chan struct{})
 	go func() {
 		defer close(scheduled)
+		if d := mem.settle(); d > 0 {
+			c.Logger.Info("waiting for the other fetch replicas to see this one", "for", d)
+			select {
+			case <-ctx.Done():
+			case <-time.After(d):
+			}
+		}
 		p.sched.run()
 	}()
 	p.follow(watcher)
 	p.stop()
 	<-scheduled
+	stopSaving()
+	<-saved
+	stopBeating()
+	<-beating
 	c.Logger.Info("fetch stopped")
 	return nil
 }
@@ -148,9 +182,10 @@ func serve(ctx context.Context, c Config) error {
 // seedGrace is how long shutdown waits for the registry writes of a seed.
 const seedGrace = 5 * time.Second
 
-// maxPolls bounds polls under way at once. Most of a poll's time is spent waiting for an HTTP
-// slot or NATS, so it is well above the HTTP concurrency.
-func maxPolls(c Config) int { return max(256, 64*c.Concurrency) }
+// maxPolls bounds polls under way at once. Much of a poll's time is spent waiting for an
+// HTTP slot or NATS, so it is above the HTTP concurrency; each is a goroutine whose stack
+// grew while parsing, so not far above.
+func maxPolls(c Config) int { return max(256, 16*c.Concurrency) }
 
 // initialEntries reads the registry's current contents from a fresh watcher.
 func initialEntries(ctx context.Context, w jetstream.KeyWatcher, log *slog.Logger) (map[string]Entry, error) {
@@ -185,6 +220,8 @@ type pool struct {
 	ctx     context.Context
 	sched   *schedule
 	workers map[string]*slot // by registry key; touched only by Run's goroutine
+	// preload holds the feed states read at start, by feed id, until the feeds are scheduled.
+	preload map[string]State
 }
 
 // set schedules f, or hands its worker the new settings (taken up at its next poll).
@@ -199,6 +236,10 @@ func (p *pool) set(key string, f Feed) {
 		return
 	}
 	w := newWorker(p.r, f)
+	if p.preload != nil {
+		st := p.preload[w.id] // none: never polled, nothing to read
+		w.pre = &st
+	}
 	if p.r.websub != nil {
 		p.r.websub.register(w)
 	}

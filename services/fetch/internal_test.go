@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -48,8 +49,8 @@ func TestFinish(t *testing.T) {
 		t.Errorf("after success: %+v", st)
 	}
 
-	// A 304 on a healthy feed changes nothing beyond what the claim wrote: no second write.
-	claim = State{ETag: `"b"`, LastPoll: start, NextPoll: start.Add(time.Minute), LastResult: ResultNotModified, Items: 3}
+	// A 304 on a healthy feed changes nothing but the poll times, so it is not written.
+	claim = State{ETag: `"b"`, LastPoll: start, LastSuccess: start, NextPoll: start.Add(time.Minute), LastResult: ResultNotModified, Items: 3}
 	if st := finish(claim, outcome{result: ResultNotModified, setValidators: true, etag: `"b"`}, time.Minute, start); st != claim {
 		t.Errorf("304 changed the state: %+v", st)
 	}
@@ -142,5 +143,37 @@ func TestPlanSeedGenerations(t *testing.T) {
 	_, writes = plan(have, []Feed{feed("https://a.example/rss")}, Seed{Owner: "staging", Generation: 1})
 	if len(writes) != 0 {
 		t.Errorf("another owner's older config writes %v", writes)
+	}
+}
+
+// A 304 that changes only the poll times is not written; a change is, and so is a feed's
+// record once stateRefresh has passed since it was last written.
+func TestRecordWritesOnlyChanges(t *testing.T) {
+	sv := &saver{dirty: map[string]State{}}
+	w := &worker{r: &runner{saver: sv}, id: "f1"}
+	start := time.Date(2025, 5, 14, 10, 0, 0, 0, time.UTC)
+	before := State{ETag: `"a"`, LastPoll: start, NextPoll: start.Add(time.Minute), LastResult: ResultNotModified}
+	w.written = start
+
+	st := before
+	st.LastPoll, st.NextPoll = start.Add(time.Minute), start.Add(2*time.Minute)
+	w.record(context.Background(), before, st)
+	if len(sv.dirty) != 0 || w.st != st {
+		t.Errorf("304: dirty %v, kept %+v", sv.dirty, w.st)
+	}
+
+	changed := st
+	changed.ETag, changed.LastResult = `"b"`, ResultOK
+	w.record(context.Background(), st, changed)
+	if sv.dirty["f1"] != changed {
+		t.Errorf("changed validators not queued: %v", sv.dirty)
+	}
+
+	clear(sv.dirty)
+	late := changed
+	late.LastPoll = changed.LastPoll.Add(stateRefresh)
+	w.record(context.Background(), changed, late)
+	if sv.dirty["f1"] != late {
+		t.Errorf("record not refreshed after %s: %v", stateRefresh, sv.dirty)
 	}
 }

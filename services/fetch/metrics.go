@@ -13,12 +13,14 @@ const (
 	ResultNotModified = "not_modified"
 	ResultError       = "error"
 	// ResultSkipped is a poll not made because the feed's stored state says it is not due:
-	// another replica has just polled it, or a restart came within its interval or back-off.
+	// it came to this replica (restart, hand-over) within its interval or back-off.
 	ResultSkipped = "skipped"
 )
 
 type metrics struct {
-	polls     *prometheus.CounterVec
+	polls *prometheus.CounterVec
+	// pollsBy holds polls' children by result, looked up once rather than hashed every poll.
+	pollsBy   map[string]prometheus.Counter
 	published prometheus.Counter
 	duration  prometheus.Histogram
 	feeds     prometheus.Gauge
@@ -28,7 +30,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
 		polls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "parley_fetch_polls_total",
-			Help: "Feed polls by result: ok, not_modified (304 or an unchanged body), error, skipped (not due: polled by another replica or before a restart).",
+			Help: "Feed polls by result: ok, not_modified (304 or an unchanged body), error, skipped (not due: polled before a restart or a hand-over between replicas).",
 		}, []string{"result"}),
 		published: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "parley_fetch_items_published_total",
@@ -58,8 +60,9 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		return nil, err
 	}
 	// Every result shows up at zero, so rate() and alerts work before the first error.
+	m.pollsBy = map[string]prometheus.Counter{}
 	for _, r := range []string{ResultOK, ResultNotModified, ResultError, ResultSkipped} {
-		m.polls.WithLabelValues(r)
+		m.pollsBy[r] = m.polls.WithLabelValues(r)
 	}
 	return m, nil
 }

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/parleyhq/parley/platform/bus"
 	"github.com/parleyhq/parley/services/fetch/feed"
 )
@@ -27,20 +26,34 @@ const (
 	maxRetryAfter = 24 * time.Hour
 )
 
-// worker polls one feed. Only its own goroutine touches it.
+// worker polls one feed. Only the goroutine polling it touches it, or the schedule while
+// it waits in the queue.
 type worker struct {
 	r       *runner
 	feed    Feed
 	id      string
+	hash    uint64 // feedHash(id), for the owner
 	subject string
 	log     *slog.Logger
 
 	// next is the feed's latest settings from the registry, taken up at each poll.
 	next atomic.Pointer[Feed]
 
-	st     State  // last known record in the feeds bucket
-	rev    uint64 // its revision; 0 when absent
-	loaded bool   // st and rev are current as far as this worker knows
+	st     State // the feed's state as this replica knows it; persisted in batches (saver)
+	loaded bool  // st was read from the feeds bucket since this replica took the feed on
+	// pre is the state read with all the others at start, used instead of a read of its own.
+	pre *State
+	// written is the poll time of the state last handed to the bucket.
+	written time.Time
+}
+
+// stateRefresh is how often the record of a feed that keeps answering 304 is written
+// anyway, so that `parley feeds list` and /status show polls at most that old.
+const stateRefresh = time.Hour
+
+// forget drops the state: another replica owns the feed now and keeps it up to date.
+func (w *worker) forget() {
+	w.loaded, w.pre = false, nil
 }
 
 func newWorker(r *runner, f Feed) *worker {
@@ -49,6 +62,7 @@ func newWorker(r *runner, f Feed) *worker {
 		r:       r,
 		feed:    f,
 		id:      id,
+		hash:    feedHash(id),
 		subject: bus.SubjectItems + "." + id,
 		log:     r.log.With("feed_url", f.URL, "feed_id", id),
 	}
@@ -76,90 +90,72 @@ type outcome struct {
 // stateRetry is how soon a poll is tried again after the feed state bucket failed.
 const stateRetry = 3 * time.Second
 
-// poll claims the feed, fetches it, publishes what is new and records the result. It returns
-// when to poll next.
+// poll fetches the feed, publishes what is new and records the result in memory. It
+// returns when to poll next. Only this replica polls the feed (see members), so nothing is
+// claimed; the state is read from the bucket once, when the feed comes to this replica.
 func (w *worker) poll(ctx context.Context) time.Time {
 	now := time.Now()
-	claimed, err := w.claim(ctx, now)
-	switch {
-	case ctx.Err() != nil:
-		return now
-	case err != nil:
-		// Without the state store nothing could be published either. It is NATS that failed,
-		// not the feed: try again soon (the bucket is re-created within seconds when a
-		// restart lost it), so polling resumes at once when NATS is back.
-		w.r.m.polls.WithLabelValues(ResultError).Inc()
-		w.log.Warn("poll postponed: feed state unavailable", "err", err)
-		return now.Add(min(backoff(w.feed.Interval, w.st.Failures+1), stateRetry+jitter(stateRetry)))
-	case !claimed:
-		w.r.m.polls.WithLabelValues(ResultSkipped).Inc()
-		return later(w.due(), now.Add(w.feed.Interval/10))
+	if !w.loaded {
+		err := w.load(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return now
+		case err != nil:
+			// NATS failed, not the feed: try again soon (the bucket is re-created within
+			// seconds when a restart lost it), so polling resumes at once when NATS is back.
+			w.r.m.pollsBy[ResultError].Inc()
+			w.log.Warn("poll postponed: feed state unavailable", "err", err)
+			return now.Add(min(backoff(w.feed.Interval, w.st.Failures+1), stateRetry+jitter(stateRetry)))
+		}
+		if due := w.due(); due.After(now) {
+			// Polled within its interval before a restart or a hand-over.
+			w.r.m.pollsBy[ResultSkipped].Inc()
+			return due
+		}
 	}
 
-	claim := w.st
+	before := w.st
 	out := w.fetch(ctx)
 	if out.interrupted {
 		return now
 	}
-	w.r.m.polls.WithLabelValues(out.result).Inc()
+	w.r.m.pollsBy[out.result].Inc()
 	w.r.m.duration.Observe(time.Since(now).Seconds())
 
-	st := finish(claim, out, w.feed.Interval, now)
+	st := before
+	st.URL, st.Name = w.feed.URL, w.feed.Name
+	st.LastPoll = now
+	st.NextPoll = now.Add(w.feed.Interval + jitter(w.feed.Interval/10))
+	st = finish(st, out, w.feed.Interval, now)
 	switch {
 	case out.err != nil:
 		w.log.Warn("poll failed", "err", out.err, "failures", st.Failures, "next_poll", st.NextPoll)
 	case out.published > 0:
 		w.log.Info("feed polled", "result", out.result, "items", out.items, "published", out.published)
-	default:
+	case w.log.Enabled(ctx, slog.LevelDebug): // spares the arguments' boxing on every 304
 		w.log.Debug("feed polled", "result", out.result, "items", out.items)
 	}
 	if w.r.websub != nil && out.err == nil {
 		w.r.websub.subscribe(ctx, w, &st, now)
 	}
-	w.save(ctx, claim, st)
+	w.record(ctx, before, st)
 	return st.NextPoll
 }
 
-// claim records in the feeds bucket that this worker is polling the feed now, unless the
-// record says the feed is not due yet (another replica polled it, or a restart came early).
-// The write is conditional on the revision last seen, so of several replicas racing for a
-// feed exactly one wins; the others count the poll as skipped.
-func (w *worker) claim(ctx context.Context, now time.Time) (bool, error) {
-	for attempt := 0; ; attempt++ {
-		if !w.loaded {
-			opCtx, cancel := context.WithTimeout(ctx, opTimeout)
-			st, rev, _, err := loadState(opCtx, w.r.states, w.id)
-			cancel()
-			if err != nil {
-				return false, err
-			}
-			w.st, w.rev, w.loaded = st, rev, true
-		}
-		if w.due().After(now) {
-			return false, nil
-		}
-		c := w.st
-		c.URL, c.Name = w.feed.URL, w.feed.Name
-		c.LastPoll = now
-		// What a successful poll would set, so that a poll that changes nothing (a 304)
-		// needs no second write; if this process dies mid-poll, the feed falls due again
-		// then and another replica takes it.
-		c.NextPoll = now.Add(w.feed.Interval + jitter(w.feed.Interval/10))
-		opCtx, cancel := context.WithTimeout(ctx, opTimeout)
-		rev, err := storeState(opCtx, w.r.states, w.id, c, w.rev)
-		cancel()
-		if err == nil {
-			w.st, w.rev = c, rev
-			return true, nil
-		}
-		w.loaded = false
-		if !errors.Is(err, jetstream.ErrKeyExists) {
-			return false, fmt.Errorf("claim feed: %w", err)
-		}
-		if attempt > 0 {
-			return false, nil // lost the race twice: someone else is on it
-		}
+// load reads the feed's state from the feeds bucket.
+func (w *worker) load(ctx context.Context) error {
+	if w.pre != nil {
+		w.st, w.pre, w.loaded = *w.pre, nil, true
+		return nil
 	}
+	opCtx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
+	st, _, _, err := loadState(opCtx, w.r.states, w.id)
+	if err != nil {
+		return err
+	}
+	w.st, w.loaded = st, true
+	return nil
 }
 
 // due is when the feed should next be polled according to its record. A shorter interval in
@@ -174,41 +170,34 @@ func (w *worker) due() time.Time {
 	return next
 }
 
-// save writes st unless it equals the claimed record already stored.
-func (w *worker) save(ctx context.Context, claim, st State) {
-	if claim == st {
-		return
-	}
-	// The result is recorded even while shutting down: it holds the validators that keep
-	// the next poll from fetching everything again.
-	opCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), opTimeout)
-	defer cancel()
-	rev, err := storeState(opCtx, w.r.states, w.id, st, w.rev)
-	if errors.Is(err, jetstream.ErrKeyExists) {
-		// Another replica claimed the feed while this poll ran long. Its record is newer
-		// than this one unless it has not polled since.
-		fresh, freshRev, _, lerr := loadState(opCtx, w.r.states, w.id)
-		if lerr != nil {
-			err = lerr
-		} else if fresh.LastPoll.After(claim.LastPoll) {
-			w.st, w.rev = fresh, freshRev
+// record keeps st in memory and has it persisted when it differs from before in more than
+// the poll times, or every stateRefresh: a 304 writes nothing. WebSub subscriptions are
+// written at once, since the hub's verification may reach any replica.
+func (w *worker) record(ctx context.Context, before, st State) {
+	w.st = st
+	if st.WebSubHub != before.WebSubHub || st.WebSubTopic != before.WebSubTopic ||
+		st.WebSubSecret != before.WebSubSecret || !st.WebSubRenew.Equal(before.WebSubRenew) {
+		opCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), opTimeout)
+		defer cancel()
+		err := storeState(opCtx, w.r.states, w.id, st)
+		if err == nil {
+			w.written = st.LastPoll
 			return
-		} else {
-			rev, err = storeState(opCtx, w.r.states, w.id, st, freshRev)
 		}
+		w.log.Warn("could not record feed state; will retry", "err", err)
 	}
-	if err != nil {
-		w.loaded = false
-		w.st = st // so the back-off keeps growing while the store is away
-		w.log.Warn("could not record feed state", "err", err)
-		return
+	cmp, was := st, before
+	cmp.LastPoll, cmp.NextPoll, cmp.LastSuccess = time.Time{}, time.Time{}, time.Time{}
+	was.LastPoll, was.NextPoll, was.LastSuccess = time.Time{}, time.Time{}, time.Time{}
+	if cmp != was || st.LastPoll.Sub(w.written) >= stateRefresh {
+		w.r.saver.mark(w.id, st)
+		w.written = st.LastPoll
 	}
-	w.st, w.rev = st, rev
 }
 
-// finish derives the new record from the claimed one and the poll's outcome.
-func finish(claim State, out outcome, interval time.Duration, started time.Time) State {
-	st := claim
+// finish derives the new record from the previous one and the poll's outcome.
+func finish(prev State, out outcome, interval time.Duration, started time.Time) State {
+	st := prev
 	st.LastResult = out.result
 	st.Published += int64(out.published)
 	if out.result == ResultOK {
@@ -235,6 +224,7 @@ func finish(claim State, out outcome, interval time.Duration, started time.Time)
 	}
 	st.Failures = 0
 	st.LastError = ""
+	st.LastSuccess = started
 	return st
 }
 
@@ -247,13 +237,6 @@ func backoff(interval time.Duration, failures int) time.Duration {
 		d *= 2
 	}
 	return min(d, ceiling)
-}
-
-func later(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
 }
 
 func jitter(upTo time.Duration) time.Duration {

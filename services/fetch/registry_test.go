@@ -73,10 +73,15 @@ func TestRegistryChangesReachRunningFetchers(t *testing.T) {
 		t.Errorf("published %d messages, want 5", n)
 	}
 
-	statuses, err := fetch.ListStatus(ctx, e.bus)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Feed states are written in batches, a second apart.
+	var statuses []fetch.Status
+	eventually(t, 10*time.Second, "the remaining feed's state recorded", func() bool {
+		statuses, err = fetch.ListStatus(ctx, e.bus)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(statuses) == 1 && statuses[0].Polled && statuses[0].State.Published == 2
+	})
 	if len(statuses) != 1 || statuses[0].URL != b.URL || !statuses[0].Polled ||
 		statuses[0].State.LastPoll.IsZero() || statuses[0].State.Items != 2 || statuses[0].State.Published != 2 {
 		t.Errorf("status = %+v", statuses)

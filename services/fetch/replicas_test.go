@@ -61,8 +61,9 @@ func (g *growingFeeds) hitsAfter(feed int, t time.Time) []time.Time {
 }
 
 // TestReplicaKilledFeedsTakenOver runs three fetchers, each with its own NATS connection, on
-// one JetStream; one dies without any cleanup while holding claims. Every feed keeps being
-// polled, by the survivors, within about one interval, and every item is in the stream once.
+// one JetStream; one dies without any cleanup, its membership left to lapse. Every feed keeps
+// being polled, by the survivors, within the membership TTL and an interval, and every item
+// is in the stream once.
 func TestReplicaKilledFeedsTakenOver(t *testing.T) {
 	const feeds = 24
 	const every = 300 * time.Millisecond
@@ -135,10 +136,12 @@ func TestReplicaKilledFeedsTakenOver(t *testing.T) {
 		r.cancel()
 		<-r.done
 	}
-	// The dead replica's claims lapse when their next_poll passes (one interval plus up to a
-	// tenth of jitter); a survivor notices within another tenth. The second of slack is for
-	// -race on two cores shared with the rest of CI.
-	const maxGap = every + every/5 + time.Second
+	// The dead replica's membership lapses after its TTL; the survivors see that at their
+	// next heartbeat (a third of the TTL) and take its feeds at their next check (one
+	// interval plus up to a tenth of jitter). The second of slack is for -race on two cores
+	// shared with the rest of CI.
+	ttl := baseConfig(e).MemberTTL
+	maxGap := ttl + ttl/3 + every + every/10 + time.Second
 	for i := range feeds {
 		prev := killed
 		for _, h := range g.hitsAfter(i, killed) {
@@ -162,5 +165,108 @@ func TestReplicaKilledFeedsTakenOver(t *testing.T) {
 				t.Errorf("item %s never published", guid)
 			}
 		}
+	}
+}
+
+// pollers wraps a handler and records, per feed, which replica (by User-Agent) polled it when.
+type pollers struct {
+	next http.Handler
+	mu   sync.Mutex
+	by   map[int][]poller
+}
+
+type poller struct {
+	agent string
+	at    time.Time
+}
+
+func (p *pollers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var feed int
+	if _, err := fmt.Sscanf(r.URL.Path, "/feed/%d", &feed); err == nil {
+		p.mu.Lock()
+		p.by[feed] = append(p.by[feed], poller{r.UserAgent(), time.Now()})
+		p.mu.Unlock()
+	}
+	p.next.ServeHTTP(w, r)
+}
+
+// agentsAfter returns the replicas that polled feed after t, and how many polls they made.
+func (p *pollers) agentsAfter(feed int, t time.Time) (agents map[string]bool, polls int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	agents = map[string]bool{}
+	for _, h := range p.by[feed] {
+		if h.at.After(t) {
+			agents[h.agent] = true
+			polls++
+		}
+	}
+	return agents, polls
+}
+
+// TestReplicasShareFeeds runs 1, 2 and 4 fetchers on one JetStream. Once each has seen all
+// the others, every feed is polled by one of them only, and every item is published once.
+func TestReplicasShareFeeds(t *testing.T) {
+	for _, n := range []int{1, 2, 4} {
+		t.Run(fmt.Sprintf("%d replicas", n), func(t *testing.T) {
+			const feeds = 24
+			e := startNATS(t, t.TempDir())
+			g := &growingFeeds{items: 2, hits: map[int][]time.Time{}}
+			p := &pollers{next: g, by: map[int][]poller{}}
+			srv := newMuxServer(t, p)
+			var list []fetch.Feed
+			for i := range feeds {
+				list = append(list, fetch.Feed{URL: fmt.Sprintf("%s/feed/%d", srv.URL, i), Interval: 300 * time.Millisecond})
+			}
+			var logs []*logRecorder
+			for i := range n {
+				c := baseConfig(e, list...)
+				c.UserAgent = fmt.Sprintf("replica-%d", i)
+				l := newLogRecorder()
+				c.Logger = slogTo(l)
+				logs = append(logs, l)
+				startRun(t, c)
+			}
+			eventually(t, 20*time.Second, "every replica sees the others", func() bool {
+				for _, l := range logs {
+					if _, ok := l.find(func(r logRecord) bool {
+						return r.Msg == "fetch replicas changed" && r.Attrs["replicas"] == fmt.Sprint(n)
+					}); !ok && n > 1 {
+						return false
+					}
+				}
+				return true
+			})
+			// Polls a replica started before it saw the last member may still arrive; wait
+			// for one more round.
+			seen := time.Now()
+			eventually(t, 20*time.Second, "a poll of every feed since", func() bool {
+				for i := range feeds {
+					if _, polls := p.agentsAfter(i, seen); polls < 1 {
+						return false
+					}
+				}
+				return true
+			})
+			settled := time.Now()
+			g.add()
+			eventually(t, 20*time.Second, "three polls of every feed by settled replicas", func() bool {
+				for i := range feeds {
+					if _, polls := p.agentsAfter(i, settled); polls < 3 {
+						return false
+					}
+				}
+				return true
+			})
+			for i := range feeds {
+				if agents, _ := p.agentsAfter(i, settled); len(agents) != 1 {
+					t.Errorf("feed %d polled by %d replicas after they settled, want 1: %v", i, len(agents), agents)
+				}
+			}
+			eventually(t, 20*time.Second, "third item of every feed", func() bool { return len(e.items()) >= feeds*3 })
+			if got := e.streamMsgs(); got != feeds*3 {
+				t.Errorf("stream holds %d items, want %d (each once)", got, feeds*3)
+			}
+		})
 	}
 }

@@ -9,16 +9,21 @@ import (
 
 // schedule runs each feed's polls at their due times. Feeds wait in a heap ordered by due
 // time, not in a goroutine each: with 10,000 feeds, idle goroutines whose stacks grew while
-// parsing a feed cost more memory than everything else fetch keeps. A poll runs in a goroutine
-// of its own, up to maxPolls at once; past that, due feeds wait in the heap rather than as
-// parked goroutines. A slow host holds up other feeds only once it has that many polls
+// parsing a feed cost more memory than everything else fetch keeps. Polls run on goroutines
+// reused from poll to poll, as many as polls under way (see hand), up to maxPolls; past that
+// many, due feeds wait in the heap. A slow host holds up other feeds only once it has that many polls
 // waiting for its per-host slots.
 type schedule struct {
-	ctx      context.Context
+	ctx context.Context
+	// owns says whether this replica polls a feed; others' feeds stay queued, checked again
+	// an interval later, so a hand-over takes at most one interval once membership changed.
+	owns     func(*worker) bool
 	wake     chan struct{}
 	wg       sync.WaitGroup
 	maxPolls int
-	running  int // guarded by mu
+	running  int // polls under way; guarded by mu
+	workers  int // poll goroutines, busy or idle; guarded by mu
+	due      chan *slot
 
 	mu    sync.Mutex
 	queue dueQueue
@@ -34,8 +39,8 @@ type slot struct {
 	removed bool
 }
 
-func newSchedule(ctx context.Context, maxPolls int) *schedule {
-	return &schedule{ctx: ctx, wake: make(chan struct{}, 1), maxPolls: max(maxPolls, 1)}
+func newSchedule(ctx context.Context, maxPolls int, owns func(*worker) bool) *schedule {
+	return &schedule{ctx: ctx, owns: owns, wake: make(chan struct{}, 1), maxPolls: max(maxPolls, 1), due: make(chan *slot)}
 }
 
 // add schedules w's first poll a little after now, spread so that many feeds added at once
@@ -72,8 +77,11 @@ func (s *schedule) poke() {
 // polls under way.
 func (s *schedule) run() {
 	defer s.wg.Wait()
+	defer close(s.due)
 	t := time.NewTimer(time.Hour)
 	defer t.Stop()
+	var ready []*slot
+	retired := time.Now()
 	for {
 		s.mu.Lock()
 		now := time.Now()
@@ -84,17 +92,74 @@ func (s *schedule) run() {
 				wait = d
 				break
 			}
+			if !s.owns(next.w) {
+				// Forget the state: the owner has it now, and polls will read it afresh
+				// should the feed come back.
+				next.w.forget()
+				next.at = now.Add(next.w.next.Load().Interval)
+				heap.Fix(&s.queue, 0)
+				continue
+			}
 			heap.Pop(&s.queue)
 			s.running++
-			s.wg.Go(func() { s.poll(next) })
+			ready = append(ready, next)
 		}
+		idle := s.workers - s.running
 		s.mu.Unlock()
-		t.Reset(wait)
+		// Handed over outside the lock, which a finishing poll takes.
+		for i, sl := range ready {
+			s.hand(sl)
+			ready[i] = nil
+		}
+		ready = ready[:0]
+		if now.Sub(retired) >= time.Second {
+			retired = now
+			s.retire(idle - idleWorkers)
+		}
+		t.Reset(min(wait, time.Second))
 		select {
 		case <-s.ctx.Done():
 			return
 		case <-t.C:
 		case <-s.wake:
+		}
+	}
+}
+
+// idleWorkers is how many idle poll goroutines are kept; above that, idle ones are retired
+// once a second, so a burst (all feeds due at start) does not leave thousands of parked
+// goroutines whose stacks every garbage collection scans.
+const idleWorkers = 64
+
+// hand gives sl to an idle poll goroutine, or to a new one when none is waiting: goroutines
+// are reused from poll to poll and their number follows the polls in flight.
+func (s *schedule) hand(sl *slot) {
+	select {
+	case s.due <- sl:
+		return
+	default:
+	}
+	s.mu.Lock()
+	s.workers++
+	s.mu.Unlock()
+	s.wg.Go(func() {
+		for sl != nil {
+			s.poll(sl)
+			sl = <-s.due // nil: retired, or the schedule ended
+		}
+		s.mu.Lock()
+		s.workers--
+		s.mu.Unlock()
+	})
+}
+
+// retire ends up to n idle poll goroutines.
+func (s *schedule) retire(n int) {
+	for range n {
+		select {
+		case s.due <- nil:
+		default:
+			return
 		}
 	}
 }

@@ -20,7 +20,7 @@ const (
 	// BucketSeenItems records every item published: "<item id>" → when, and a hash of the
 	// content published, so an item is published once per version of its content.
 	BucketSeenItems = "parley_seen_items"
-	// BucketFeeds is fetch's soft per-feed state (validators, back-off, claims), in memory.
+	// BucketFeeds is fetch's soft per-feed state (validators, back-off, next poll), in memory.
 	BucketFeeds = "parley_feeds"
 	// BucketFeedRegistry holds the feeds to poll, edited by `parley feeds`.
 	BucketFeedRegistry = "parley_feed_registry"

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -13,8 +14,8 @@ import (
 )
 
 // State is what fetch keeps about a feed between polls, as JSON in bucket parley_feeds under
-// the feed's FeedID. It lets conditional GET, back-off and Retry-After survive restarts, and
-// tells replicas that a feed has just been polled.
+// the feed's FeedID. It lets conditional GET, back-off and Retry-After survive restarts and
+// hand-overs between replicas.
 type State struct {
 	URL          string `json:"url"`
 	Name         string `json:"name,omitempty"`
@@ -48,10 +49,9 @@ type State struct {
 }
 
 // openStates opens the feeds bucket, creating it in memory when missing. What it holds is
-// soft: losing it costs one full GET per feed and perhaps a claim raced over once, never a
-// duplicate item, because parley_seen_items is on disk. Every poll writes it, and a
-// file-backed bucket on a server that fsyncs every write would cap fetch at a few hundred
-// polls a second. In memory it is still replicated across a cluster like any other bucket.
+// soft: losing it costs one full GET per feed, never a duplicate item, because
+// parley_seen_items is on disk. Every changed poll writes it (in batches), and a file-backed
+// bucket on a server that fsyncs every write would cap fetch at a few hundred polls a second. In memory it is still replicated across a cluster like any other bucket.
 //
 // The bucket is kept (bus.KeepBucket): a NATS restart that loses it, single node or whole
 // cluster, has it re-created within seconds, and polling goes on from there.
@@ -70,6 +70,34 @@ func openStates(ctx context.Context, b *bus.Bus, log *slog.Logger) (jetstream.Ke
 		}
 	}
 	return kv, nil
+}
+
+// loadAllStates reads every feed's state in one pass over the bucket, so that a replica
+// starting with 100,000 feeds does not make 100,000 reads before their first polls.
+func loadAllStates(ctx context.Context, kv jetstream.KeyValue) (map[string]State, error) {
+	w, err := kv.WatchAll(ctx, jetstream.IgnoreDeletes())
+	if err != nil {
+		return nil, fmt.Errorf("read feed states: %w", err)
+	}
+	defer func() { _ = w.Stop() }()
+	all := map[string]State{}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case e, ok := <-w.Updates():
+			if !ok {
+				return nil, errors.New("read feed states: watch ended")
+			}
+			if e == nil {
+				return all, nil
+			}
+			var st State
+			if json.Unmarshal(e.Value(), &st) == nil {
+				all[e.Key()] = st
+			}
+		}
+	}
 }
 
 // LoadState reads a feed's state from the feeds bucket; a feed never polled has none
@@ -96,15 +124,125 @@ func loadState(ctx context.Context, kv jetstream.KeyValue, key string) (State, u
 	return st, e.Revision(), true, nil
 }
 
-// storeState writes st if the record is still at revision rev (0: absent) and returns the
-// new revision.
-func storeState(ctx context.Context, kv jetstream.KeyValue, key string, st State, rev uint64) (uint64, error) {
+// saver writes feed states to the feeds bucket in batches. A poll that changed nothing worth
+// keeping (a 304) writes nothing; one that did marks its feed dirty, and the dirty states go
+// out together every flushEvery as pipelined publishes. What a crash loses is at most that
+// much: the next poll of those feeds is a full GET whose items parley_seen_items already
+// holds, so it publishes nothing twice.
+type saver struct {
+	js     jetstream.JetStream
+	prefix string // the bucket's subject prefix
+	log    *slog.Logger
+
+	mu    sync.Mutex
+	dirty map[string]State
+}
+
+// flushEvery is how often dirty feed states are written.
+const flushEvery = time.Second
+
+// flushChunk bounds publishes awaiting their acks, below the client's async limit.
+const flushChunk = 1000
+
+func newSaver(b *bus.Bus, log *slog.Logger) *saver {
+	return &saver{js: b.JS, prefix: "$KV." + BucketFeeds + ".", log: log, dirty: map[string]State{}}
+}
+
+// mark queues st for the next batch; a later mark of the same feed replaces it.
+func (s *saver) mark(id string, st State) {
+	s.mu.Lock()
+	s.dirty[id] = st
+	s.mu.Unlock()
+}
+
+// run flushes every flushEvery until ctx ends, and once more after.
+func (s *saver) run(ctx context.Context) {
+	t := time.NewTicker(flushEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			opCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), opTimeout)
+			defer cancel()
+			s.flush(opCtx)
+			return
+		case <-t.C:
+			// Not cut short by shutdown: the final flush would only write it all again.
+			opCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), opTimeout)
+			s.flush(opCtx)
+			cancel()
+		}
+	}
+}
+
+// flush writes the dirty states; those that fail stay dirty unless marked again meanwhile.
+func (s *saver) flush(ctx context.Context) {
+	s.mu.Lock()
+	batch := s.dirty
+	if len(batch) == 0 {
+		s.mu.Unlock()
+		return
+	}
+	s.dirty = make(map[string]State, len(batch))
+	s.mu.Unlock()
+
+	failed := map[string]State{}
+	var lastErr error
+	ids := make([]string, 0, flushChunk)
+	futures := make([]jetstream.PubAckFuture, 0, flushChunk)
+	send := func() {
+		lastErr = s.await(ctx, ids, futures, batch, failed, lastErr)
+		ids, futures = ids[:0], futures[:0]
+	}
+	for id, st := range batch {
+		b, err := json.Marshal(st)
+		if err != nil {
+			continue // a State always marshals
+		}
+		f, err := s.js.PublishAsync(s.prefix+id, b)
+		if err != nil {
+			failed[id], lastErr = st, err
+			continue
+		}
+		ids, futures = append(ids, id), append(futures, f)
+		if len(futures) == flushChunk {
+			send()
+		}
+	}
+	send()
+	if len(failed) == 0 {
+		return
+	}
+	s.log.Warn("feed states not recorded; retrying", "feeds", len(failed), "err", lastErr)
+	s.mu.Lock()
+	for id, st := range failed {
+		if _, newer := s.dirty[id]; !newer {
+			s.dirty[id] = st
+		}
+	}
+	s.mu.Unlock()
+}
+
+// await collects the acks of one chunk, adding the states that failed to failed.
+func (s *saver) await(ctx context.Context, ids []string, fs []jetstream.PubAckFuture, batch, failed map[string]State, lastErr error) error {
+	for i, f := range fs {
+		select {
+		case <-f.Ok():
+		case err := <-f.Err():
+			failed[ids[i]], lastErr = batch[ids[i]], err
+		case <-ctx.Done():
+			failed[ids[i]], lastErr = batch[ids[i]], ctx.Err()
+		}
+	}
+	return lastErr
+}
+
+// storeState writes st at once, for changes other replicas must see before the next batch.
+func storeState(ctx context.Context, kv jetstream.KeyValue, key string, st State) error {
 	b, err := json.Marshal(st)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	if rev == 0 {
-		return kv.Create(ctx, key, b)
-	}
-	return kv.Update(ctx, key, b, rev)
+	_, err = kv.Put(ctx, key, b)
+	return err
 }

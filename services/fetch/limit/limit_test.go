@@ -9,7 +9,7 @@ import (
 )
 
 func TestBounds(t *testing.T) {
-	l := New(3, 2)
+	l := New(3, 2, 0)
 	var perHost, total, maxHost, maxTotal atomic.Int64
 	var wg sync.WaitGroup
 	for i := range 20 {
@@ -49,7 +49,7 @@ func TestBounds(t *testing.T) {
 }
 
 func TestAcquireCancelled(t *testing.T) {
-	l := New(1, 1)
+	l := New(1, 1, 0)
 	release, _ := l.Acquire(context.Background(), "a")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
@@ -63,4 +63,40 @@ func TestAcquireCancelled(t *testing.T) {
 		t.Fatal(err)
 	}
 	r2()
+}
+
+// TestHostRate: starts to one host are spaced by the rate, another host is not held up.
+func TestHostRate(t *testing.T) {
+	const gap = 20 * time.Millisecond
+	l := New(10, 10, float64(time.Second/gap))
+	var starts []time.Time
+	for range 4 {
+		release, err := l.Acquire(context.Background(), "a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		starts = append(starts, time.Now())
+		release()
+	}
+	for i := 1; i < len(starts); i++ {
+		if d := starts[i].Sub(starts[i-1]); d < gap-time.Millisecond {
+			t.Errorf("start %d came %s after the one before, want >= %s", i, d, gap)
+		}
+	}
+	slow := New(10, 10, 1.0/3600)
+	release, err := slow.Acquire(context.Background(), "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	release()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := slow.Acquire(ctx, "a"); err == nil {
+		t.Error("a cancelled wait for a paced host got a slot")
+	}
+	release, err = slow.Acquire(context.Background(), "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	release()
 }

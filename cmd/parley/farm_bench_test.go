@@ -1,0 +1,324 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/services/fetch"
+)
+
+// The farm: farmHosts feeds, each alone on a loopback address of its own (127.1.0.0/16), each
+// connection closed after its response as servers do between polls minutes apart. Feeds
+// whose number is a multiple of 20 (5 %) change on every poll; the rest answer a conditional
+// request with 304.
+const (
+	farmHosts   = 10000
+	farmETag    = `"v1"`
+	farmEnvRole = "PARLEY_BENCH_ROLE"
+)
+
+func farmAddr(i int) string { return fmt.Sprintf("127.1.%d.%d", i/250, i%250+1) }
+
+// BenchmarkFarm10kHosts polls the farm with a bare conditional-GET client, then with `parley
+// run` (the whole pipeline, NATS included, in a process of its own), then with the bare client
+// again, and prints parley's rate, the mean of the bare client's two,
+// their ratio, and parley's peak RSS and CPU per 1,000 polls. The farm runs in a third
+// process, so neither figure includes it. Run it alone, on an otherwise quiet machine:
+//
+//	go test -run XXX -bench Farm10k -benchtime 1x ./cmd/parley
+func BenchmarkFarm10kHosts(b *testing.B) {
+	const measure = 10 * time.Second
+	farm, ports := startFarm(b)
+	defer farm()
+	floor, floorCPU := floorRate(b, ports, measure)
+
+	dir := b.TempDir()
+	httpAddr := freeAddrB(b)
+	var cfg strings.Builder
+	fmt.Fprintf(&cfg, "nats: {store_dir: %s, listen: %s}\nhttp: {listen: %s}\nlog: {level: warn}\nallow_private_addresses: true\nfeeds:\n",
+		filepath.Join(dir, "state"), freeAddrB(b), httpAddr)
+	for i, port := range ports {
+		fmt.Fprintf(&cfg, "  - {url: 'http://%s:%d/feed/%d', interval: 1s}\n", farmAddr(i), port, i)
+	}
+	path := filepath.Join(dir, "parley.yaml")
+	if err := os.WriteFile(path, []byte(cfg.String()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	stop, pid := startRunChild(b, path)
+	defer stop()
+	polls := func() float64 { return scrapePolls(b, "http://"+httpAddr+"/metrics") }
+	deadline := time.Now().Add(5 * time.Minute)
+	for polls() < 2*farmHosts { // every feed fetched in full, then polled conditionally once
+		if time.Now().After(deadline) {
+			b.Fatal("parley run did not poll every feed twice in 5 minutes")
+		}
+		time.Sleep(200 * time.Millisecond) // a pace for scraping, not a wait for a condition
+	}
+	p0, t0, c0 := polls(), time.Now(), procCPU(b, pid)
+	time.Sleep(measure) // a measurement window
+	p1, t1, c1 := polls(), time.Now(), procCPU(b, pid)
+	rss := procPeakRSS(b, pid)
+	stop()
+	// The floor again, once parley is gone: on a shared machine the neighbours' load drifts,
+	// and the mean of before and after is fairer to both.
+	again, againCPU := floorRate(b, ports, measure)
+	floor, floorCPU = (floor+again)/2, (floorCPU+againCPU)/2
+	b.StopTimer()
+	rate := (p1 - p0) / t1.Sub(t0).Seconds()
+	b.ReportMetric(floor, "floor-polls/s")
+	b.ReportMetric(rate, "parley-polls/s")
+	b.ReportMetric(rate/floor, "ratio")
+	b.ReportMetric(rss/(1<<20), "parley-peak-RSS-MB")
+	parleyCPU := (c1 - c0).Seconds() / (p1 - p0) * 1000
+	b.ReportMetric(parleyCPU, "parley-cpu-s/1k-polls")
+	// On a machine shared with other work the rates say as much about the neighbours as
+	// about parley; CPU per poll does not. Its ratio is what dedicated cores would give.
+	b.ReportMetric(floorCPU, "floor-cpu-s/1k-polls")
+	b.ReportMetric(floorCPU/parleyCPU, "cpu-ratio")
+}
+
+// floorRate is what a bare client sustains on the farm (conditional GETs, 304s read and
+// dropped, as many in flight as parley's default) and the CPU it spends per 1,000 polls.
+func floorRate(b *testing.B, ports []int, measure time.Duration) (rate, cpuPer1k float64) {
+	tr := &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 1}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	var n atomic.Int64
+	var next atomic.Int64
+	ctx, cancel := context.WithTimeout(context.Background(), measure)
+	defer cancel()
+	var wg sync.WaitGroup
+	for range fetch.DefaultConcurrency() {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				i := int(next.Add(1)) % len(ports)
+				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://%s:%d/feed/%d", farmAddr(i), ports[i], i), nil)
+				req.Header.Set("If-None-Match", farmETag)
+				resp, err := client.Do(req)
+				if err != nil {
+					continue
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				_ = resp.Body.Close()
+				n.Add(1)
+			}
+		})
+	}
+	start, cpu0 := time.Now(), selfCPU(b)
+	wg.Wait()
+	cpu := selfCPU(b) - cpu0
+	return float64(n.Load()) / time.Since(start).Seconds(), cpu.Seconds() / float64(n.Load()) * 1000
+}
+
+// selfCPU is the CPU time, user and system, this process has used.
+func selfCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// TestBenchChild is the farm or `parley run` for BenchmarkFarm10kHosts, in a process of its
+// own; it does nothing in a normal test run.
+func TestBenchChild(t *testing.T) {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	switch os.Getenv(farmEnvRole) {
+	case "farm":
+		serveFarm(ctx, t)
+	case "run":
+		if path := os.Getenv("PARLEY_BENCH_CPUPROFILE"); path != "" {
+			stopProfile := cpuProfile(t, path)
+			defer stopProfile()
+		}
+		if code := dispatch(ctx, []string{"run", "--config", os.Getenv("PARLEY_BENCH_CONFIG")}, stdio{in: strings.NewReader(""), out: io.Discard, err: os.Stderr}); code != 0 {
+			t.Fatalf("parley run exited %d", code)
+		}
+	default:
+		t.Skip("only a child of BenchmarkFarm10kHosts")
+	}
+}
+
+func serveFarm(ctx context.Context, t *testing.T) {
+	var fresh atomic.Int64
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/feed/"))
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/rss+xml")
+		if n%20 != 0 {
+			w.Header().Set("ETag", farmETag)
+			if r.Header.Get("If-None-Match") == farmETag {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+			fmt.Fprintf(w, farmRSS, "Steady desk", fmt.Sprintf("steady-%d", n), fmt.Sprintf("https://example.org/steady/%d", n), "Envoys due in Geneva")
+			return
+		}
+		v := fresh.Add(1)
+		w.Header().Set("ETag", fmt.Sprintf(`"f%d"`, v))
+		fmt.Fprintf(w, farmRSS, "Busy desk", fmt.Sprintf("busy-%d-%d", n, v), fmt.Sprintf("https://example.org/busy/%d/%d", n, v), "Delegations meet again in Abu Dhabi")
+	})
+	out := bufio.NewWriter(os.Stdout)
+	for i := range farmHosts {
+		ln, err := net.Listen("tcp", farmAddr(i)+":0")
+		if err != nil {
+			t.Fatalf("listen on %s (needs Linux loopback): %v", farmAddr(i), err)
+		}
+		hs := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+		hs.SetKeepAlivesEnabled(false)
+		go func() { _ = hs.Serve(ln) }()
+		fmt.Fprintln(out, ln.Addr().(*net.TCPAddr).Port)
+	}
+	fmt.Fprintln(out, "ready")
+	_ = out.Flush()
+	<-ctx.Done()
+}
+
+const farmRSS = `<?xml version="1.0"?><rss version="2.0"><channel><title>%s</title><link>https://example.org/</link>
+<item><guid>%s</guid><link>%s</link><title>%s</title><pubDate>Tue, 17 Feb 2026 08:00:00 GMT</pubDate></item>
+</channel></rss>`
+
+// startFarm runs this test binary as the farm and returns how to stop it and the ports of
+// its hosts.
+func startFarm(b *testing.B) (stop func(), ports []int) {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchChild$")
+	cmd.Env = append(os.Environ(), farmEnvRole+"=farm")
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	stop = func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+	}
+	sc := bufio.NewScanner(out)
+	for sc.Scan() && sc.Text() != "ready" {
+		if p, err := strconv.Atoi(sc.Text()); err == nil {
+			ports = append(ports, p)
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, out) }()
+	if len(ports) != farmHosts {
+		stop()
+		b.Fatalf("farm started %d hosts of %d", len(ports), farmHosts)
+	}
+	return stop, ports
+}
+
+func startRunChild(b *testing.B, config string) (stop func(), pid int) {
+	var once sync.Once
+	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchChild$")
+	cmd.Env = append(os.Environ(), farmEnvRole+"=run", "PARLEY_BENCH_CONFIG="+config)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		once.Do(func() {
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+			_ = cmd.Wait()
+		})
+	}, cmd.Process.Pid
+}
+
+// scrapePolls sums parley_fetch_polls_total over the results that are polls made.
+func scrapePolls(b *testing.B, url string) float64 {
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0 // not listening yet
+	}
+	defer resp.Body.Close()
+	var n float64
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, "parley_fetch_polls_total{") || strings.Contains(line, `result="skipped"`) {
+			continue
+		}
+		if v, err := strconv.ParseFloat(line[strings.LastIndexByte(line, ' ')+1:], 64); err == nil {
+			n += v
+		}
+	}
+	return n
+}
+
+// procCPU is the user and system CPU time process pid has used.
+func procCPU(b *testing.B, pid int) time.Duration {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Fields after the command name, which is in parentheses and may hold spaces.
+	f := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+2:]))
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	const ticks = 100 // USER_HZ on Linux
+	return time.Duration(utime+stime) * time.Second / ticks
+}
+
+// procPeakRSS is process pid's peak resident set (VmHWM) in bytes.
+func procPeakRSS(b *testing.B, pid int) float64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for line := range strings.SplitSeq(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			return kb * 1024
+		}
+	}
+	b.Fatal("VmHWM not in /proc/<pid>/status")
+	return 0
+}
+
+func freeAddrB(b *testing.B) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// cpuProfile profiles the run child, for a look at where its CPU goes:
+//
+//	PARLEY_BENCH_CPUPROFILE=/tmp/run.pprof go test -run XXX -bench Farm10k -benchtime 1x ./cmd/parley
+func cpuProfile(t *testing.T, path string) (stop func()) {
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
+	}
+}
