@@ -24,7 +24,7 @@ var Services = []string{"fetch", "parse", "notify"}
 var ServiceAccess = map[string]Access{
 	"fetch": {
 		Publish: []string{SubjectItems + ".>"},
-		Buckets: []string{"parley_seen_items", "parley_feeds", "parley_feed_registry"},
+		Buckets: []string{"parley_seen_items", "parley_feeds", "parley_feed_registry", "parley_fetch_members"},
 	},
 	"parse": {
 		// A message parse cannot handle goes to the dead-letter queue under its stage.

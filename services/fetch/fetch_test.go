@@ -184,11 +184,12 @@ func TestConditionalGetSurvivesRestart(t *testing.T) {
 	c := baseConfig(e, fetch.Feed{URL: srv.URL, Interval: interval})
 	c.Registerer = reg
 	stop := startRun(t, c)
-	eventually(t, 10*time.Second, "two 304s", func() bool { return srv.notModified.Load() >= 2 })
+	// Counted by the poller, not the server: a 304 the server sent may still be on its way
+	// when the run stops, and that poll ends interrupted.
+	eventually(t, 10*time.Second, "two 304s", func() bool {
+		return metric(t, reg, "parley_fetch_polls_total", "result", "not_modified") >= 2
+	})
 	stop()
-	if got := metric(t, reg, "parley_fetch_polls_total", "result", "not_modified"); got < 2 {
-		t.Errorf("polls not_modified = %v", got)
-	}
 	// A 304 after a 304 costs one write (the claim); only the first poll and the switch from
 	// ok to not_modified need a second.
 	if rev, hits := e.stateRevision(srv.URL), uint64(srv.hits.Load()); rev > hits+2 {
