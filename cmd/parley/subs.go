@@ -208,13 +208,8 @@ func printSubsJSON(io stdio, entries []notify.Entry) error {
 
 func filterText(f notify.Filter) string {
 	var parts []string
-	for _, p := range []struct {
-		name string
-		vals []string
-	}{{"parties", f.Parties}, {"kinds", f.Kinds}, {"topics", f.Topics}, {"status", f.Status}} {
-		if len(p.vals) > 0 {
-			parts = append(parts, p.name+"="+strings.Join(p.vals, ","))
-		}
+	for _, p := range f.Named() {
+		parts = append(parts, p.Name + "=" + strings.Join(p.Values, ","))
 	}
 	if len(parts) == 0 {
 		return "all"

@@ -72,3 +72,21 @@ var countryNames = sync.OnceValue(func() map[string]string {
 	}
 	return names
 })
+
+// Named lists the filter's non-empty criteria in a fixed order, for showing a filter to
+// people: name and values.
+func (f Filter) Named() []NamedValues {
+	var out []NamedValues
+	for _, p := range []NamedValues{{"parties", f.Parties}, {"kinds", f.Kinds}, {"topics", f.Topics}, {"status", f.Status}} {
+		if len(p.Values) > 0 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// NamedValues is one criterion of a Filter.
+type NamedValues struct {
+	Name   string
+	Values []string
+}
