@@ -209,7 +209,7 @@ func printSubsJSON(io stdio, entries []notify.Entry) error {
 func filterText(f notify.Filter) string {
 	var parts []string
 	for _, p := range f.Named() {
-		parts = append(parts, p.Name + "=" + strings.Join(p.Values, ","))
+		parts = append(parts, p.Name+"="+strings.Join(p.Values, ","))
 	}
 	if len(parts) == 0 {
 		return "all"

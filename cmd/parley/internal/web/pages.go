@@ -197,7 +197,7 @@ func (w *Web) subscriptions(req *http.Request, cons []consumerLag, dead []notify
 func filterText(f notify.Filter) string {
 	var parts []string
 	for _, p := range f.Named() {
-		parts = append(parts, p.Name + ": " + strings.Join(p.Values, ", "))
+		parts = append(parts, p.Name+": "+strings.Join(p.Values, ", "))
 	}
 	if len(parts) == 0 {
 		return "every alert"
