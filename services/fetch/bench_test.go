@@ -106,28 +106,9 @@ func poll10k(b *testing.B, replicas int) {
 	)
 	// The server as production runs it: fsync on every write. Only what must survive is on
 	// disk (the items stream, the seen items, the registry); per-poll state is in memory.
-	srv, err := natsembed.Start(natsembed.Config{StoreDir: b.TempDir(), Listen: "127.0.0.1:-1"}, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() {
-		srv.Shutdown()
-		srv.WaitForShutdown()
-	}()
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer nc.Close()
-	bs, err := bus.New(nc, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
+	bs := benchBus(b)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := bs.EnsureStreams(ctx); err != nil {
-		b.Fatal(err)
-	}
 
 	handler := &benchFeeds{}
 	var addrs []string
@@ -158,7 +139,7 @@ func poll10k(b *testing.B, replicas int) {
 	b.ResetTimer()
 	start := time.Now()
 	for range replicas {
-		nc, err := nats.Connect(srv.ClientURL())
+		nc, err := nats.Connect(bs.NC.ConnectedUrl()) // each replica on its own connection, as in production
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -268,28 +249,9 @@ func cpuTime(b *testing.B) time.Duration {
 //	go test -run XXX -bench Start100k -benchtime 1x -cpu 2 ./services/fetch
 func BenchmarkStart100kFeeds(b *testing.B) {
 	const hosts, feeds = 100, 100000
-	srv, err := natsembed.Start(natsembed.Config{StoreDir: b.TempDir(), Listen: "127.0.0.1:-1"}, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() {
-		srv.Shutdown()
-		srv.WaitForShutdown()
-	}()
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer nc.Close()
-	bs, err := bus.New(nc, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
+	bs := benchBus(b)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := bs.EnsureStreams(ctx); err != nil {
-		b.Fatal(err)
-	}
 	handler := &benchFeeds{}
 	list := make([]fetch.Feed, feeds)
 	for h := range hosts {
@@ -334,4 +296,31 @@ func BenchmarkStart100kFeeds(b *testing.B) {
 	if err := <-done; err != nil {
 		b.Fatal(err)
 	}
+}
+
+// benchBus starts the server as production runs it (fsync on every write) with Parley's
+// streams, for the life of the benchmark.
+func benchBus(b *testing.B) *bus.Bus {
+	b.Helper()
+	srv, err := natsembed.Start(natsembed.Config{StoreDir: b.TempDir(), Listen: "127.0.0.1:-1"}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		srv.Shutdown()
+		srv.WaitForShutdown()
+	})
+	nc, err := nats.Connect(srv.ClientURL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(nc.Close)
+	bs, err := bus.New(nc, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := bs.EnsureStreams(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	return bs
 }
