@@ -138,10 +138,10 @@ func TestReplicaKilledFeedsTakenOver(t *testing.T) {
 	}
 	// The dead replica's membership lapses after its TTL; the survivors see that at their
 	// next heartbeat (a third of the TTL) and take its feeds at their next check (one
-	// interval plus up to a tenth of jitter). The second of slack is for -race on two cores
-	// shared with the rest of CI.
+	// interval plus up to a tenth of jitter). The three seconds of slack are for -race on two
+	// cores shared with the rest of CI; a feed nobody took over would wait for ever.
 	ttl := baseConfig(e).MemberTTL
-	maxGap := ttl + ttl/3 + every + every/10 + time.Second
+	maxGap := ttl + ttl/3 + every + every/10 + 3*time.Second
 	for i := range feeds {
 		prev := killed
 		for _, h := range g.hitsAfter(i, killed) {
