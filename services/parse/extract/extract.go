@@ -215,8 +215,10 @@ func (x *Extractor) sentenceClauses(p *para, a, b int, pub time.Time) []*clause 
 			continue
 		}
 		for k := c.a + 2; k+2 < c.b; k++ {
-			// "..., and Z met W", "... and, hours later, Z met W"
-			if p.toks[k].low != "and" || p.toks[k-1].orig != "," && p.toks[k+1].orig != "," {
+			// "..., and Z met W", "... and, hours later, Z met W", "…, with
+			// the second round taking place Feb. 4-5", "…, а второй раунд…"
+			conj := p.toks[k].low
+			if !pairConj[conj] || p.toks[k-1].orig != "," && (conj != "and" || p.toks[k+1].orig != ",") {
 				continue
 			}
 			le, rs := k, k+1
@@ -230,6 +232,9 @@ func (x *Extractor) sentenceClauses(p *para, a, b int, pub time.Time) []*clause 
 			if l.hasCue() && l.hasAnchor() && r.hasCue() && r.hasAnchor() {
 				if !r.hasDate() {
 					r.dates = append(r.dates, l.dates...) // "Yesterday A met B in X, and C met D in Y"
+				}
+				if _, ok := r.bestLoc(); !ok {
+					r.locs = append(r.locs, l.locs...) // "…in Abu Dhabi on Jan. 23-24, with the second round Feb. 4-5"
 				}
 				cs = append(cs[:i], append([]*clause{l, r}, cs[i+1:]...)...)
 				break
@@ -312,6 +317,9 @@ func (x *Extractor) sentenceClauses(p *para, a, b int, pub time.Time) []*clause 
 	}
 	return out
 }
+
+// pairConj joins two reports of meetings in one sentence after a comma.
+var pairConj = map[string]bool{"and": true, "with": true, "whereas": true, "while": true, "и": true, "а": true, "і": true, "та": true, "й": true}
 
 func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
 	m := &mention{c: c, strong: map[string]bool{}}
@@ -612,14 +620,16 @@ func (x *Extractor) clusterMentions(ms []*mention, pd time.Time) []*cluster {
 			best = &cluster{order: len(cls), strong: map[string]bool{}}
 			cls = append(cls, best)
 			best.add(m)
-			if len(cls) == 1 {
-				for _, pm := range pending {
-					if fit(best, pm, pd) >= 0 {
-						best.add(pm)
-					}
+			// Mentions before the first place or date join the first
+			// meeting they fit: a headline's "second round" waits for the
+			// second round when the first is told first.
+			pending = slices.DeleteFunc(pending, func(pm *mention) bool {
+				if fit(best, pm, pd) >= 0 {
+					best.add(pm)
+					return true
 				}
-				pending = nil
-			}
+				return false
+			})
 		} else {
 			best.add(m)
 		}

@@ -86,6 +86,12 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Abu Dhabi", start: "2026-03-04", status: StatusUnderway,
 		},
 		{
+			name:    "two rounds in one sentence, the second sharing the first's place",
+			title:   "Kenya and Ethiopia wrap up second round of border talks",
+			text:    "Kenyan and Ethiopian negotiators have now met twice. Their first round of border talks was held in Nairobi on Feb. 19-20, with the second round taking place March 2-3.",
+			parties: []string{"ET", "KE"}, city: "Nairobi", start: "2026-03-02", status: StatusHeld,
+		},
+		{
 			name: "discussions by phone name no meeting",
 			text: "Japan's trade negotiator and the US Treasury Secretary agreed on Tuesday to continue discussions after a phone call.",
 		},
