@@ -80,6 +80,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Geneva", start: "2026-03-09", status: StatusScheduled,
 		},
 		{
+			name:    "a perfective verb in Ukrainian speaks of the future",
+			text:    "Делегації Вірменії та Азербайджану цього тижня зустрінуться у Женеві.",
+			parties: []string{"AM", "AZ"}, city: "Geneva", start: "2026-03-04", status: StatusScheduled,
+		},
+		{
 			name:    "a headline dates what the body leaves undated",
 			title:   "Armenian and Azerbaijani leaders begin talks in Abu Dhabi",
 			text:    "The leaders of Armenia and Azerbaijan began talks in Abu Dhabi, officials said. The agenda was not disclosed.",
