@@ -93,6 +93,30 @@ func (x *Extractor) furniture(p string) bool {
 	return !strings.ContainsRune(".!?\"”»:)…", last) && len(strings.Fields(p)) <= 14
 }
 
+// afterSeam returns what follows the first place where two blocks of a page
+// were joined without a space: a lower-case word of three letters or more
+// running into a capitalised one ("ShutterstockIraq"), or a full stop into
+// a capital ("details.The"). "" when there is none. Names written that way
+// ("LeBlanc", "McDonald") have fewer letters before the capital.
+func afterSeam(p string) string {
+	run := 0
+	prev := rune(0)
+	for i, r := range p {
+		next, _ := utf8.DecodeRuneInString(p[i+utf8.RuneLen(r):])
+		if unicode.IsUpper(r) && unicode.IsLower(next) && (run >= 3 || prev == '.' && run == 0 && i > 0) {
+			return p[i:]
+		}
+		switch {
+		case unicode.IsLower(r):
+			run++
+		default:
+			run = 0
+		}
+		prev = r
+	}
+	return ""
+}
+
 type cueMatch struct {
 	a, b int
 	mask cueMask

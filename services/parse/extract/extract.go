@@ -124,7 +124,12 @@ func (x *Extractor) mentions(a Article) ([]*mention, uint32, int32, []string) {
 	hasDateline := false
 	for _, ptxt := range splitParagraphs(a.Text) {
 		if x.furniture(ptxt) {
-			continue
+			// A page whose blocks were joined without a break glues the
+			// story to the photo credit before it ("…/ShutterstockIraq
+			// will host…"): the text after the seam is the story's.
+			if ptxt = afterSeam(ptxt); ptxt == "" || x.furniture(ptxt) {
+				continue
+			}
 		}
 		p := mk(ptxt, false, body)
 		// The dateline opens the story, which may come after a repeated

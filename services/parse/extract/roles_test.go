@@ -97,6 +97,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"ET", "KE"}, city: "Nairobi", start: "2026-03-02", status: StatusHeld,
 		},
 		{
+			name:    "a story glued to the photo credit before it",
+			text:    "Photo: Ahmed Saleh/Reuters/Getty ImagesEgypt will host a new round of talks between Ethiopia and Sudan in Cairo on Friday, the foreign ministry said.The date was agreed last week.",
+			parties: []string{"ET", "SD"}, mediators: []string{"EG"}, city: "Cairo", start: "2026-03-06", status: StatusScheduled,
+		},
+		{
 			name: "discussions by phone name no meeting",
 			text: "Japan's trade negotiator and the US Treasury Secretary agreed on Tuesday to continue discussions after a phone call.",
 		},
@@ -140,5 +145,18 @@ func TestReadingByRoles(t *testing.T) {
 				t.Errorf("status = %s, want %s", e.Status, tc.status)
 			}
 		})
+	}
+}
+
+func TestAfterSeam(t *testing.T) {
+	for in, want := range map[string]string{
+		"Photo: Jane Roe/ShutterstockIraq will host talks.": "Iraq will host talks.",
+		"Photo: AP.The talks resumed.":                      "The talks resumed.",
+		"Dominic LeBlanc met Howard Lutnick on Tuesday.":    "",
+		"Photo: McDonald for Reuters":                       "",
+	} {
+		if got := afterSeam(in); got != want {
+			t.Errorf("afterSeam(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
