@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -892,6 +893,19 @@ func (x *Extractor) event(cl *cluster, pd time.Time, inherit []string) (Event, b
 		}
 		sort.Strings(ev.Parties)
 	}
+	// "indirect talks with Hamas through mediators": two sides; an envoy
+	// named beside them is one of the go-betweens.
+	if mask&cIndirect != 0 && len(ev.Parties) > 2 && len(between) < 2 {
+		if pair := indirectSides(cl); len(pair) == 2 {
+			ev.Parties = slices.DeleteFunc(ev.Parties, func(c string) bool {
+				if pair[c] {
+					return false
+				}
+				med[c]++
+				return true
+			})
+		}
+	}
 	sort.Strings(ev.Parties)
 	isParty := func(c string) bool {
 		for _, p := range ev.Parties {
@@ -1095,6 +1109,18 @@ func internalSide(cl *cluster, strong map[string]int, groups map[string]bool, ma
 }
 
 // strongCodes are the sides a clause names for sure.
+// indirectSides: the sides named in the clauses that call the talks
+// indirect ("Israeli negotiators began indirect talks with Hamas").
+func indirectSides(cl *cluster) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range cl.ms {
+		if m.c.mask&cIndirect != 0 {
+			maps.Copy(out, strongCodes(m.c))
+		}
+	}
+	return out
+}
+
 func strongCodes(c *clause) map[string]bool {
 	m := map[string]bool{}
 	for _, e := range c.ents {

@@ -102,6 +102,12 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"ET", "SD"}, mediators: []string{"EG"}, city: "Cairo", start: "2026-03-06", status: StatusScheduled,
 		},
 		{
+			name:      "indirect talks: whoever else is there carries messages",
+			text:      "Israeli negotiators began indirect talks with Hamas in Cairo on Tuesday. An American envoy met the negotiators there as well.",
+			parties:   []string{"IL", "PS"},
+			mediators: []string{"US"}, city: "Cairo", start: "2026-03-03",
+		},
+		{
 			name: "discussions by phone name no meeting",
 			text: "Japan's trade negotiator and the US Treasury Secretary agreed on Tuesday to continue discussions after a phone call.",
 		},
