@@ -93,6 +93,11 @@ func (x *Extractor) furniture(p string) bool {
 	return !strings.ContainsRune(".!?\"”»:)…", last) && len(strings.Fields(p)) <= 14
 }
 
+// pageStamp is a publication stamp a page puts before its story ("date
+// 2025-08-26", "Published: 2025-08-26T10:00Z"): when the page was written,
+// not when anyone met.
+var pageStamp = regexp.MustCompile(`^(?i:(?:date|published|updated|posted)\s*:?\s*)?(?:19|20)\d\d-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)?\s+`)
+
 // afterSeam returns what follows the first place where two blocks of a page
 // were joined without a space: a lower-case word of three letters or more
 // running into a capitalised one ("ShutterstockIraq"), or a full stop into

@@ -124,6 +124,9 @@ func (x *Extractor) mentions(a Article) ([]*mention, uint32, int32, []string) {
 	body := 0
 	hasDateline := false
 	for _, ptxt := range splitParagraphs(a.Text) {
+		if body < 4 {
+			ptxt = pageStamp.ReplaceAllString(ptxt, "")
+		}
 		if x.furniture(ptxt) {
 			// A page whose blocks were joined without a break glues the
 			// story to the photo credit before it ("…/ShutterstockIraq
@@ -526,6 +529,11 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 	// "they intend to meet in Geneva" and "the last round took place in
 	// Geneva on 17-18 February" are two meetings in one city.
 	if m.hasDate && !cl.hasDate && m.end.Before(addDays(pd, -1)) && leansTo(cl, tenseFuture) {
+		return -1
+	}
+	// "they agreed on a truce during the talks in Istanbul" and "the next
+	// meeting will be in Istanbul on 6 November" are two meetings too.
+	if m.hasDate && !cl.hasDate && m.start.After(pd) && leansTo(cl, tensePast) {
 		return -1
 	}
 	return score

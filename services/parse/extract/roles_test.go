@@ -108,6 +108,16 @@ func TestReadingByRoles(t *testing.T) {
 			mediators: []string{"US"}, city: "Cairo", start: "2026-03-03",
 		},
 		{
+			name:    "a page's date stamp is not the meeting's",
+			text:    "date 2026-03-04 The foreign ministers of Kenya and Ethiopia will meet in Nairobi on Friday to discuss the border.",
+			parties: []string{"ET", "KE"}, city: "Nairobi", start: "2026-03-06", status: StatusScheduled,
+		},
+		{
+			name:    "a truce extended at talks that ended, and the next meeting",
+			text:    "Пакистан та Афганістан домовилися про продовження перемир'я на переговорах у Стамбулі.\n\nНаступна зустріч відбудеться у Стамбулі 6 березня.",
+			parties: []string{"AF", "PK"}, city: "Istanbul", status: StatusHeld,
+		},
+		{
 			name: "discussions by phone name no meeting",
 			text: "Japan's trade negotiator and the US Treasury Secretary agreed on Tuesday to continue discussions after a phone call.",
 		},
