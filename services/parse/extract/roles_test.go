@@ -118,6 +118,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AF", "PK"}, city: "Istanbul", status: StatusHeld,
 		},
 		{
+			name:    "a capital inflected in Ukrainian",
+			text:    "Делегації Вірменії та Азербайджану провели переговори в Мадриді 3 березня.",
+			parties: []string{"AM", "AZ"}, city: "Madrid", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name: "discussions by phone name no meeting",
 			text: "Japan's trade negotiator and the US Treasury Secretary agreed on Tuesday to continue discussions after a phone call.",
 		},
