@@ -254,13 +254,56 @@ func (x *Extractor) placesFromText(p *para) {
 		if country == "" {
 			continue
 		}
-		name := p.text[t[i+1].start:t[j-1].end]
-		cid := int32(len(x.cities))
-		x.cities = append(x.cities, city{name: name, country: country})
-		p.anns = append(p.anns, ann{a: i + 1, b: j, entries: []entry{{kind: kCity, idx: cid}}})
-		for k := i + 1; k < j; k++ {
-			p.annAt[k] = int32(len(p.anns) - 1)
+		x.learnCity(p, i+1, j, country)
+	}
+	x.placesNamedAsTowns(p)
+}
+
+// placesNamedAsTowns reads "the southern port city of Busan", "the resort
+// town of Turnberry": the country is the last one the paragraph named
+// before it ("a South Korean air base … in the port city of Busan").
+func (x *Extractor) placesNamedAsTowns(p *para) {
+	t := p.toks
+	for i := 1; i+2 < len(t); i++ {
+		if t[i].low != "of" || !townWord(t[i-1].low) || p.annAt[i+1] >= 0 {
+			continue
 		}
+		j := i + 1
+		for j < len(t) && j-i <= 3 && t[j].kind == tWord && t[j].upper && !t[j].allUpper && p.annAt[j] < 0 && p.startM[j] == 0 {
+			j++
+		}
+		if j == i+1 || j-i > 3 {
+			continue
+		}
+		country, at := "", -1
+		for _, an := range p.anns {
+			for _, e := range an.entries {
+				if e.kind == kEntity && x.entities[e.idx].kind == "country" && an.b <= i && an.b > at {
+					country, at = x.entities[e.idx].code, an.b
+				}
+			}
+		}
+		x.learnCity(p, i+1, j, country)
+	}
+}
+
+func townWord(w string) bool {
+	switch w {
+	case "city", "town", "village", "port", "resort", "district", "enclave", "capital":
+		return true
+	}
+	return false
+}
+
+// learnCity adds tokens [a, b) of p as a city of country to this article's
+// copy of the city table and annotates them.
+func (x *Extractor) learnCity(p *para, a, b int, country string) {
+	name := p.text[p.toks[a].start:p.toks[b-1].end]
+	cid := int32(len(x.cities))
+	x.cities = append(x.cities, city{name: name, country: country})
+	p.anns = append(p.anns, ann{a: a, b: b, entries: []entry{{kind: kCity, idx: cid}}})
+	for k := a; k < b; k++ {
+		p.annAt[k] = int32(len(p.anns) - 1)
 	}
 }
 

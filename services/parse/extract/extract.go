@@ -487,7 +487,7 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 				return -1
 			}
 			score += 4
-		case m.loc.country != cl.loc.country:
+		case m.loc.country != cl.loc.country && m.loc.country != "" && cl.loc.country != "":
 			return -1
 		default:
 			score += 2
@@ -559,6 +559,10 @@ func (cl *cluster) add(m *mention) {
 	cl.ms = append(cl.ms, m)
 	if m.hasLoc && (!cl.hasLoc || cl.loc.city < 0 && m.loc.city >= 0 || cl.loc.near && !m.loc.near && m.loc.city >= 0 ||
 		cl.loc.venue < 0 && m.loc.venue >= 0 && m.loc.city == cl.loc.city) {
+		// "the port city of Busan" names no country; the meeting's does.
+		if m.loc.country == "" && cl.hasLoc {
+			m.loc.country = cl.loc.country
+		}
 		cl.loc, cl.hasLoc = m.loc, true
 	}
 	if m.hasDate {

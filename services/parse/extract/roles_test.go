@@ -123,6 +123,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Madrid", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "a town the gazetteer lacks, named as a town",
+			text:    "Japanese and South Korean trade ministers met at a South Korean hotel on Tuesday.\n\nThe meeting, held in the coastal city of Gangneung, was their first this year.",
+			parties: []string{"JP", "KR"}, city: "Gangneung", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name: "discussions by phone name no meeting",
 			text: "Japan's trade negotiator and the US Treasury Secretary agreed on Tuesday to continue discussions after a phone call.",
 		},
