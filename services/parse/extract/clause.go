@@ -132,18 +132,54 @@ func (c *clause) hypothetical() bool {
 // within the whole sentence [sa, sb).
 func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *clause {
 	c := &clause{p: p, a: a, b: b}
-	t := p.toks
-	var cuePos []int  // meeting words
-	var nearPos []int // meeting words and weak meeting words
-	type tcue struct {
-		pos int
-		tn  tense
+	cr := &clauseReader{x: x, c: c, p: p, t: p.toks, a: a, b: b, sa: sa, sb: sb}
+	cr.scanCues()
+	cr.scanStatus()
+	c.dates = x.parseDates(p, a, b, pub, cr.tenseAt)
+	for ai := range p.anns {
+		an := &p.anns[ai]
+		if an.a < a || an.b > b {
+			continue
+		}
+		cr.readAnn(an)
 	}
-	var tcues []tcue
+	cr.readRound()
+	cr.readDays()
+	return c
+}
+
+// clauseReader reads the clause [a, b) of p, within its sentence [sa, sb),
+// into c.
+type clauseReader struct {
+	x            *Extractor
+	c            *clause
+	p            *para
+	t            []token
+	a, b, sa, sb int
+	cuePos       []int // meeting words
+	nearPos      []int // meeting words and weak meeting words
+	tcues        []tenseCue
+	// remote: a clause about a phone or video call: its names are not at
+	// the meeting.
+	remote bool
+	// sentCue: a meeting word anywhere in the sentence.
+	sentCue bool
+}
+
+// tenseCue is a tense word of the clause.
+type tenseCue struct {
+	pos int
+	tn  tense
+}
+
+// scanCues finds the meeting words of the clause and of its sentence, and
+// whether the clause is about a call.
+func (cr *clauseReader) scanCues() {
+	c, p, t, a, b, sa, sb := cr.c, cr.p, cr.t, cr.a, cr.b, cr.sa, cr.sb
 	for i := sa; i < sb; i++ {
 		m := p.startM[i]
 		if m&cMeeting != 0 && i >= a && i < b {
-			cuePos = append(cuePos, i)
+			cr.cuePos = append(cr.cuePos, i)
 			if m&cSoftMeet == 0 {
 				c.hard = true
 			}
@@ -154,36 +190,31 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 			}
 		}
 		if m&(cMeeting|cWeakMeet) != 0 {
-			nearPos = append(nearPos, i)
+			cr.nearPos = append(cr.nearPos, i)
 		}
 	}
 	// A clause about a phone or video call: its names are not at the meeting.
-	remote := false
 	for i := a; i < b; i++ {
 		if p.startM[i]&cRemote != 0 {
-			remote = true
+			cr.remote = true
 		}
 	}
-	sentCue := false
 	for i := sa; i < sb; i++ {
 		if p.startM[i]&cMeeting != 0 {
-			sentCue = true
+			cr.sentCue = true
 		}
 	}
+}
+
+// scanStatus gathers the cues, topics and tense words of the clause.
+func (cr *clauseReader) scanStatus() {
+	c, p, a, b := cr.c, cr.p, cr.a, cr.b
 	// Status words count only next to a meeting word: "continuing strikes"
 	// says nothing about talks.
 	const statusBits = cStart | cEnd | cFinish | cCancel | cPostpone | cContinue
-	nearMeeting := func(i int) bool {
-		for _, q := range nearPos {
-			if q-i <= 15 && i-q <= 15 {
-				return true
-			}
-		}
-		return false
-	}
 	for i := a; i < b; i++ {
 		m := p.startM[i]
-		if m&statusBits != 0 && !nearMeeting(i) {
+		if m&statusBits != 0 && !cr.nearMeeting(i) {
 			m &^= statusBits
 		}
 		c.mask |= m
@@ -193,401 +224,549 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 		}
 		switch {
 		case m&cFuture != 0:
-			tcues = append(tcues, tcue{i, tenseFuture})
+			cr.tcues = append(cr.tcues, tenseCue{i, tenseFuture})
 		case m&cPast != 0:
-			tcues = append(tcues, tcue{i, tensePast})
+			cr.tcues = append(cr.tcues, tenseCue{i, tensePast})
 		case m&cPresent != 0:
-			tcues = append(tcues, tcue{i, tensePresent})
+			cr.tcues = append(cr.tcues, tenseCue{i, tensePresent})
 		}
 	}
-	tenseAt := func(i int) tense {
-		tn, fut := tenseNone, false
-		for k := len(tcues) - 1; k >= 0; k-- {
-			if tcues[k].pos >= i {
-				continue
-			}
-			if tn == tenseNone {
-				tn = tcues[k].tn
-			}
-			if tcues[k].tn == tenseFuture {
-				fut = true
-			}
-		}
-		if tn == tensePresent && fut {
-			return tenseFuture
-		}
-		if tn != tenseNone {
-			return tn
-		}
-		// A tense word far ahead belongs to another verb ("On Tuesday, the
-		// teams spent the day …, a plan that Washington will now put …").
-		for _, tc := range tcues {
-			if tc.pos > i && tc.pos-i <= 10 {
-				return tc.tn
-			}
-		}
-		return tenseNone
-	}
-	c.dates = x.parseDates(p, a, b, pub, tenseAt)
+}
 
-	dist := func(i int) int {
-		best := 1 << 20
-		for _, q := range cuePos {
-			d := q - i
-			if d < 0 {
-				d = -d
-			}
-			if d < best {
-				best = d
-			}
-		}
-		return best
-	}
-	prevTok := func(s int) int { // index before s, skipping "the" and "central"
-		k := s - 1
-		for n := 0; n < 2 && k >= sa && p.endM[k]&cPlaceAdj != 0; n++ {
-			k--
-		}
-		if k >= sa && t[k].low == "the" {
-			k--
-		}
-		return k
-	}
-	// walks over lists of names: "Russian, Ukrainian and US", "Qatar and Egypt"
-	isListy := func(k int) bool {
-		if p.startM[k]&cList != 0 {
+// nearMeeting: token i is within 15 tokens of a meeting or weak meeting word.
+func (cr *clauseReader) nearMeeting(i int) bool {
+	for _, q := range cr.nearPos {
+		if q-i <= 15 && i-q <= 15 {
 			return true
 		}
-		if id := p.annAt[k]; id >= 0 {
-			for _, e := range p.anns[id].entries {
-				if e.kind == kEntity || e.kind == kPerson {
-					return true
+	}
+	return false
+}
+
+// tenseAt gives the tense that governs token i.
+func (cr *clauseReader) tenseAt(i int) tense {
+	tcues := cr.tcues
+	tn, fut := tenseNone, false
+	for k := len(tcues) - 1; k >= 0; k-- {
+		if tcues[k].pos >= i {
+			continue
+		}
+		if tn == tenseNone {
+			tn = tcues[k].tn
+		}
+		if tcues[k].tn == tenseFuture {
+			fut = true
+		}
+	}
+	if tn == tensePresent && fut {
+		return tenseFuture
+	}
+	if tn != tenseNone {
+		return tn
+	}
+	// A tense word far ahead belongs to another verb ("On Tuesday, the
+	// teams spent the day …, a plan that Washington will now put …").
+	for _, tc := range tcues {
+		if tc.pos > i && tc.pos-i <= 10 {
+			return tc.tn
+		}
+	}
+	return tenseNone
+}
+
+// dist is the distance from token i to the nearest meeting word of the clause.
+func (cr *clauseReader) dist(i int) int {
+	best := 1 << 20
+	for _, q := range cr.cuePos {
+		d := q - i
+		if d < 0 {
+			d = -d
+		}
+		if d < best {
+			best = d
+		}
+	}
+	return best
+}
+
+// prevTok is the index before s, skipping "the" and "central".
+func (cr *clauseReader) prevTok(s int) int {
+	p, t, sa := cr.p, cr.t, cr.sa
+	k := s - 1
+	for n := 0; n < 2 && k >= sa && p.endM[k]&cPlaceAdj != 0; n++ {
+		k--
+	}
+	if k >= sa && t[k].low == "the" {
+		k--
+	}
+	return k
+}
+
+// isListy: token k belongs to a list of names, which leftWalk and rightWalk
+// walk over: "Russian, Ukrainian and US", "Qatar and Egypt".
+func (cr *clauseReader) isListy(k int) bool {
+	p := cr.p
+	if p.startM[k]&cList != 0 {
+		return true
+	}
+	if id := p.annAt[k]; id >= 0 {
+		for _, e := range p.anns[id].entries {
+			if e.kind == kEntity || e.kind == kPerson {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (cr *clauseReader) leftWalk(s int) int {
+	k := s - 1
+	for k >= cr.sa && cr.isListy(k) {
+		k--
+	}
+	return k
+}
+
+func (cr *clauseReader) rightWalk(e int) int {
+	k := e
+	for k < cr.sb && cr.isListy(k) {
+		k++
+	}
+	return k
+}
+
+// near: a cue of m within w tokens of [s, e), outside it.
+func (cr *clauseReader) near(s, e int, m cueMask, w int) bool {
+	p, sa, sb := cr.p, cr.sa, cr.sb
+	for k := s - w; k < e+w; k++ {
+		if k >= sa && k < sb && (k < s || k >= e) && (p.startM[k]|p.endM[k])&m != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// allyBefore: the name is in the reach of an earlier "joined by",
+// "alongside": support, not a side.
+func (cr *clauseReader) allyBefore(s int) bool {
+	p, t, sa := cr.p, cr.t, cr.sa
+	for k := s - 1; k >= sa && k >= s-8; k-- {
+		if p.endM[k]&cAlly != 0 {
+			return true
+		}
+		if t[k].orig == "." || t[k].orig == ";" {
+			break
+		}
+	}
+	return false
+}
+
+// annSite is where one annotation [s, e) stands in its sentence: k is the
+// token before it (see prevTok), and the rest says how the words around
+// present it.
+type annSite struct {
+	s, e, k int
+	prep    bool // "in X", "the city of X"
+	approx  bool // "near X", "outside X"
+	from    bool // "from X"
+	// fromSide: "delegations from X"; reading one entry of the annotation
+	// may set it for the entries after it.
+	fromSide bool
+	compound bool // "X talks", "X-hosted"
+	locScore int  // how surely the name is where the meeting is
+	// usedAsPlace: a city or venue of the annotation was taken as the place.
+	usedAsPlace bool
+}
+
+// readAnn reads one annotation of the clause: its places, its parties and
+// its people.
+func (cr *clauseReader) readAnn(an *ann) {
+	st := cr.site(an)
+	cr.readPlaces(an, &st)
+	for _, en := range an.entries {
+		switch en.kind {
+		case kEntity:
+			cr.readEntity(&st, en)
+		case kPerson:
+			cr.readPerson(&st, en)
+		}
+	}
+}
+
+// site reads the words around the annotation an.
+func (cr *clauseReader) site(an *ann) annSite {
+	p, t, sa, sb := cr.p, cr.t, cr.sa, cr.sb
+	s, e := an.a, an.b
+	k := cr.prevTok(s)
+	st := annSite{s: s, e: e, k: k}
+	if k >= sa {
+		pm := p.endM[k]
+		switch {
+		case pm&cLocPrep != 0 || pm&cCityNoun != 0:
+			st.prep = true
+			st.approx = t[k].low == "near" || t[k].low == "outside"
+		case pm&cFromPrep != 0:
+			st.from = true
+			// "delegations from Russia, Ukraine and the US"
+			st.fromSide = k-1 >= sa && p.endM[k-1]&(cNegotiator|cWeakMeet) != 0
+		case t[k].orig == "," && k-1 >= sa && p.endM[k-1]&cCityNoun != 0:
+			st.prep = true
+		}
+	}
+	st.compound = e < sb && (p.startM[e]&cMeetNoun != 0 || t[e].orig == "-" && e+1 < sb && p.startM[e+1]&(cMeetNoun|cMediator) != 0) ||
+		t[e-1].poss && e < sb && p.startM[e]&cMeetNoun != 0
+	st.locScore = cr.locScore(&st)
+	return st
+}
+
+// locScore: how surely the annotation names where the meeting is; 3 and
+// more is a place.
+func (cr *clauseReader) locScore(st *annSite) int {
+	locScore := 0
+	switch {
+	case st.compound:
+		locScore = 4
+	case st.prep:
+		locScore = 3
+	case st.from:
+		locScore = 1
+	}
+	if locScore > 0 {
+		switch d := cr.dist(st.s); {
+		case d <= 4:
+			locScore += 2
+		case d <= 10:
+			locScore++
+		}
+	}
+	if cr.penalty(st) {
+		locScore -= 4
+	}
+	return locScore
+}
+
+// penalty: the name is where a side sits or a source speaks, not where
+// anyone meets.
+func (cr *clauseReader) penalty(st *annSite) bool {
+	p, sa, sb, e, k := cr.p, cr.sa, cr.sb, st.e, st.k
+	// "the regime in Naypyidaw": the seat of a side, not a venue.
+	penalty := st.prep && k-1 >= sa && p.endM[k-1]&cSeat != 0
+	for j := k; j >= sa && j >= k-6; j-- {
+		if p.endM[j]&(cSpeech|cBack) != 0 {
+			penalty = true
+		}
+	}
+	// "officials in Kyiv said": where a source speaks from, not where
+	// anyone meets.
+	for q := e; q < sb && q < e+2; q++ {
+		if p.startM[q]&cSpeech != 0 {
+			penalty = true
+		}
+	}
+	return penalty
+}
+
+// readPlaces takes the cities and venues of an as place candidates.
+func (cr *clauseReader) readPlaces(an *ann, st *annSite) {
+	x, c, locScore := cr.x, cr.c, st.locScore
+	for _, en := range an.entries {
+		switch en.kind {
+		case kCity:
+			if locScore > 0 {
+				c.locs = append(c.locs, locCand{city: en.idx, venue: -1, country: x.cities[en.idx].country, score: locScore, near: st.approx})
+				if locScore >= 3 {
+					st.usedAsPlace = true
 				}
 			}
-		}
-		return false
-	}
-	leftWalk := func(s int) int {
-		k := s - 1
-		for k >= sa && isListy(k) {
-			k--
-		}
-		return k
-	}
-	rightWalk := func(e int) int {
-		k := e
-		for k < sb && isListy(k) {
-			k++
-		}
-		return k
-	}
-	near := func(s, e int, m cueMask, w int) bool {
-		for k := s - w; k < e+w; k++ {
-			if k >= sa && k < sb && (k < s || k >= e) && (p.startM[k]|p.endM[k])&m != 0 {
-				return true
+		case kVenue:
+			if st.prep || st.compound {
+				v := x.venues[en.idx]
+				c.locs = append(c.locs, locCand{city: v.city, venue: en.idx, country: x.cities[v.city].country, score: locScore + 1})
+				st.usedAsPlace = true
 			}
 		}
-		return false
 	}
+}
 
-	// allyBefore: the name is in the reach of an earlier "joined by",
-	// "alongside": support, not a side.
-	allyBefore := func(s int) bool {
-		for k := s - 1; k >= sa && k >= s-8; k-- {
-			if p.endM[k]&cAlly != 0 {
+// readEntity reads a country, organisation or group: a place, a mediator
+// or a side, and how surely a side.
+func (cr *clauseReader) readEntity(st *annSite, en entry) {
+	ent := cr.x.entities[en.idx]
+	if en.sub == subMetonym && st.usedAsPlace {
+		return
+	}
+	ev := entEv{code: ent.code, group: ent.kind == "group"}
+	if cr.entityPlace(st, en, ent, &ev) {
+		cr.c.ents = append(cr.c.ents, ev)
+		return
+	}
+	if cr.near(st.s, st.e, cCommentator, 3) {
+		return
+	}
+	l, r := cr.leftWalk(st.s), cr.rightWalk(st.e)
+	cr.readMediator(ent, l, r, &ev)
+	if ev.mediator == 0 {
+		cr.readSide(st, l, r, &ev)
+	}
+	cr.demoteSide(st, en, ent, &ev)
+	cr.c.ents = append(cr.c.ents, ev)
+}
+
+// entityPlace: the entity is named as a place, not a side ("in the UAE",
+// "Geneva, Switzerland", "the Saudi capital"); it sets ev.place and adds
+// the place candidates it gives.
+func (cr *clauseReader) entityPlace(st *annSite, en entry, ent entity, ev *entEv) bool {
+	x, c, p, t, sa, sb := cr.x, cr.c, cr.p, cr.t, cr.sa, cr.sb
+	s, e, k := st.s, st.e, st.k
+	// A place, not a side: "in the UAE", "Geneva, Switzerland", "the Saudi capital".
+	medFrom := st.from && k-1 >= sa && p.endM[k-1]&cMediator != 0
+	if en.sub == subName && ent.kind == "country" && (st.prep || st.from && !st.fromSide && !medFrom) {
+		ev.place = true
+		if st.prep && st.locScore >= 3 {
+			c.locs = append(c.locs, locCand{city: -1, venue: -1, country: ent.code, score: st.locScore - 1})
+		}
+		return true
+	}
+	if en.sub == subName && k >= sa && t[k].orig == "," && k-1 >= sa && p.annAt[k-1] >= 0 && hasKind(p.anns[p.annAt[k-1]], kCity) {
+		ev.place = true
+		return true
+	}
+	if en.sub == subDemonym && e < sb && p.startM[e]&cCityNoun != 0 {
+		ev.place = true
+		// "in the Omani capital" names the capital city.
+		if cid, ok := x.capital[ent.code]; ok && isCapitalWord(t[e].low) && k >= sa && p.endM[k]&cLocPrep != 0 {
+			sc := 3
+			if cr.dist(s) <= 10 {
+				sc++
+			}
+			c.locs = append(c.locs, locCand{city: cid, venue: -1, country: ent.code, score: sc})
+		}
+		return true
+	}
+	return false
+}
+
+// readMediator reads whether the entity, whose list of names spans (l, r),
+// hosts or mediates, and takes a host as the place.
+func (cr *clauseReader) readMediator(ent entity, l, r int, ev *entEv) {
+	c, p, t, sa, sb := cr.c, cr.p, cr.t, cr.sa, cr.sb
+	// "hosted by X", "mediators from X and Y"
+	if l >= sa && (p.endM[l]&cMediatorPre != 0 ||
+		(t[l].low == "from" || t[l].low == "of") && l-1 >= sa && p.endM[l-1]&cMediator != 0) {
+		ev.mediator = 1
+		ev.place = false
+	}
+	// "Qatari mediators", "the UAE, which hosted the talks",
+	// "Emirati officials, who helped arrange the meeting"
+	hosts := false
+	for q, n := r, 0; q < sb && n < 6; q, n = q+1, n+1 {
+		m := p.startM[q]
+		if m&cMediator != 0 {
+			ev.mediator = 1
+			hosts = hostWord(t[q].low)
+			break
+		}
+		if m&(cNegotiator|cRel|cList) == 0 {
+			break
+		}
+	}
+	if ev.mediator > 0 && (hosts || l >= sa && t[l].low == "by" && l-1 >= sa && hostWord(t[l-1].low)) {
+		// "Oman will host the talks", "hosted by Türkiye": the
+		// country is where, when nothing closer says so.
+		c.locs = append(c.locs, locCand{city: -1, venue: -1, country: ent.code, score: 3})
+	}
+}
+
+// readSide scores an entity that is no mediator: 2 when the words around
+// its list of names (l, r) make it a negotiating side, else 1.
+func (cr *clauseReader) readSide(st *annSite, l, r int, ev *entEv) {
+	p, sa, sb := cr.p, cr.sa, cr.sb
+	ev.score = 1
+	cr.sideBefore(st, l, ev)
+	// "Israel and Hamas agreed ... after three days of talks":
+	// a pair of sides opening a sentence with a meeting word
+	// is who met.
+	if l < sa && cr.sentCue && r < sb && r-(l+1) >= 3 && p.startM[r]&cSpeech == 0 && cr.hasAnd(l+1, r) {
+		ev.score = 2
+	}
+	if cr.meetingAfter(st, r) {
+		ev.score = 2
+	}
+	if cr.sourceAfter(st, r) {
+		ev.score = 1
+	}
+}
+
+// sideBefore reads the words before the list of names, which ends at l.
+func (cr *clauseReader) sideBefore(st *annSite, l int, ev *entEv) {
+	p, t, sa := cr.p, cr.t, cr.sa
+	// "talks between X and Y", "delegations of X and Y", "делегаций России"
+	// ", with X greeting them" adds a circumstance, not a side.
+	absolute := l >= sa && t[l].low == "with" && l-1 >= sa && t[l-1].orig == ","
+	if l >= sa && (p.endM[l]&(cBetween|cNegotiator|cMeetNoun) != 0 && !absolute ||
+		(t[l].low == "of" || st.fromSide) && l-1 >= sa && p.endM[l-1]&(cNegotiator|cMeetNoun|cWeakMeet) != 0) {
+		ev.score = 2
+	}
+	// "delegations from the United States, Ukraine and Russia"
+	if l-1 >= sa && p.endM[l]&cFromPrep != 0 && p.endM[l-1]&(cNegotiator|cWeakMeet) != 0 {
+		ev.score = 2
+		st.fromSide = true
+	}
+	if l >= sa && betweenBefore(p, sa, l) {
+		ev.score = 2 // "talks between regional foes Iran and Saudi Arabia"
+	}
+	if l >= sa && (betweenWord(t[l].low) || st.fromSide || betweenBefore(p, sa, l)) && ev.score == 2 {
+		ev.between = true // "talks between X and Y", "delegations from X, Y and Z"
+	}
+	// "the war between Russia and Ukraine", "ending the war
+	// with Russia": the sides of the conflict the talks are
+	// about, not of the talks.
+	if l >= sa && p.endM[l]&cBetween != 0 && l-1 >= sa && p.endM[l-1]&cConflict != 0 {
+		ev.score, ev.between = 1, false
+	}
+}
+
+// hasAnd: an "and" among the tokens [from, to).
+func (cr *clauseReader) hasAnd(from, to int) bool {
+	t := cr.t
+	pair := false
+	for q := from; q < to; q++ {
+		if t[q].low == "and" || t[q].low == "и" || t[q].low == "та" || t[q].low == "і" {
+			pair = true
+		}
+	}
+	return pair
+}
+
+// meetingAfter: a meeting word follows the name, or its list of names
+// ending at r, as a side's.
+func (cr *clauseReader) meetingAfter(st *annSite, r int) bool {
+	p, t, sb, e := cr.p, cr.t, cr.sb, st.e
+	// "Pakistan's high-stakes negotiations with Afghanistan"
+	if t[e-1].poss {
+		for q := e; q < sb && q < e+3; q++ {
+			if p.startM[q]&cMeetNoun != 0 {
 				return true
 			}
-			if t[k].orig == "." || t[k].orig == ";" {
+			if t[q].kind != tWord || t[q].upper {
 				break
 			}
 		}
-		return false
 	}
-	for ai := range p.anns {
-		an := &p.anns[ai]
-		if an.a < a || an.b > b {
-			continue
+	// "X and Y delegations", "X and Y will hold a second round"
+	for q := r; q < sb && q < r+5; q++ {
+		if t[q].kind == tPunct && t[q].orig != "-" {
+			break
 		}
-		s, e := an.a, an.b
-		k := prevTok(s)
-		prep, from, fromSide, approx := false, false, false, false
-		if k >= sa {
-			pm := p.endM[k]
-			switch {
-			case pm&cLocPrep != 0 || pm&cCityNoun != 0:
-				prep = true
-				approx = t[k].low == "near" || t[k].low == "outside"
-			case pm&cFromPrep != 0:
-				from = true
-				// "delegations from Russia, Ukraine and the US"
-				fromSide = k-1 >= sa && p.endM[k-1]&(cNegotiator|cWeakMeet) != 0
-			case t[k].orig == "," && k-1 >= sa && p.endM[k-1]&cCityNoun != 0:
-				prep = true
-			}
-		}
-		compound := e < sb && (p.startM[e]&cMeetNoun != 0 || t[e].orig == "-" && e+1 < sb && p.startM[e+1]&(cMeetNoun|cMediator) != 0) ||
-			t[e-1].poss && e < sb && p.startM[e]&cMeetNoun != 0
-		// "the regime in Naypyidaw": the seat of a side, not a venue.
-		penalty := prep && k-1 >= sa && p.endM[k-1]&cSeat != 0
-		for j := k; j >= sa && j >= k-6; j-- {
-			if p.endM[j]&(cSpeech|cBack) != 0 {
-				penalty = true
-			}
-		}
-		locScore := 0
-		switch {
-		case compound:
-			locScore = 4
-		case prep:
-			locScore = 3
-		case from:
-			locScore = 1
-		}
-		if locScore > 0 {
-			switch d := dist(s); {
-			case d <= 4:
-				locScore += 2
-			case d <= 10:
-				locScore++
-			}
-		}
-		// "officials in Kyiv said": where a source speaks from, not where
-		// anyone meets.
-		for q := e; q < sb && q < e+2; q++ {
-			if p.startM[q]&cSpeech != 0 {
-				penalty = true
-			}
-		}
-		if penalty {
-			locScore -= 4
-		}
-		usedAsPlace := false
-		for _, en := range an.entries {
-			switch en.kind {
-			case kCity:
-				if locScore > 0 {
-					c.locs = append(c.locs, locCand{city: en.idx, venue: -1, country: x.cities[en.idx].country, score: locScore, near: approx})
-					if locScore >= 3 {
-						usedAsPlace = true
-					}
-				}
-			case kVenue:
-				if prep || compound {
-					v := x.venues[en.idx]
-					c.locs = append(c.locs, locCand{city: v.city, venue: en.idx, country: x.cities[v.city].country, score: locScore + 1})
-					usedAsPlace = true
-				}
-			}
-		}
-		for _, en := range an.entries {
-			switch en.kind {
-			case kEntity:
-				ent := x.entities[en.idx]
-				if en.sub == subMetonym && usedAsPlace {
-					continue
-				}
-				ev := entEv{code: ent.code, group: ent.kind == "group"}
-				// A place, not a side: "in the UAE", "Geneva, Switzerland", "the Saudi capital".
-				medFrom := from && k-1 >= sa && p.endM[k-1]&cMediator != 0
-				if en.sub == subName && ent.kind == "country" && (prep || from && !fromSide && !medFrom) {
-					ev.place = true
-					if prep && locScore >= 3 {
-						c.locs = append(c.locs, locCand{city: -1, venue: -1, country: ent.code, score: locScore - 1})
-					}
-					c.ents = append(c.ents, ev)
-					continue
-				}
-				if en.sub == subName && k >= sa && t[k].orig == "," && k-1 >= sa && p.annAt[k-1] >= 0 && hasKind(p.anns[p.annAt[k-1]], kCity) {
-					ev.place = true
-					c.ents = append(c.ents, ev)
-					continue
-				}
-				if en.sub == subDemonym && e < sb && p.startM[e]&cCityNoun != 0 {
-					ev.place = true
-					// "in the Omani capital" names the capital city.
-					if cid, ok := x.capital[ent.code]; ok && isCapitalWord(t[e].low) && k >= sa && p.endM[k]&cLocPrep != 0 {
-						sc := 3
-						if dist(s) <= 10 {
-							sc++
-						}
-						c.locs = append(c.locs, locCand{city: cid, venue: -1, country: ent.code, score: sc})
-					}
-					c.ents = append(c.ents, ev)
-					continue
-				}
-				if near(s, e, cCommentator, 3) {
-					continue
-				}
-				l, r := leftWalk(s), rightWalk(e)
-				// "hosted by X", "mediators from X and Y"
-				if l >= sa && (p.endM[l]&cMediatorPre != 0 ||
-					(t[l].low == "from" || t[l].low == "of") && l-1 >= sa && p.endM[l-1]&cMediator != 0) {
-					ev.mediator = 1
-					ev.place = false
-				}
-				// "Qatari mediators", "the UAE, which hosted the talks",
-				// "Emirati officials, who helped arrange the meeting"
-				hosts := false
-				for q, n := r, 0; q < sb && n < 6; q, n = q+1, n+1 {
-					m := p.startM[q]
-					if m&cMediator != 0 {
-						ev.mediator = 1
-						hosts = hostWord(t[q].low)
-						break
-					}
-					if m&(cNegotiator|cRel|cList) == 0 {
-						break
-					}
-				}
-				if ev.mediator > 0 && (hosts || l >= sa && t[l].low == "by" && l-1 >= sa && hostWord(t[l-1].low)) {
-					// "Oman will host the talks", "hosted by Türkiye": the
-					// country is where, when nothing closer says so.
-					c.locs = append(c.locs, locCand{city: -1, venue: -1, country: ent.code, score: 3})
-				}
-				if ev.mediator == 0 {
-					ev.score = 1
-					// "talks between X and Y", "delegations of X and Y", "делегаций России"
-					// ", with X greeting them" adds a circumstance, not a side.
-					absolute := l >= sa && t[l].low == "with" && l-1 >= sa && t[l-1].orig == ","
-					if l >= sa && (p.endM[l]&(cBetween|cNegotiator|cMeetNoun) != 0 && !absolute ||
-						(t[l].low == "of" || fromSide) && l-1 >= sa && p.endM[l-1]&(cNegotiator|cMeetNoun|cWeakMeet) != 0) {
-						ev.score = 2
-					}
-					// "delegations from the United States, Ukraine and Russia"
-					if l-1 >= sa && p.endM[l]&cFromPrep != 0 && p.endM[l-1]&(cNegotiator|cWeakMeet) != 0 {
-						ev.score = 2
-						fromSide = true
-					}
-					if l >= sa && betweenBefore(p, sa, l) {
-						ev.score = 2 // "talks between regional foes Iran and Saudi Arabia"
-					}
-					if l >= sa && (betweenWord(t[l].low) || fromSide || betweenBefore(p, sa, l)) && ev.score == 2 {
-						ev.between = true // "talks between X and Y", "delegations from X, Y and Z"
-					}
-					// "the war between Russia and Ukraine", "ending the war
-					// with Russia": the sides of the conflict the talks are
-					// about, not of the talks.
-					if l >= sa && p.endM[l]&cBetween != 0 && l-1 >= sa && p.endM[l-1]&cConflict != 0 {
-						ev.score, ev.between = 1, false
-					}
-					// "Israel and Hamas agreed ... after three days of talks":
-					// a pair of sides opening a sentence with a meeting word
-					// is who met.
-					if l < sa && sentCue && r < sb && r-(l+1) >= 3 && p.startM[r]&cSpeech == 0 {
-						pair := false
-						for q := l + 1; q < r; q++ {
-							if t[q].low == "and" || t[q].low == "и" || t[q].low == "та" || t[q].low == "і" {
-								pair = true
-							}
-						}
-						if pair {
-							ev.score = 2
-						}
-					}
-					// "Pakistan's high-stakes negotiations with Afghanistan"
-					if t[e-1].poss {
-						for q := e; q < sb && q < e+3; q++ {
-							if p.startM[q]&cMeetNoun != 0 {
-								ev.score = 2
-								break
-							}
-							if t[q].kind != tWord || t[q].upper {
-								break
-							}
-						}
-					}
-					// "X and Y delegations", "X and Y will hold a second round"
-					for q := r; q < sb && q < r+5; q++ {
-						if t[q].kind == tPunct && t[q].orig != "-" {
-							break
-						}
-						if p.startM[q]&cMeeting != 0 || q < r+2 && p.startM[q]&cNegotiator != 0 {
-							ev.score = 2
-							break
-						}
-					}
-					// a source, not a side: "Turkish officials said",
-					// "Ukrainian President Volodymyr Zelensky said"
-					q := r
-					for q < sb && (p.startM[q]&cNegotiator != 0 || p.annAt[q] >= 0 && hasKind(p.anns[p.annAt[q]], kPerson) || t[q].upper && q-r < 4) {
-						q++
-					}
-					for k := e; k < sb && (k < r+3 || k <= q+1); k++ {
-						if p.startM[k]&cSpeech != 0 {
-							ev.score = 1
-							break
-						}
-					}
-				}
-				// "the Nato summit", "an EU summit": the organisation's own
-				// gathering, a format rather than a side.
-				if ev.score > 1 && compound && ent.kind == "org" {
-					ev.score = 1
-				}
-				// "discussed Russia's demands", "Ukrainian territory": what
-				// the talks are about.
-				if ev.score > 1 && e < sb && p.startM[e]&cAbout != 0 && (t[e-1].poss || en.sub == subDemonym || ent.kind == "org") {
-					ev.score = 1
-				}
-				if k >= sa && p.endM[k]&cObjPrep != 0 && ev.score > 1 {
-					ev.score = 1 // "sanctions against Russia"
-				}
-				if ev.score > 1 && near(s, e, cAbsent, 3) {
-					ev.score = 1 // "with Kyiv absent from the table"
-				}
-				if ev.score > 1 && remote {
-					ev.score = 1 // "spoke to Russia by phone"
-				}
-				if ev.score > 1 && !ev.between && (near(s, e, cAlly, 4) || allyBefore(s)) {
-					ev.score = 1 // "European leaders joined the talks", "accompanied by French officials"
-				}
-				c.ents = append(c.ents, ev)
-			case kPerson:
-				pr := x.people[en.idx]
-				if pr.commentator {
-					continue
-				}
-				speech := t[e-1].poss
-				for q := e; q < sb && q < e+3; q++ {
-					if p.startM[q]&cSpeech != 0 {
-						speech = true
-					}
-				}
-				for q := s - 1; q >= sa && q >= s-2; q-- {
-					if p.endM[q]&cSpeech != 0 {
-						speech = true
-					}
-				}
-				ev := entEv{code: pr.party, score: 2}
-				if remote && !pr.mediator {
-					// "had spoken to Putin by phone before the meeting"
-					speech = true
-				}
-				if speech {
-					ev.score = 1
-				}
-				// "a ceremony hosted by President X": the host, not a side.
-				l := s - 1
-				for l >= sa && (isListy(l) || p.endM[l]&cNegotiator != 0) {
-					l-- // titles: "hosted by President X"
-				}
-				if l >= sa && p.endM[l]&cMediatorPre != 0 {
-					ev.mediator, ev.score, speech = 1, 0, true
-				}
-				if ev.score > 1 && (near(s, e, cAlly, 4) || allyBefore(s)) {
-					ev.score = 1 // "Witkoff to join the talks": support, not a side
-				}
-				if pr.mediator {
-					// a host's minister: "Turkish Foreign Minister Hakan Fidan"
-					ev.mediator, ev.score = 2, 0
-				}
-				c.ents = append(c.ents, ev)
-				c.people = append(c.people, personEv{idx: en.idx, participant: !speech})
-			}
+		if p.startM[q]&cMeeting != 0 || q < r+2 && p.startM[q]&cNegotiator != 0 {
+			return true
 		}
 	}
+	return false
+}
 
-	// Round number: "the third round", "3rd round", "round two".
+// sourceAfter: a source, not a side: "Turkish officials said",
+// "Ukrainian President Volodymyr Zelensky said"
+func (cr *clauseReader) sourceAfter(st *annSite, r int) bool {
+	p, t, sb, e := cr.p, cr.t, cr.sb, st.e
+	q := r
+	for q < sb && (p.startM[q]&cNegotiator != 0 || p.annAt[q] >= 0 && hasKind(p.anns[p.annAt[q]], kPerson) || t[q].upper && q-r < 4) {
+		q++
+	}
+	for k := e; k < sb && (k < r+3 || k <= q+1); k++ {
+		if p.startM[k]&cSpeech != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// demoteSide makes a side of an entity named as something else only
+// mentioned.
+func (cr *clauseReader) demoteSide(st *annSite, en entry, ent entity, ev *entEv) {
+	p, t, sa, sb := cr.p, cr.t, cr.sa, cr.sb
+	s, e, k := st.s, st.e, st.k
+	// "the Nato summit", "an EU summit": the organisation's own
+	// gathering, a format rather than a side.
+	if ev.score > 1 && st.compound && ent.kind == "org" {
+		ev.score = 1
+	}
+	// "discussed Russia's demands", "Ukrainian territory": what
+	// the talks are about.
+	if ev.score > 1 && e < sb && p.startM[e]&cAbout != 0 && (t[e-1].poss || en.sub == subDemonym || ent.kind == "org") {
+		ev.score = 1
+	}
+	if k >= sa && p.endM[k]&cObjPrep != 0 && ev.score > 1 {
+		ev.score = 1 // "sanctions against Russia"
+	}
+	if ev.score > 1 && cr.near(s, e, cAbsent, 3) {
+		ev.score = 1 // "with Kyiv absent from the table"
+	}
+	if ev.score > 1 && cr.remote {
+		ev.score = 1 // "spoke to Russia by phone"
+	}
+	if ev.score > 1 && !ev.between && (cr.near(s, e, cAlly, 4) || cr.allyBefore(s)) {
+		ev.score = 1 // "European leaders joined the talks", "accompanied by French officials"
+	}
+}
+
+// readPerson reads a person: a side's participant, a source, or a host.
+func (cr *clauseReader) readPerson(st *annSite, en entry) {
+	c, p, sa := cr.c, cr.p, cr.sa
+	s, e := st.s, st.e
+	pr := cr.x.people[en.idx]
+	if pr.commentator {
+		return
+	}
+	speech := cr.speaks(s, e)
+	ev := entEv{code: pr.party, score: 2}
+	if cr.remote && !pr.mediator {
+		// "had spoken to Putin by phone before the meeting"
+		speech = true
+	}
+	if speech {
+		ev.score = 1
+	}
+	// "a ceremony hosted by President X": the host, not a side.
+	l := s - 1
+	for l >= sa && (cr.isListy(l) || p.endM[l]&cNegotiator != 0) {
+		l-- // titles: "hosted by President X"
+	}
+	if l >= sa && p.endM[l]&cMediatorPre != 0 {
+		ev.mediator, ev.score, speech = 1, 0, true
+	}
+	if ev.score > 1 && (cr.near(s, e, cAlly, 4) || cr.allyBefore(s)) {
+		ev.score = 1 // "Witkoff to join the talks": support, not a side
+	}
+	if pr.mediator {
+		// a host's minister: "Turkish Foreign Minister Hakan Fidan"
+		ev.mediator, ev.score = 2, 0
+	}
+	c.ents = append(c.ents, ev)
+	c.people = append(c.people, personEv{idx: en.idx, participant: !speech})
+}
+
+// speaks: the person named [s, e) is quoted, a source rather than at the
+// table.
+func (cr *clauseReader) speaks(s, e int) bool {
+	p, t, sa, sb := cr.p, cr.t, cr.sa, cr.sb
+	speech := t[e-1].poss
+	for q := e; q < sb && q < e+3; q++ {
+		if p.startM[q]&cSpeech != 0 {
+			speech = true
+		}
+	}
+	for q := s - 1; q >= sa && q >= s-2; q-- {
+		if p.endM[q]&cSpeech != 0 {
+			speech = true
+		}
+	}
+	return speech
+}
+
+// readRound reads the round number: "the third round", "3rd round", "round two".
+func (cr *clauseReader) readRound() {
+	x, c, p, t, a, b := cr.x, cr.c, cr.p, cr.t, cr.a, cr.b
 	for i := a; i < b && c.round == 0; i++ {
 		if t[i].low != "round" || p.startM[i]&cMeetNoun == 0 {
 			continue
@@ -611,6 +790,11 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 			}
 		}
 	}
+}
+
+// readDays reads how long the talks last.
+func (cr *clauseReader) readDays() {
+	c, p, t, a, b := cr.c, cr.p, cr.t, cr.a, cr.b
 	// Duration in one word: "двухдневные переговоры", "дводенні переговори".
 	for i := a; i+1 < b && c.days == 0; i++ {
 		if n := cyrillicDays(t[i].low); n > 0 && p.startM[i+1]&cMeeting != 0 {
@@ -631,23 +815,28 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 			j++
 		}
 		if t[j].low == "day" || t[j].low == "days" {
-			// "two-day talks", "two days of (trilateral) talks"
-			if j+1 < b && (p.startM[j+1]&cMeetNoun != 0 || t[j+1].low == "of" &&
-				(j+2 < b && p.startM[j+2]&cMeeting != 0 || j+3 < b && p.startM[j+3]&cMeeting != 0)) {
-				c.days = n
-			}
-			// "ended on Wednesday after two days"
-			if i-1 >= a && (t[i-1].low == "after" || t[i-1].low == "over" || t[i-1].low == "for") && len(nearPos) > 0 {
-				c.days = n
-			}
-			// "agreed on Thursday after three days of talks": the date
-			// is the last day, and the talks took place.
-			if c.days == n && i-1 >= a && (t[i-1].low == "after" || t[i-1].low == "following") {
-				c.daysBefore, c.metPast = true, true
-			}
+			cr.readDaysAt(i, j, n)
 		}
 	}
-	return c
+}
+
+// readDaysAt reads the duration n at token i, whose "day" word is token j.
+func (cr *clauseReader) readDaysAt(i, j, n int) {
+	c, p, t, a, b := cr.c, cr.p, cr.t, cr.a, cr.b
+	// "two-day talks", "two days of (trilateral) talks"
+	if j+1 < b && (p.startM[j+1]&cMeetNoun != 0 || t[j+1].low == "of" &&
+		(j+2 < b && p.startM[j+2]&cMeeting != 0 || j+3 < b && p.startM[j+3]&cMeeting != 0)) {
+		c.days = n
+	}
+	// "ended on Wednesday after two days"
+	if i-1 >= a && (t[i-1].low == "after" || t[i-1].low == "over" || t[i-1].low == "for") && len(cr.nearPos) > 0 {
+		c.days = n
+	}
+	// "agreed on Thursday after three days of talks": the date
+	// is the last day, and the talks took place.
+	if c.days == n && i-1 >= a && (t[i-1].low == "after" || t[i-1].low == "following") {
+		c.daysBefore, c.metPast = true, true
+	}
 }
 
 func hasKind(a ann, k entryKind) bool {
