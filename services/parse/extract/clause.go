@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -411,12 +412,40 @@ func (cr *clauseReader) site(an *ann) annSite {
 			st.fromSide = k-1 >= sa && p.endM[k-1]&(cNegotiator|cWeakMeet) != 0
 		case t[k].orig == "," && k-1 >= sa && p.endM[k-1]&cCityNoun != 0:
 			st.prep = true
+		case cr.afterCapitalOf(k):
+			st.prep = true
 		}
 	}
 	st.compound = e < sb && (p.startM[e]&cMeetNoun != 0 || t[e].orig == "-" && e+1 < sb && p.startM[e+1]&(cMeetNoun|cMediator) != 0) ||
 		t[e-1].poss && e < sb && p.startM[e]&cMeetNoun != 0
 	st.locScore = cr.locScore(&st)
 	return st
+}
+
+// afterCapitalOf: token k closes a country named after "capital" ("в
+// столице Объединенных Арабских Эмиратов Абу-Даби", "the capital of
+// Kenya, Nairobi"), so the name after it is the capital itself.
+func (cr *clauseReader) afterCapitalOf(k int) bool {
+	p := cr.p
+	if k >= cr.sa && p.toks[k].orig == "," {
+		k--
+	}
+	if k < cr.sa || p.annAt[k] < 0 {
+		return false
+	}
+	an := &p.anns[p.annAt[k]]
+	if an.b != k+1 || !slices.ContainsFunc(an.entries, func(e entry) bool { return e.kind == kEntity }) {
+		return false
+	}
+	q := an.a - 1
+	// "Объединенных Арабских" before "Эмиратов", which alone is in the gazetteer
+	for n := 0; n < 3 && q >= cr.sa && p.toks[q].upper && p.annAt[q] < 0; n++ {
+		q--
+	}
+	if q >= cr.sa && (p.toks[q].low == "of" || p.toks[q].low == "the") {
+		q--
+	}
+	return q >= cr.sa && p.endM[q]&cCityNoun != 0 && isCapitalWord(p.toks[q].low)
 }
 
 // locScore: how surely the annotation names where the meeting is; 3 and

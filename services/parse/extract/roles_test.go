@@ -128,6 +128,16 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"JP", "KR"}, city: "Gangneung", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "the capital named after its country",
+			text:    "Президент Азербайджана Ильхам Алиев и премьер-министр Армении Никол Пашинян 6 марта в столице Объединенных Арабских Эмиратов Абу-Даби проведут переговоры.",
+			parties: []string{"AM", "AZ"}, city: "Abu Dhabi", start: "2026-03-06", status: StatusScheduled,
+		},
+		{
+			name:    "the capital of a country, then its name",
+			text:    "Envoys of Sudan and South Sudan will meet in the capital of Kenya, Nairobi, on Friday.",
+			parties: []string{"SD", "SS"}, city: "Nairobi", start: "2026-03-06", status: StatusScheduled,
+		},
+		{
 			name: "discussions by phone name no meeting",
 			text: "Japan's trade negotiator and the US Treasury Secretary agreed on Tuesday to continue discussions after a phone call.",
 		},
