@@ -39,80 +39,8 @@ func cmdFeeds(ctx context.Context, args []string, io stdio) error {
 	sub, args := args[0], args[1:]
 	fs := newFlags("feeds "+sub, io)
 	natsURL := fs.String("nats", envOr("PARLEY_NATS_URL", "nats://127.0.0.1:4222"), "NATS server `URL`")
-	var run func(context.Context, *bus.Bus, []string) error
-	switch sub {
-	case "add":
-		name := fs.String("name", "", "the outlet's `name` in alerts (default: the feed's title)")
-		interval := fs.Duration("interval", 0, "poll `interval` (default 5m)")
-		fullText := fs.Bool("full-text", false, "fetch each item's linked page")
-		run = func(ctx context.Context, b *bus.Bus, pos []string) error {
-			if len(pos) != 1 {
-				return errors.New("add needs exactly one feed URL")
-			}
-			reg, err := fetch.OpenRegistry(ctx, b)
-			if err != nil {
-				return err
-			}
-			// Whether fetch may reach a private host is its own setting; the floor for one is
-			// the private one.
-			if least := config.MinInterval(pos[0], true); *interval != 0 && *interval < least {
-				return fmt.Errorf("--interval %s is shorter than %s, the least for %s", *interval, least, pos[0])
-			}
-			if err := reg.Add(ctx, fetch.Feed{URL: pos[0], Name: *name, Interval: *interval, FullText: *fullText}); err != nil {
-				return err
-			}
-			fmt.Fprintf(io.out, "registered %s\n", pos[0])
-			return nil
-		}
-	case "list":
-		asJSON := fs.Bool("json", false, "one JSON object per feed")
-		run = func(ctx context.Context, b *bus.Bus, pos []string) error {
-			if len(pos) != 0 {
-				return fmt.Errorf("unexpected argument %q", pos[0])
-			}
-			st, err := fetch.ListStatus(ctx, b)
-			if err != nil {
-				return err
-			}
-			if *asJSON {
-				return listJSON(io.out, st)
-			}
-			return listTable(io.out, st)
-		}
-	case "remove":
-		run = func(ctx context.Context, b *bus.Bus, pos []string) error {
-			if len(pos) != 1 {
-				return errors.New("remove needs exactly one feed URL")
-			}
-			reg, err := fetch.OpenRegistry(ctx, b)
-			if err != nil {
-				return err
-			}
-			found, err := reg.Remove(ctx, pos[0])
-			if err != nil {
-				return err
-			}
-			if !found {
-				return fmt.Errorf("%s is not registered", pos[0])
-			}
-			fmt.Fprintf(io.out, "removed %s\n", pos[0])
-			return nil
-		}
-	case "import-opml":
-		run = func(ctx context.Context, b *bus.Bus, pos []string) error {
-			if len(pos) != 1 {
-				return errors.New("import-opml needs one OPML file (or - for standard input)")
-			}
-			return importOPML(ctx, b, pos[0], io)
-		}
-	case "export-opml":
-		run = func(ctx context.Context, b *bus.Bus, pos []string) error {
-			if len(pos) != 0 {
-				return fmt.Errorf("unexpected argument %q", pos[0])
-			}
-			return exportOPML(ctx, b, io.out)
-		}
-	default:
+	run := feedsCommand(sub, fs, io)
+	if run == nil {
 		fmt.Fprintf(io.err, "parley feeds: unknown subcommand %q\n\n%s\n", sub, feedsUsage)
 		return errUsage
 	}
@@ -135,6 +63,104 @@ func cmdFeeds(ctx context.Context, args []string, io stdio) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	return run(ctx, b, pos)
+}
+
+// feedsRun runs one feeds subcommand once its flags are parsed; pos are its positional
+// arguments.
+type feedsRun func(ctx context.Context, b *bus.Bus, pos []string) error
+
+// feedsCommand defines the flags of subcommand sub on fs and returns what runs it, or nil
+// if there is no such subcommand.
+func feedsCommand(sub string, fs *flag.FlagSet, io stdio) feedsRun {
+	switch sub {
+	case "add":
+		return feedsAddCommand(fs, io)
+	case "list":
+		asJSON := fs.Bool("json", false, "one JSON object per feed")
+		return func(ctx context.Context, b *bus.Bus, pos []string) error {
+			return feedsList(ctx, b, pos, *asJSON, io)
+		}
+	case "remove":
+		return func(ctx context.Context, b *bus.Bus, pos []string) error {
+			return feedsRemove(ctx, b, pos, io)
+		}
+	case "import-opml":
+		return func(ctx context.Context, b *bus.Bus, pos []string) error {
+			if len(pos) != 1 {
+				return errors.New("import-opml needs one OPML file (or - for standard input)")
+			}
+			return importOPML(ctx, b, pos[0], io)
+		}
+	case "export-opml":
+		return func(ctx context.Context, b *bus.Bus, pos []string) error {
+			if len(pos) != 0 {
+				return fmt.Errorf("unexpected argument %q", pos[0])
+			}
+			return exportOPML(ctx, b, io.out)
+		}
+	}
+	return nil
+}
+
+// feedsAddCommand defines the flags of `feeds add`.
+func feedsAddCommand(fs *flag.FlagSet, io stdio) feedsRun {
+	name := fs.String("name", "", "the outlet's `name` in alerts (default: the feed's title)")
+	interval := fs.Duration("interval", 0, "poll `interval` (default 5m)")
+	fullText := fs.Bool("full-text", false, "fetch each item's linked page")
+	return func(ctx context.Context, b *bus.Bus, pos []string) error {
+		if len(pos) != 1 {
+			return errors.New("add needs exactly one feed URL")
+		}
+		reg, err := fetch.OpenRegistry(ctx, b)
+		if err != nil {
+			return err
+		}
+		// Whether fetch may reach a private host is its own setting; the floor for one is
+		// the private one.
+		if least := config.MinInterval(pos[0], true); *interval != 0 && *interval < least {
+			return fmt.Errorf("--interval %s is shorter than %s, the least for %s", *interval, least, pos[0])
+		}
+		if err := reg.Add(ctx, fetch.Feed{URL: pos[0], Name: *name, Interval: *interval, FullText: *fullText}); err != nil {
+			return err
+		}
+		fmt.Fprintf(io.out, "registered %s\n", pos[0])
+		return nil
+	}
+}
+
+// feedsList prints the registered feeds with their last poll, as a table or JSON lines.
+func feedsList(ctx context.Context, b *bus.Bus, pos []string, asJSON bool, io stdio) error {
+	if len(pos) != 0 {
+		return fmt.Errorf("unexpected argument %q", pos[0])
+	}
+	st, err := fetch.ListStatus(ctx, b)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return listJSON(io.out, st)
+	}
+	return listTable(io.out, st)
+}
+
+// feedsRemove unregisters the feed of pos[0].
+func feedsRemove(ctx context.Context, b *bus.Bus, pos []string, io stdio) error {
+	if len(pos) != 1 {
+		return errors.New("remove needs exactly one feed URL")
+	}
+	reg, err := fetch.OpenRegistry(ctx, b)
+	if err != nil {
+		return err
+	}
+	found, err := reg.Remove(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	if !found {
+		return fmt.Errorf("%s is not registered", pos[0])
+	}
+	fmt.Fprintf(io.out, "removed %s\n", pos[0])
+	return nil
 }
 
 // parseInterspersed lets flags follow positional arguments ("add URL --name N"), which the

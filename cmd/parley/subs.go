@@ -42,25 +42,8 @@ func cmdSubs(ctx context.Context, args []string, io stdio) error {
 	sub, args := args[0], args[1:]
 	fs := newFlags("subs "+sub, io)
 	url := natsFlag(fs)
-	var (
-		name, target, secret             *string
-		parties, kinds, topics, statuses *string
-		replace, asJSON                  *bool
-	)
-	switch sub {
-	case "add":
-		name = fs.String("name", "", "subscription `name` (letters, digits, - and _)")
-		target = fs.String("target", "", "target `URL`: https://… webhook, console://, slack://, telegram://, discord://, teams://, ntfy://, smtp://")
-		secret = fs.String("secret", "", "webhook signing `secret` (whsec_<base64> for Standard Webhooks)")
-		parties = fs.String("parties", "", "only rounds with one of these `parties` (comma-separated ISO codes)")
-		kinds = fs.String("kinds", "", "only these alert `kinds`: new_round, round_updated")
-		topics = fs.String("topics", "", "only rounds with one of these `topics`")
-		statuses = fs.String("status", "", "only rounds in one of these `statuses`")
-		replace = fs.Bool("replace", false, "replace a subscription of the same name (its secret stays unless --secret is given; --secret \"\" clears it)")
-	case "list":
-		asJSON = fs.Bool("json", false, "print JSON lines (one subscription per line) instead of a table")
-	case "remove", "test":
-	default:
+	run := subsCommand(sub, fs, io)
+	if run == nil {
 		fmt.Fprintf(io.err, "parley subs: unknown subcommand %q\n\n%s\n", sub, subsUsage)
 		return errUsage
 	}
@@ -89,9 +72,47 @@ func cmdSubs(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
+	return run(ctx, reg, arg)
+}
 
+// subsRun runs one subs subcommand on the registry, once its flags are parsed; arg is the
+// subscription name of remove and test.
+type subsRun func(ctx context.Context, reg *notify.Registry, arg string) error
+
+// subsCommand defines the flags of subcommand sub on fs and returns what runs it, or nil if
+// there is no such subcommand.
+func subsCommand(sub string, fs *flag.FlagSet, io stdio) subsRun {
 	switch sub {
 	case "add":
+		return subsAddCommand(fs, io)
+	case "list":
+		asJSON := fs.Bool("json", false, "print JSON lines (one subscription per line) instead of a table")
+		return func(ctx context.Context, reg *notify.Registry, _ string) error {
+			return subsList(ctx, reg, *asJSON, io)
+		}
+	case "remove":
+		return func(ctx context.Context, reg *notify.Registry, name string) error {
+			return subsRemove(ctx, reg, name, io)
+		}
+	case "test":
+		return func(ctx context.Context, reg *notify.Registry, name string) error {
+			return subsTest(ctx, reg, name, io)
+		}
+	}
+	return nil
+}
+
+// subsAddCommand defines the flags of `subs add`.
+func subsAddCommand(fs *flag.FlagSet, io stdio) subsRun {
+	name := fs.String("name", "", "subscription `name` (letters, digits, - and _)")
+	target := fs.String("target", "", "target `URL`: https://… webhook, console://, slack://, telegram://, discord://, teams://, ntfy://, smtp://")
+	secret := fs.String("secret", "", "webhook signing `secret` (whsec_<base64> for Standard Webhooks)")
+	parties := fs.String("parties", "", "only rounds with one of these `parties` (comma-separated ISO codes)")
+	kinds := fs.String("kinds", "", "only these alert `kinds`: new_round, round_updated")
+	topics := fs.String("topics", "", "only rounds with one of these `topics`")
+	statuses := fs.String("status", "", "only rounds in one of these `statuses`")
+	replace := fs.Bool("replace", false, "replace a subscription of the same name (its secret stays unless --secret is given; --secret \"\" clears it)")
+	return func(ctx context.Context, reg *notify.Registry, _ string) error {
 		s := notify.Subscription{
 			Name: *name, Target: *target, Secret: *secret,
 			Filter: notify.Filter{Parties: list(*parties), Kinds: list(*kinds), Topics: list(*topics), Status: list(*statuses)},
@@ -100,47 +121,7 @@ func cmdSubs(ctx context.Context, args []string, io stdio) error {
 			return errors.New("add needs --name and --target")
 		}
 		return subsAdd(ctx, reg, s, *replace, flagSet(fs, "secret"), io)
-	case "list":
-		entries, err := reg.List(ctx)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return printSubsJSON(io, entries)
-		}
-		tw := tabwriter.NewWriter(io.out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tCHANNEL\tTARGET\tFILTER\tORIGIN\tUPDATED")
-		for _, e := range entries {
-			ch, _ := deliver.ChannelOf(e.Target)
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, ch, deliver.Redact(e.Target), filterText(e.Filter), e.Origin, e.Updated.Format(time.DateTime))
-		}
-		return tw.Flush()
-	case "remove":
-		e, err := reg.Get(ctx, arg)
-		if err != nil {
-			return err
-		}
-		if err := reg.Delete(ctx, arg); err != nil {
-			return err
-		}
-		fmt.Fprintf(io.out, "subscription %s removed\n", arg)
-		if e.Origin == notify.OriginConfig {
-			fmt.Fprintf(io.err, "note: %s is listed in the configuration file and comes back when notify restarts; remove it there too\n", arg)
-		}
-		return nil
-	case "test":
-		e, err := reg.Get(ctx, arg)
-		if err != nil {
-			return err
-		}
-		answer, err := notify.SendTest(ctx, e.Subscription, notify.TestOptions{Console: io.out})
-		if err != nil {
-			return fmt.Errorf("test %s: %w", arg, err)
-		}
-		fmt.Fprintf(io.out, "%s: %s\n", arg, answer)
-		return nil
 	}
-	return nil
 }
 
 // subsAdd stores s. Replacing keeps the stored secret unless --secret was given: a target
@@ -178,6 +159,54 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
+}
+
+// subsList prints the subscriptions as a table, or as JSON lines.
+func subsList(ctx context.Context, reg *notify.Registry, asJSON bool, io stdio) error {
+	entries, err := reg.List(ctx)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return printSubsJSON(io, entries)
+	}
+	tw := tabwriter.NewWriter(io.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tCHANNEL\tTARGET\tFILTER\tORIGIN\tUPDATED")
+	for _, e := range entries {
+		ch, _ := deliver.ChannelOf(e.Target)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, ch, deliver.Redact(e.Target), filterText(e.Filter), e.Origin, e.Updated.Format(time.DateTime))
+	}
+	return tw.Flush()
+}
+
+// subsRemove deletes subscription name.
+func subsRemove(ctx context.Context, reg *notify.Registry, name string, io stdio) error {
+	e, err := reg.Get(ctx, name)
+	if err != nil {
+		return err
+	}
+	if err := reg.Delete(ctx, name); err != nil {
+		return err
+	}
+	fmt.Fprintf(io.out, "subscription %s removed\n", name)
+	if e.Origin == notify.OriginConfig {
+		fmt.Fprintf(io.err, "note: %s is listed in the configuration file and comes back when notify restarts; remove it there too\n", name)
+	}
+	return nil
+}
+
+// subsTest sends a sample alert to the target of subscription name and prints the answer.
+func subsTest(ctx context.Context, reg *notify.Registry, name string, io stdio) error {
+	e, err := reg.Get(ctx, name)
+	if err != nil {
+		return err
+	}
+	answer, err := notify.SendTest(ctx, e.Subscription, notify.TestOptions{Console: io.out})
+	if err != nil {
+		return fmt.Errorf("test %s: %w", name, err)
+	}
+	fmt.Fprintf(io.out, "%s: %s\n", name, answer)
+	return nil
 }
 
 func printSubsJSON(io stdio, entries []notify.Entry) error {

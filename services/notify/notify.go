@@ -223,97 +223,39 @@ func serve(ctx context.Context, c Config) error {
 		return err
 	}
 	log := c.Logger
-	m, err := newMetrics(c.Registerer)
+	st, err := openState(ctx, c)
 	if err != nil {
-		return fmt.Errorf("notify: metrics: %w", err)
-	}
-	store, err := roundstore.Open(ctx, c.Bus)
-	if err != nil {
-		return fmt.Errorf("notify: %w", err)
-	}
-	deliveriesKV, err := openDeliveries(ctx, c.Bus)
-	if err != nil {
-		return fmt.Errorf("notify: %w", err)
-	}
-	reg, err := OpenRegistry(ctx, c.Bus)
-	if err != nil {
-		return fmt.Errorf("notify: %w", err)
-	}
-	if err := reg.seed(ctx, c.Subscriptions, c.Seed, log); err != nil {
-		return fmt.Errorf("notify: %w", err)
-	}
-	if err := reg.reseal(ctx, log); err != nil {
-		return fmt.Errorf("notify: %w", err)
+		return err
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var (
-		mu   sync.Mutex
-		errs []error
-	)
-	fail := func(err error) {
-		mu.Lock()
-		errs = append(errs, err)
-		mu.Unlock()
-		cancel()
-	}
-	failed := func() error {
-		mu.Lock()
-		defer mu.Unlock()
-		if len(errs) == 0 {
-			return nil
-		}
-		return fmt.Errorf("notify: %w", errors.Join(errs...))
-	}
+	errs := &failures{cancel: cancel}
 
 	// Subscriptions known at start get their delivery consumers before folding starts, and
 	// those consumers start at new messages, so a subscription sees every alert published
 	// from its first start on, including those of the events processed below.
-	subs := &subManager{
-		cfg: c, deliveries: deliveriesKV, metrics: m, log: log,
-		console: deliver.NewConsole(c.Console), client: deliveryClient(c.Transport, c.DeliveryTimeout),
-		running: map[string]*runner{}, fail: fail,
-	}
-	watcher, err := reg.kv.WatchAll(ctx)
+	subs := newSubManager(c, st, errs.fail)
+	watcher, err := st.reg.kv.WatchAll(ctx)
 	if err != nil {
 		return fmt.Errorf("notify: watch %s: %w", BucketSubscriptions, err)
 	}
 	defer func() { _ = watcher.Stop() }()
-initial:
-	for {
-		select {
-		case e, ok := <-watcher.Updates():
-			if !ok {
-				subs.stopAll()
-				return fmt.Errorf("notify: watch %s ended", BucketSubscriptions)
-			}
-			if e == nil {
-				break initial
-			}
-			subs.apply(ctx, e)
-		case <-ctx.Done():
-			subs.stopAll()
-			return failed()
-		}
-	}
-	if ctx.Err() != nil {
+	if ok, err := applyInitial(ctx, watcher, subs); !ok {
 		subs.stopAll()
-		return failed()
+		if err != nil {
+			return err
+		}
+		return errs.err()
 	}
 
-	if err := subs.pruneOrphans(ctx, reg); err != nil {
+	if err := subs.pruneOrphans(ctx, st.reg); err != nil {
 		// Harmless to carry on: an orphan queue only keeps alerts nobody reads.
 		log.Warn("could not prune queues of removed subscriptions", "err", err)
 	}
 
-	f := &folder{bus: c.Bus, store: store, policy: round.Policy{RecentWindow: c.RecentWindow}, metrics: m, log: log}
-	cons, err := c.Bus.Durable(ctx, bus.StreamEvents, jetstream.ConsumerConfig{
-		Durable:       roundsConsumer,
-		Description:   "notify: folds negotiation events into rounds",
-		DeliverPolicy: jetstream.DeliverAllPolicy,
-		FilterSubject: bus.SubjectEvents + ".>",
-	})
+	f := &folder{bus: c.Bus, store: st.rounds, policy: round.Policy{RecentWindow: c.RecentWindow}, metrics: st.metrics, log: log}
+	cons, err := eventsConsumer(ctx, c.Bus)
 	if err != nil {
 		subs.stopAll()
 		return fmt.Errorf("notify: %w", err)
@@ -321,17 +263,133 @@ initial:
 	log.Info("notify started", "subscriptions", subs.count())
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		// One worker: events about one round must be folded in the order they arrive.
-		if err := bus.Consume(ctx, cons, f.handle, bus.ConsumeOptions{
-			Workers: 1, Backoff: bus.ExpBackoff(c.RetryBase, c.RetryMax), Logger: log, Name: roundsConsumer,
-			Bus: c.Bus,
-		}); err != nil {
-			fail(err)
+		if err := foldEvents(ctx, c, cons, f); err != nil {
+			errs.fail(err)
 		}
 	})
 
-	// Later changes to the bucket start and stop deliveries without a restart.
-watch:
+	followChanges(ctx, watcher, subs, errs.fail)
+	cancel()
+	subs.stopAll()
+	wg.Wait()
+	if err := errs.err(); err != nil {
+		return err
+	}
+	log.Info("notify stopped")
+	return nil
+}
+
+// state is what notify keeps in the bus: metrics aside, the buckets of rounds, deliveries
+// and subscriptions.
+type state struct {
+	metrics    *metrics
+	rounds     *roundstore.Store
+	deliveries jetstream.KeyValue
+	reg        *Registry
+}
+
+// openState opens the buckets, seeds the subscriptions of the configuration and reseals
+// their secrets.
+func openState(ctx context.Context, c Config) (state, error) {
+	var st state
+	var err error
+	if st.metrics, err = newMetrics(c.Registerer); err != nil {
+		return state{}, fmt.Errorf("notify: metrics: %w", err)
+	}
+	if st.rounds, err = roundstore.Open(ctx, c.Bus); err != nil {
+		return state{}, fmt.Errorf("notify: %w", err)
+	}
+	if st.deliveries, err = openDeliveries(ctx, c.Bus); err != nil {
+		return state{}, fmt.Errorf("notify: %w", err)
+	}
+	if st.reg, err = OpenRegistry(ctx, c.Bus); err != nil {
+		return state{}, fmt.Errorf("notify: %w", err)
+	}
+	if err := st.reg.seed(ctx, c.Subscriptions, c.Seed, c.Logger); err != nil {
+		return state{}, fmt.Errorf("notify: %w", err)
+	}
+	if err := st.reg.reseal(ctx, c.Logger); err != nil {
+		return state{}, fmt.Errorf("notify: %w", err)
+	}
+	return st, nil
+}
+
+// newSubManager runs no delivery yet: apply starts one per subscription.
+func newSubManager(c Config, st state, fail func(error)) *subManager {
+	return &subManager{
+		cfg: c, deliveries: st.deliveries, metrics: st.metrics, log: c.Logger,
+		console: deliver.NewConsole(c.Console), client: deliveryClient(c.Transport, c.DeliveryTimeout),
+		running: map[string]*runner{}, fail: fail,
+	}
+}
+
+// failures collects the errors of notify's goroutines; the first one stops the service.
+type failures struct {
+	cancel context.CancelFunc
+
+	mu   sync.Mutex
+	errs []error
+}
+
+func (f *failures) fail(err error) {
+	f.mu.Lock()
+	f.errs = append(f.errs, err)
+	f.mu.Unlock()
+	f.cancel()
+}
+
+// err joins the errors so far, nil if none.
+func (f *failures) err() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("notify: %w", errors.Join(f.errs...))
+}
+
+// applyInitial applies the subscriptions the bucket holds now, up to the watcher's marker
+// of the end of its initial values. It reports false when notify must stop instead: the
+// watch ended (the error says so) or ctx is done.
+func applyInitial(ctx context.Context, watcher jetstream.KeyWatcher, subs *subManager) (bool, error) {
+	for {
+		select {
+		case e, ok := <-watcher.Updates():
+			if !ok {
+				return false, fmt.Errorf("notify: watch %s ended", BucketSubscriptions)
+			}
+			if e == nil {
+				return ctx.Err() == nil, nil
+			}
+			subs.apply(ctx, e)
+		case <-ctx.Done():
+			return false, nil
+		}
+	}
+}
+
+// eventsConsumer is the durable consumer that folds the events into rounds.
+func eventsConsumer(ctx context.Context, b *bus.Bus) (jetstream.Consumer, error) {
+	return b.Durable(ctx, bus.StreamEvents, jetstream.ConsumerConfig{
+		Durable:       roundsConsumer,
+		Description:   "notify: folds negotiation events into rounds",
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+		FilterSubject: bus.SubjectEvents + ".>",
+	})
+}
+
+// foldEvents folds the events of cons into rounds until ctx is done.
+func foldEvents(ctx context.Context, c Config, cons jetstream.Consumer, f *folder) error {
+	// One worker: events about one round must be folded in the order they arrive.
+	return bus.Consume(ctx, cons, f.handle, bus.ConsumeOptions{
+		Workers: 1, Backoff: bus.ExpBackoff(c.RetryBase, c.RetryMax), Logger: c.Logger, Name: roundsConsumer,
+		Bus: c.Bus,
+	})
+}
+
+// followChanges applies later changes to the bucket until ctx is done: they start and stop
+// deliveries without a restart. A watch that ends before ctx is a failure.
+func followChanges(ctx context.Context, watcher jetstream.KeyWatcher, subs *subManager, fail func(error)) {
 	for {
 		select {
 		case e, ok := <-watcher.Updates():
@@ -339,23 +397,15 @@ watch:
 				if ctx.Err() == nil {
 					fail(fmt.Errorf("watch %s ended", BucketSubscriptions))
 				}
-				break watch
+				return
 			}
 			if e != nil {
 				subs.apply(ctx, e)
 			}
 		case <-ctx.Done():
-			break watch
+			return
 		}
 	}
-	cancel()
-	subs.stopAll()
-	wg.Wait()
-	if err := failed(); err != nil {
-		return err
-	}
-	log.Info("notify stopped")
-	return nil
 }
 
 // deliveryClient is the HTTP client of every delivery.

@@ -73,87 +73,163 @@ func Run(ctx context.Context, c Config) error {
 
 	natsURL := f.NATS.URL
 	if natsURL == "" {
-		// A relative store_dir would follow the working directory: started from elsewhere,
-		// Parley would begin with empty state and alert everything again.
-		dir, err := filepath.Abs(f.NATS.StoreDir)
-		if err != nil {
-			return fmt.Errorf("pipeline: nats.store_dir %q: %w", f.NATS.StoreDir, err)
-		}
-		f.NATS.StoreDir = dir
-		// One process per store: a second one would corrupt it and deliver alerts twice.
-		release, err := natsembed.LockStore(dir)
-		if err != nil {
-			return fmt.Errorf("pipeline: %w", err)
-		}
-		defer release()
-		srv, err := startEmbedded(ctx, f, log, c.FallbackPorts)
+		url, stop, err := startStore(ctx, c)
 		if err != nil {
 			return err
 		}
-		defer func() {
-			srv.Shutdown()
-			srv.WaitForShutdown()
-		}()
-		natsURL = srv.ClientURL()
-		log.Info("embedded nats started", "nats_url", natsURL, "store_dir", f.NATS.StoreDir)
+		defer stop()
+		natsURL = url
 	}
 
 	opsSrv := ops.New(log)
+	conns, err := connectAll(ctx, natsURL, f, log, opsSrv)
+	if err != nil {
+		return err
+	}
+	defer closeAll(conns)
+	registerEndpoints(opsSrv, conns["notify"], log)
+	if err := conns["fetch"].EnsureStreams(ctx); err != nil {
+		return fmt.Errorf("pipeline: %w", err)
+	}
+	WarnIfNoSubscriptions(ctx, conns["notify"], f, log)
+
+	g := newGroup(ctx)
+	defer g.cancel()
+	httpReady, public := startHTTP(g, c, opsSrv)
+	startServices(g, c, conns, opsSrv, public)
+
+	select {
+	case addr := <-httpReady:
+		log.Info("parley running", "http_listen", addr, "feeds", len(f.Feeds), "subscriptions", len(f.Subscriptions))
+		if c.OnReady != nil {
+			c.OnReady(Addrs{NATSURL: natsURL, HTTP: addr})
+		}
+	case <-g.ctx.Done():
+	}
+	<-g.ctx.Done()
+	if err := g.wait(); err != nil {
+		return err
+	}
+	log.Info("parley stopped")
+	return nil
+}
+
+// startStore locks the embedded server's store and starts the server on it. It returns the
+// server's client URL and a function that shuts the server down and releases the store.
+func startStore(ctx context.Context, c Config) (string, func(), error) {
+	f, log := c.File, c.Logger
+	// A relative store_dir would follow the working directory: started from elsewhere,
+	// Parley would begin with empty state and alert everything again.
+	dir, err := filepath.Abs(f.NATS.StoreDir)
+	if err != nil {
+		return "", nil, fmt.Errorf("pipeline: nats.store_dir %q: %w", f.NATS.StoreDir, err)
+	}
+	f.NATS.StoreDir = dir
+	// One process per store: a second one would corrupt it and deliver alerts twice.
+	release, err := natsembed.LockStore(dir)
+	if err != nil {
+		return "", nil, fmt.Errorf("pipeline: %w", err)
+	}
+	srv, err := startEmbedded(ctx, f, log, c.FallbackPorts)
+	if err != nil {
+		release()
+		return "", nil, err
+	}
+	stop := func() {
+		srv.Shutdown()
+		srv.WaitForShutdown()
+		release()
+	}
+	natsURL := srv.ClientURL()
+	log.Info("embedded nats started", "nats_url", natsURL, "store_dir", f.NATS.StoreDir)
+	return natsURL, stop, nil
+}
+
+// connectAll gives each service its own connection, checked by the ops server's readiness.
+func connectAll(ctx context.Context, natsURL string, f *config.File, log *slog.Logger, opsSrv *ops.Server) (map[string]*bus.Bus, error) {
 	// Said before waiting: an unreachable NATS otherwise looks like a hang.
 	log.Info("connecting to nats", "nats_url", natsURL)
 	secure, err := bus.SecurityOptions(f.NATS)
 	if err != nil {
-		return fmt.Errorf("pipeline: %w", err)
+		return nil, fmt.Errorf("pipeline: %w", err)
 	}
 	keys, err := secretsKeys(f, log)
 	if err != nil {
-		return fmt.Errorf("pipeline: %w", err)
+		return nil, fmt.Errorf("pipeline: %w", err)
 	}
 	conns := map[string]*bus.Bus{}
 	for _, name := range []string{"fetch", "parse", "notify"} {
 		nc, err := bus.Connect(ctx, natsURL, "parley-"+name, log, secure...)
 		if err != nil {
 			closeAll(conns)
-			return fmt.Errorf("pipeline: %w", err)
+			return nil, fmt.Errorf("pipeline: %w", err)
 		}
 		b, err := bus.New(nc, f.NATS.Replicas)
 		if err != nil {
 			nc.Close()
 			closeAll(conns)
-			return fmt.Errorf("pipeline: %w", err)
+			return nil, fmt.Errorf("pipeline: %w", err)
 		}
 		b.Logger = log.With("service", name)
 		b.Secrets = keys
 		conns[name] = b
 		opsSrv.AddCheck("nats_"+name, b.Ready)
 	}
-	defer closeAll(conns)
-	timeline.New(conns["notify"].JS).Register(opsSrv, log.With("service", "api"))
-	web.New(conns["notify"], log.With("service", "web")).Register(opsSrv)
+	return conns, nil
+}
+
+// registerEndpoints puts the API, the web pages and the lag metrics on the ops server.
+func registerEndpoints(opsSrv *ops.Server, b *bus.Bus, log *slog.Logger) {
+	timeline.New(b.JS).Register(opsSrv, log.With("service", "api"))
+	web.New(b, log.With("service", "web")).Register(opsSrv)
 	// The backlog of every consumer, as the services run alone export it (deploy/ dashboards
 	// and alerts read the same names from either).
-	opsSrv.Registry.MustRegister(bus.NewLagCollector(conns["notify"].JS, log, bus.StreamItems, bus.StreamEvents, bus.StreamAlerts, bus.StreamDLQ))
-	if err := conns["fetch"].EnsureStreams(ctx); err != nil {
-		return fmt.Errorf("pipeline: %w", err)
-	}
-	WarnIfNoSubscriptions(ctx, conns["notify"], f, log)
+	opsSrv.Registry.MustRegister(bus.NewLagCollector(b.JS, log, bus.StreamItems, bus.StreamEvents, bus.StreamAlerts, bus.StreamDLQ))
+}
 
-	httpReady := make(chan string, 1)
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	errs := make(chan error, 5)
-	start := func(name string, run func(context.Context) error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := run(runCtx); err != nil {
-				errs <- fmt.Errorf("%s: %w", name, err)
-				cancel() // one service failing stops the process: an operator must see it
-			}
-		}()
+// group runs the pipeline's services, each in its goroutine, until ctx is cancelled or one
+// of them fails.
+type group struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	errs   chan error
+}
+
+func newGroup(ctx context.Context) *group {
+	ctx, cancel := context.WithCancel(ctx)
+	return &group{ctx: ctx, cancel: cancel, errs: make(chan error, 5)}
+}
+
+func (g *group) start(name string, run func(context.Context) error) {
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		if err := run(g.ctx); err != nil {
+			g.errs <- fmt.Errorf("%s: %w", name, err)
+			g.cancel() // one service failing stops the process: an operator must see it
+		}
+	}()
+}
+
+// wait waits for every service to return and joins their errors.
+func (g *group) wait() error {
+	g.wg.Wait()
+	close(g.errs)
+	var all []error
+	for err := range g.errs {
+		all = append(all, err)
 	}
-	start("http", func(ctx context.Context) error {
+	return errors.Join(all...)
+}
+
+// startHTTP starts the private HTTP endpoint, which sends its address on the returned
+// channel once it listens, and the public one if there is a WebSub callback to serve. It
+// returns the public mux.
+func startHTTP(g *group, c Config, opsSrv *ops.Server) (<-chan string, *http.ServeMux) {
+	f, log := c.File, c.Logger
+	httpReady := make(chan string, 1)
+	g.start("http", func(ctx context.Context) error {
 		err := opsSrv.Serve(ctx, f.HTTP.Listen, func(a net.Addr) { httpReady <- a.String() })
 		if err != nil && c.FallbackPorts && isAddrInUse(err) {
 			log.Warn("http address busy; using a free port", "http_listen", f.HTTP.Listen)
@@ -164,13 +240,20 @@ func Run(ctx context.Context, c Config) error {
 	// The WebSub callback alone is on the public listener; /metrics and the API stay private.
 	public := http.NewServeMux()
 	if f.Fetch.WebSubCallbackURL != "" {
-		start("http_public", func(ctx context.Context) error {
+		g.start("http_public", func(ctx context.Context) error {
 			return ops.ServeHandler(ctx, f.HTTP.PublicListen, public, func(a net.Addr) {
 				log.Info("websub callback listening", "http_public_listen", a.String())
 			})
 		})
 	}
-	start("notify", func(ctx context.Context) error {
+	return httpReady, public
+}
+
+// startServices starts notify, parse and fetch, each on its connection; fetch registers
+// its WebSub callback on public.
+func startServices(g *group, c Config, conns map[string]*bus.Bus, opsSrv *ops.Server, public *http.ServeMux) {
+	f, log := c.File, c.Logger
+	g.start("notify", func(ctx context.Context) error {
 		return notify.Run(ctx, notify.Config{
 			Bus:             conns["notify"],
 			Subscriptions:   Subscriptions(f.Subscriptions),
@@ -184,14 +267,14 @@ func Run(ctx context.Context, c Config) error {
 			DeliveryTimeout: f.Notify.DeliveryTimeout.Duration(),
 		})
 	})
-	start("parse", func(ctx context.Context) error {
+	g.start("parse", func(ctx context.Context) error {
 		return parse.Run(ctx, parse.Config{
 			Bus:        conns["parse"],
 			Logger:     log.With("service", "parse"),
 			Registerer: opsSrv.Registry,
 		})
 	})
-	start("fetch", func(ctx context.Context) error {
+	g.start("fetch", func(ctx context.Context) error {
 		return fetch.Run(ctx, fetch.Config{
 			Bus:                   conns["fetch"],
 			Feeds:                 pollEvery(Feeds(f.Feeds), c.PollInterval),
@@ -203,27 +286,6 @@ func Run(ctx context.Context, c Config) error {
 			Mux:                   public,
 		})
 	})
-
-	select {
-	case addr := <-httpReady:
-		log.Info("parley running", "http_listen", addr, "feeds", len(f.Feeds), "subscriptions", len(f.Subscriptions))
-		if c.OnReady != nil {
-			c.OnReady(Addrs{NATSURL: natsURL, HTTP: addr})
-		}
-	case <-runCtx.Done():
-	}
-	<-runCtx.Done()
-	wg.Wait()
-	close(errs)
-	var all []error
-	for err := range errs {
-		all = append(all, err)
-	}
-	if err := errors.Join(all...); err != nil {
-		return err
-	}
-	log.Info("parley stopped")
-	return nil
 }
 
 func startEmbedded(ctx context.Context, f *config.File, log *slog.Logger, fallback bool) (*server.Server, error) {
