@@ -897,7 +897,15 @@ func firstOrder(cl *cluster) int {
 func (x *Extractor) event(cl *cluster, pd time.Time, inherit []string) (Event, bool) {
 	var ev Event
 	k := cuesOf(cl)
-	t := tallySides(cl)
+	t := sideTally{
+		score:   map[string]int{},
+		strong:  map[string]int{},
+		med:     map[string]int{},
+		named:   map[string]bool{},
+		between: map[string]bool{},
+		groups:  map[string]bool{},
+	}
+	t.tally(cl)
 	ev.Participants = x.participants(cl)
 	ev.Evidence = evidenceOf(cl)
 	parties, internal := t.sidesOf(cl, k.mask)
@@ -958,15 +966,8 @@ type sideTally struct {
 	groups  map[string]bool // movements and armed groups named as sides
 }
 
-func tallySides(cl *cluster) sideTally {
-	t := sideTally{
-		score:   map[string]int{},
-		strong:  map[string]int{},
-		med:     map[string]int{},
-		named:   map[string]bool{},
-		between: map[string]bool{},
-		groups:  map[string]bool{},
-	}
+// tally adds up what the clauses of cl say of each entity.
+func (t *sideTally) tally(cl *cluster) {
 	for _, m := range cl.ms {
 		c := m.c
 		// The clause naming the most sides after "between" says who they
@@ -992,7 +993,6 @@ func tallySides(cl *cluster) sideTally {
 			t.named[e.code] = true
 		}
 	}
-	return t
 }
 
 // participants are the people the clauses name as taking part, each once,
