@@ -238,24 +238,28 @@ type rawLexicon struct {
 }
 
 type rawGazetteer struct {
-	Entities []struct {
-		Code     string   `yaml:"code"`
-		Kind     string   `yaml:"kind"`
-		Names    []string `yaml:"names"`
-		Demonyms []string `yaml:"demonyms"`
-		Metonyms []string `yaml:"metonyms"`
-		// Capital names the capital when it is not the first city listed.
-		Capital string `yaml:"capital"`
-		Cities  []struct {
-			Name    string   `yaml:"name"`
-			Aliases []string `yaml:"aliases"`
-		} `yaml:"cities"`
-		Venues []struct {
-			Name    string   `yaml:"name"`
-			City    string   `yaml:"city"`
-			Aliases []string `yaml:"aliases"`
-		} `yaml:"venues"`
-	} `yaml:"entities"`
+	Entities []rawEntity `yaml:"entities"`
+}
+
+type rawEntity struct {
+	Code     string   `yaml:"code"`
+	Kind     string   `yaml:"kind"`
+	Names    []string `yaml:"names"`
+	Demonyms []string `yaml:"demonyms"`
+	Metonyms []string `yaml:"metonyms"`
+	// Capital names the capital when it is not the first city listed.
+	Capital string    `yaml:"capital"`
+	Cities  []rawCity `yaml:"cities"`
+	Venues  []struct {
+		Name    string   `yaml:"name"`
+		City    string   `yaml:"city"`
+		Aliases []string `yaml:"aliases"`
+	} `yaml:"venues"`
+}
+
+type rawCity struct {
+	Name    string   `yaml:"name"`
+	Aliases []string `yaml:"aliases"`
 }
 
 type rawTrack struct {
@@ -288,24 +292,57 @@ func New() (*Extractor, error) {
 	if err := loadYAML("data/countries.yaml", &gaz); err != nil {
 		return nil, err
 	}
+	if err := x.loadCues(lex.Cues); err != nil {
+		return nil, err
+	}
+	if err := x.loadWords(&lex); err != nil {
+		return nil, err
+	}
+	if err := x.loadTopics(lex.Topics); err != nil {
+		return nil, err
+	}
+	venues, err := x.loadEntities(gaz.Entities)
+	if err != nil {
+		return nil, err
+	}
+	x.addCLDRCountries(gazIndex(gaz.Entities))
+	if err := x.loadVenues(venues); err != nil {
+		return nil, err
+	}
+	if err := x.loadPeople(); err != nil {
+		return nil, err
+	}
+	x.root.inheritStems()
+	x.root.indexStems()
+	return x, nil
+}
+
+// loadCues compiles the cue phrases of each category.
+func (x *Extractor) loadCues(cues map[string][]string) error {
 	// Cues, in a fixed order so that compilation is deterministic.
-	cats := make([]string, 0, len(lex.Cues))
-	for c := range lex.Cues {
+	cats := make([]string, 0, len(cues))
+	for c := range cues {
 		cats = append(cats, c)
 	}
 	sort.Strings(cats)
 	for _, c := range cats {
 		m, ok := cueNames[c]
 		if !ok {
-			return nil, fmt.Errorf("extract: lexicon: unknown cue category %q", c)
+			return fmt.Errorf("extract: lexicon: unknown cue category %q", c)
 		}
-		for _, p := range lex.Cues[c] {
+		for _, p := range cues[c] {
 			x.add(p, entry{kind: kCue, mask: m})
 		}
 	}
+	return nil
+}
+
+// loadWords reads the lexicon's word lists: months, weekdays, relative
+// days, ordinals, abbreviations and the markers of page furniture.
+func (x *Extractor) loadWords(lex *rawLexicon) error {
 	for k, v := range lex.Months {
 		if v < 1 || v > 12 {
-			return nil, fmt.Errorf("extract: lexicon: bad month %q", k)
+			return fmt.Errorf("extract: lexicon: bad month %q", k)
 		}
 		x.months[lower(k)] = time.Month(v)
 	}
@@ -330,32 +367,45 @@ func New() (*Extractor, error) {
 	for _, c := range lex.CaptionVerbs {
 		x.captionVerbs = append(x.captionVerbs, " "+lower(c)+" ")
 	}
+	return nil
+}
+
+// loadTopics compiles the phrases of each topic, which must be one of the
+// closed list Topics, in a fixed order.
+func (x *Extractor) loadTopics(topics map[string][]string) error {
 	known := map[string]bool{}
 	for _, t := range Topics {
 		known[t] = true
 	}
-	tnames := make([]string, 0, len(lex.Topics))
-	for t := range lex.Topics {
+	tnames := make([]string, 0, len(topics))
+	for t := range topics {
 		if !known[t] {
-			return nil, fmt.Errorf("extract: lexicon: topic %q is not in the closed list", t)
+			return fmt.Errorf("extract: lexicon: topic %q is not in the closed list", t)
 		}
 		tnames = append(tnames, t)
 	}
 	sort.Strings(tnames)
 	for _, t := range tnames {
 		x.topics = append(x.topics, t)
-		for _, p := range lex.Topics[t] {
+		for _, p := range topics[t] {
 			x.add(p, entry{kind: kTopic, idx: int32(len(x.topics) - 1)})
 		}
 	}
+	return nil
+}
 
-	// Gazetteer.
-	type pendingVenue struct {
-		name, city string
-		aliases    []string
-	}
+// pendingVenue is a venue of the gazetteer, compiled once every city is
+// known.
+type pendingVenue struct {
+	name, city string
+	aliases    []string
+}
+
+// loadEntities compiles the gazetteer's entities with their names, cities
+// and capitals, and returns their venues for loadVenues.
+func (x *Extractor) loadEntities(ents []rawEntity) ([]pendingVenue, error) {
 	var venues []pendingVenue
-	for _, e := range gaz.Entities {
+	for _, e := range ents {
 		if e.Code == "" {
 			return nil, fmt.Errorf("extract: countries: entity without code")
 		}
@@ -374,35 +424,50 @@ func New() (*Extractor, error) {
 		for _, n := range e.Metonyms {
 			x.add(n, entry{kind: kEntity, sub: subMetonym, idx: id})
 		}
-		for _, c := range e.Cities {
-			x.cities = append(x.cities, city{name: c.Name, country: e.Code})
-			cid := int32(len(x.cities) - 1)
-			x.cityByName[lower(c.Name)] = cid
-			x.add(c.Name, entry{kind: kCity, idx: cid})
-			for _, a := range c.Aliases {
-				x.add(a, entry{kind: kCity, idx: cid})
-			}
-		}
-		if len(e.Cities) > 0 {
-			capName := e.Capital
-			if capName == "" {
-				capName = e.Cities[0].Name
-			}
-			cid, ok := x.cityByName[lower(capName)]
-			if !ok {
-				return nil, fmt.Errorf("extract: countries: %s: capital %q is not among its cities", e.Code, capName)
-			}
-			if _, seen := x.capital[e.Code]; !seen {
-				x.capital[e.Code] = cid
-			}
+		if err := x.loadCities(e); err != nil {
+			return nil, err
 		}
 		for _, v := range e.Venues {
 			venues = append(venues, pendingVenue{v.Name, v.City, v.Aliases})
 		}
 	}
+	return venues, nil
+}
+
+// loadCities compiles the cities of e and records its capital.
+func (x *Extractor) loadCities(e rawEntity) error {
+	for _, c := range e.Cities {
+		x.cities = append(x.cities, city{name: c.Name, country: e.Code})
+		cid := int32(len(x.cities) - 1)
+		x.cityByName[lower(c.Name)] = cid
+		x.add(c.Name, entry{kind: kCity, idx: cid})
+		for _, a := range c.Aliases {
+			x.add(a, entry{kind: kCity, idx: cid})
+		}
+	}
+	if len(e.Cities) == 0 {
+		return nil
+	}
+	capName := e.Capital
+	if capName == "" {
+		capName = e.Cities[0].Name
+	}
+	cid, ok := x.cityByName[lower(capName)]
+	if !ok {
+		return fmt.Errorf("extract: countries: %s: capital %q is not among its cities", e.Code, capName)
+	}
+	if _, seen := x.capital[e.Code]; !seen {
+		x.capital[e.Code] = cid
+	}
+	return nil
+}
+
+// gazIndex returns the lower-cased names the gazetteer knows and the index
+// of the first entity of each code, for addCLDRCountries.
+func gazIndex(ents []rawEntity) (map[string]bool, map[string]int32) {
 	gazNames := map[string]bool{}
 	ids := map[string]int32{}
-	for i, e := range gaz.Entities {
+	for i, e := range ents {
 		if _, ok := ids[e.Code]; !ok {
 			ids[e.Code] = int32(i)
 		}
@@ -418,11 +483,15 @@ func New() (*Extractor, error) {
 			}
 		}
 	}
-	x.addCLDRCountries(gazNames, ids)
+	return gazNames, ids
+}
+
+// loadVenues compiles the venues, each in a known city.
+func (x *Extractor) loadVenues(venues []pendingVenue) error {
 	for _, v := range venues {
 		cid, ok := x.cityByName[lower(v.city)]
 		if !ok {
-			return nil, fmt.Errorf("extract: countries: venue %q in unknown city %q", v.name, v.city)
+			return fmt.Errorf("extract: countries: venue %q in unknown city %q", v.name, v.city)
 		}
 		x.venues = append(x.venues, venue{name: v.name, city: cid})
 		vid := int32(len(x.venues) - 1)
@@ -431,22 +500,26 @@ func New() (*Extractor, error) {
 			x.add(a, entry{kind: kVenue, idx: vid})
 		}
 	}
+	return nil
+}
 
-	// People, one file per negotiation track.
+// loadPeople compiles the people, one file per negotiation track; a person
+// in several tracks is one person, with the aliases of all.
+func (x *Extractor) loadPeople() error {
 	files, err := fs.Glob(dataFS, "data/tracks/*.yaml")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	sort.Strings(files)
 	byName := map[string]int32{}
 	for _, f := range files {
 		var tr rawTrack
 		if err := loadYAML(f, &tr); err != nil {
-			return nil, err
+			return err
 		}
 		for _, p := range tr.People {
 			if p.Name == "" || p.Party == "" {
-				return nil, fmt.Errorf("extract: %s: person without name or party", path.Base(f))
+				return fmt.Errorf("extract: %s: person without name or party", path.Base(f))
 			}
 			pid, seen := byName[p.Name]
 			if !seen {
@@ -465,9 +538,7 @@ func New() (*Extractor, error) {
 			}
 		}
 	}
-	x.root.inheritStems()
-	x.root.indexStems()
-	return x, nil
+	return nil
 }
 
 func loadYAML(name string, v any) error {

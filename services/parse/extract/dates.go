@@ -82,115 +82,143 @@ func (x *Extractor) parseDates(p *para, a, b int, pub time.Time, tenseAt func(in
 	if pub.IsZero() {
 		return nil
 	}
-	pd := day(pub)
-	t := p.toks
+	s := dateScan{x: x, p: p, t: p.toks, a: a, b: b, pd: day(pub)}
 	var out []dateCand
-	add := func(c dateCand) {
-		// speech dates: "said on Monday", "in a statement on Tuesday"
-		if !t[c.a].poss {
-			k := c.a - 1
-			for k >= a && speechGap[t[k].low] {
-				k--
-			}
-			if k >= a && p.endM[k]&cSpeech != 0 {
-				c.speech = true
-			}
-		}
-		// "ended on Saturday", "wrapped up two days of talks on Tuesday": the
-		// nearest start/end verb before the date says which end it is.
-		for k := c.a - 1; k >= a; k-- {
-			if m := p.startM[k] | p.endM[k]; m&(cEnd|cStart) != 0 {
-				c.finish = m&cEnd != 0
-				break
-			}
-		}
-		c.tn = tenseAt(c.a)
-		out = append(out, c)
-	}
 	for i := a; i < b; i++ {
-		tk := &t[i]
-		if tk.kind == tNum && tk.numLen == 4 && i+4 < b && t[i+1].orig == "-" && t[i+2].kind == tNum && t[i+3].orig == "-" && t[i+4].kind == tNum {
-			if d, ok := mkDate(tk.num, time.Month(t[i+2].num), t[i+4].num); ok {
-				add(dateCand{start: d, end: d, prec: PrecisionDay, a: i, b: i + 5})
-				i += 4
-			}
-			continue
+		c, ok, last := s.read(i, tenseAt)
+		if ok {
+			s.setRole(&c)
+			c.tn = tenseAt(c.a)
+			out = append(out, c)
 		}
-		if tk.kind != tWord {
-			continue
-		}
-		if m, ok := x.months[tk.low]; ok && (tk.upper || !isLatin(tk.orig)) && !hyphenJoined(t, i, b) {
-			if c, ok := x.parseMonth(p, a, b, i, m, pd, tenseAt); ok {
-				add(c)
-				if c.b > i+1 {
-					i = c.b - 1
-				}
-			}
-			continue
-		}
-		if wd, ok := x.weekdays[tk.low]; ok {
-			// "Friday, Jan. 23" / "Friday 23 January": the calendar date wins
-			if i+1 < b && (t[i+1].kind == tNum || t[i+1].orig == "," && i+2 < b && (x.isMonth(&t[i+2]) || t[i+2].kind == tNum)) {
-				continue
-			}
-			c := x.parseWeekday(p, a, b, i, wd, pd, tenseAt)
-			add(c)
-			i = c.b - 1
-			continue
-		}
-		if n, ok := x.relDays[tk.low]; ok {
-			d := addDays(pd, n)
-			add(dateCand{start: d, end: d, prec: PrecisionDay, a: i, b: i + 1})
-			continue
-		}
-		switch tk.low {
-		case "later", "earlier", "next", "following", "previous":
-			if c, ok := relativeToPrev(t, a, b, i, p.prevDay); ok {
-				add(c)
-			}
-		case "the":
-			if c, ok := dayOfMonth(x, t, a, b, i, pd, tenseAt(i)); ok {
-				add(c)
-				i = c.b - 1
-			}
-		case "week", "weekend":
-			if c, ok := parseWeek(t, a, i, pd, tenseAt(i)); ok {
-				add(c)
-			}
-		case "неделе", "неделю", "неделя", "недели", "тижня", "тиждень", "тижні":
-			if c, ok := parseCyrillicWeek(t, a, i, pd, tenseAt(i)); ok {
-				add(c)
-			}
-		case "month":
-			if c, ok := parseRelMonth(t, a, i, pd); ok {
-				add(c)
-			}
-		case "ago":
-			if i-2 >= a {
-				n, ok := numberWords[t[i-2].low]
-				if t[i-2].kind == tNum {
-					n, ok = t[i-2].num, true
-				}
-				if ok {
-					switch t[i-1].low {
-					case "day", "days":
-						d := addDays(pd, -n)
-						add(dateCand{start: d, end: d, prec: PrecisionDay, a: i - 2, b: i + 1})
-					case "week", "weeks":
-						d := addDays(pd, -7*n)
-						add(dateCand{start: d, end: addDays(d, 6), prec: PrecisionWeek, a: i - 2, b: i + 1})
-					}
-				}
-			}
-		default:
-			if sm, ok := seasons[tk.low]; ok {
-				if c, ok := parseSeason(t, a, i, sm, pd, tenseAt(i)); ok {
-					add(c)
-				}
-			}
-		}
+		i = last
 	}
 	return out
+}
+
+// dateScan reads the dates of the tokens [a, b) of p, published on day pd.
+// tenseAt is passed to its methods, not kept in it: whatever the scan holds
+// escapes with pd, and the caller's tenseAt would go to the heap.
+type dateScan struct {
+	x    *Extractor
+	p    *para
+	t    []token
+	a, b int
+	pd   time.Time
+}
+
+// setRole marks c as the date of a statement or of an ending by the words
+// before it.
+func (s *dateScan) setRole(c *dateCand) {
+	t, a := s.t, s.a
+	// speech dates: "said on Monday", "in a statement on Tuesday"
+	if !t[c.a].poss {
+		k := c.a - 1
+		for k >= a && speechGap[t[k].low] {
+			k--
+		}
+		if k >= a && s.p.endM[k]&cSpeech != 0 {
+			c.speech = true
+		}
+	}
+	// "ended on Saturday", "wrapped up two days of talks on Tuesday": the
+	// nearest start/end verb before the date says which end it is.
+	for k := c.a - 1; k >= a; k-- {
+		if m := s.p.startM[k] | s.p.endM[k]; m&(cEnd|cStart) != 0 {
+			c.finish = m&cEnd != 0
+			break
+		}
+	}
+}
+
+// read reads the date expression, if any, at token i and returns it and
+// the index of the last token it took.
+func (s *dateScan) read(i int, tenseAt func(int) tense) (dateCand, bool, int) {
+	x, t, a, b, pd := s.x, s.t, s.a, s.b, s.pd
+	tk := &t[i]
+	if tk.kind == tNum && tk.numLen == 4 && i+4 < b && t[i+1].orig == "-" && t[i+2].kind == tNum && t[i+3].orig == "-" && t[i+4].kind == tNum {
+		if d, ok := mkDate(tk.num, time.Month(t[i+2].num), t[i+4].num); ok {
+			return dateCand{start: d, end: d, prec: PrecisionDay, a: i, b: i + 5}, true, i + 4
+		}
+		return dateCand{}, false, i
+	}
+	if tk.kind != tWord {
+		return dateCand{}, false, i
+	}
+	if m, ok := x.months[tk.low]; ok && (tk.upper || !isLatin(tk.orig)) && !hyphenJoined(t, i, b) {
+		c, ok := x.parseMonth(s.p, a, b, i, m, pd, tenseAt)
+		if ok && c.b > i+1 {
+			return c, true, c.b - 1
+		}
+		return c, ok, i
+	}
+	if wd, ok := x.weekdays[tk.low]; ok {
+		// "Friday, Jan. 23" / "Friday 23 January": the calendar date wins
+		if i+1 < b && (t[i+1].kind == tNum || t[i+1].orig == "," && i+2 < b && (x.isMonth(&t[i+2]) || t[i+2].kind == tNum)) {
+			return dateCand{}, false, i
+		}
+		c := x.parseWeekday(s.p, a, b, i, wd, pd, tenseAt)
+		return c, true, c.b - 1
+	}
+	if n, ok := x.relDays[tk.low]; ok {
+		d := addDays(pd, n)
+		return dateCand{start: d, end: d, prec: PrecisionDay, a: i, b: i + 1}, true, i
+	}
+	return s.readWord(i, tenseAt)
+}
+
+// readWord reads the date that the word at i heads or ends ("next week",
+// "the 23rd", "two days ago", "this spring") and returns it and the index
+// of the last token it took.
+func (s *dateScan) readWord(i int, tenseAt func(int) tense) (dateCand, bool, int) {
+	t, a, b, pd := s.t, s.a, s.b, s.pd
+	var c dateCand
+	ok := false
+	switch tk := &t[i]; tk.low {
+	case "later", "earlier", "next", "following", "previous":
+		c, ok = relativeToPrev(t, a, b, i, s.p.prevDay)
+	case "the":
+		if c, ok = dayOfMonth(s.x, t, a, b, i, pd, tenseAt(i)); ok {
+			return c, true, c.b - 1
+		}
+	case "week", "weekend":
+		c, ok = parseWeek(t, a, i, pd, tenseAt(i))
+	case "неделе", "неделю", "неделя", "недели", "тижня", "тиждень", "тижні":
+		c, ok = parseCyrillicWeek(t, a, i, pd, tenseAt(i))
+	case "month":
+		c, ok = parseRelMonth(t, a, i, pd)
+	case "ago":
+		c, ok = s.ago(i)
+	default:
+		if sm, found := seasons[tk.low]; found {
+			c, ok = parseSeason(t, a, i, sm, pd, tenseAt(i))
+		}
+	}
+	return c, ok, i
+}
+
+// ago reads "two days ago", "a week ago" ending at i.
+func (s *dateScan) ago(i int) (dateCand, bool) {
+	t, pd := s.t, s.pd
+	if i-2 < s.a {
+		return dateCand{}, false
+	}
+	n, ok := numberWords[t[i-2].low]
+	if t[i-2].kind == tNum {
+		n, ok = t[i-2].num, true
+	}
+	if !ok {
+		return dateCand{}, false
+	}
+	switch t[i-1].low {
+	case "day", "days":
+		d := addDays(pd, -n)
+		return dateCand{start: d, end: d, prec: PrecisionDay, a: i - 2, b: i + 1}, true
+	case "week", "weeks":
+		d := addDays(pd, -7*n)
+		return dateCand{start: d, end: addDays(d, 6), prec: PrecisionWeek, a: i - 2, b: i + 1}, true
+	}
+	return dateCand{}, false
 }
 
 func isLatin(s string) bool {
@@ -271,65 +299,101 @@ func (x *Extractor) parseMonth(p *para, a, b, i int, m time.Month, pd time.Time,
 	if j < b && t[j].orig == "." {
 		j++
 	}
-	tn := tenseAt(i)
-	mk := func(start, end int, m1 time.Month, d1 int, m2 time.Month, d2 int, yk int) (dateCand, bool) {
-		y, haveY, next := parseYear(t, yk, b, pd)
-		if next > end {
-			end = next
-		}
-		if !haveY {
-			y = inferYear(m1, d1, pd, tn)
-		}
-		s, ok1 := mkDate(y, m1, d1)
-		y2 := y
-		if m2 < m1 {
-			y2++
-		}
-		e, ok2 := mkDate(y2, m2, d2)
-		if !ok1 || !ok2 || e.Before(s) || e.Sub(s) > 40*24*time.Hour {
-			return dateCand{}, false
-		}
-		return dateCand{start: s, end: e, prec: PrecisionDay, a: start, b: end}, true
-	}
+	r := monthDate{x: x, t: t, a: a, b: b, i: i, j: j, m: m, pd: pd, tn: tenseAt(i)}
 	// "January 23", "Jan. 23-24", "January 31 to February 1", "January 23, 2026"
 	if j < b && dayNum(&t[j]) {
-		d1 := t[j].num
-		k := j + 1
-		m2, d2 := m, d1
-		if k+1 < b && isRangeSep(&t[k]) {
-			k2 := k + 1
-			if dayNum(&t[k2]) && t[k2].num > d1 {
-				d2 = t[k2].num
-				k = k2 + 1
-			} else if x.isMonth(&t[k2]) {
-				k3 := k2 + 1
-				if k3 < b && t[k3].orig == "." {
-					k3++
-				}
-				if k3 < b && dayNum(&t[k3]) {
-					m2, d2 = x.months[t[k2].low], t[k3].num
-					k = k3 + 1
-				}
-			}
-		}
-		return mk(i, k, m, d1, m2, d2, k)
+		return r.dayAfter()
 	}
 	// "23 January", "23-24 January", "4 и 5 февраля"
 	if i-1 >= a && dayNum(&t[i-1]) {
-		d2 := t[i-1].num
-		d1, start := d2, i-1
-		if i-3 >= a && isRangeSep(&t[i-2]) && dayNum(&t[i-3]) && t[i-3].num < d2 {
-			d1, start = t[i-3].num, i-3
-		} else if i-4 >= a && isRangeSep(&t[i-2]) && x.isMonth(&t[i-3]) && dayNum(&t[i-4]) {
-			// "31 January – 1 February"
-			m1 := x.months[t[i-3].low]
-			return mk(i-4, j, m1, t[i-4].num, m, d2, j)
-		}
-		return mk(start, j, m, d1, m, d2, j)
+		return r.dayBefore()
 	}
 	// A month alone: "in February", "early March", "last December".
+	return r.alone()
+}
+
+// monthDate reads the date around the month name m at t[i], in the tokens
+// [a, b); j is the token after the name and its period.
+type monthDate struct {
+	x       *Extractor
+	t       []token
+	a, b, i int
+	j       int
+	m       time.Month
+	pd      time.Time
+	tn      tense
+}
+
+// days is the date from d1 of m1 to d2 of m2 in the tokens [start, end),
+// in the year written at yk or else the nearest one.
+func (r *monthDate) days(start, end int, m1 time.Month, d1 int, m2 time.Month, d2 int, yk int) (dateCand, bool) {
+	y, haveY, next := parseYear(r.t, yk, r.b, r.pd)
+	if next > end {
+		end = next
+	}
+	if !haveY {
+		y = inferYear(m1, d1, r.pd, r.tn)
+	}
+	s, ok1 := mkDate(y, m1, d1)
+	y2 := y
+	if m2 < m1 {
+		y2++
+	}
+	e, ok2 := mkDate(y2, m2, d2)
+	if !ok1 || !ok2 || e.Before(s) || e.Sub(s) > 40*24*time.Hour {
+		return dateCand{}, false
+	}
+	return dateCand{start: s, end: e, prec: PrecisionDay, a: start, b: end}, true
+}
+
+// dayAfter reads a day after the month name: "January 23", "Jan. 23-24",
+// "January 31 to February 1".
+func (r *monthDate) dayAfter() (dateCand, bool) {
+	t, b, j, m := r.t, r.b, r.j, r.m
+	d1 := t[j].num
+	k := j + 1
+	m2, d2 := m, d1
+	if k+1 < b && isRangeSep(&t[k]) {
+		k2 := k + 1
+		if dayNum(&t[k2]) && t[k2].num > d1 {
+			d2 = t[k2].num
+			k = k2 + 1
+		} else if r.x.isMonth(&t[k2]) {
+			k3 := k2 + 1
+			if k3 < b && t[k3].orig == "." {
+				k3++
+			}
+			if k3 < b && dayNum(&t[k3]) {
+				m2, d2 = r.x.months[t[k2].low], t[k3].num
+				k = k3 + 1
+			}
+		}
+	}
+	return r.days(r.i, k, m, d1, m2, d2, k)
+}
+
+// dayBefore reads a day before the month name: "23 January", "23-24
+// January", "4 и 5 февраля".
+func (r *monthDate) dayBefore() (dateCand, bool) {
+	t, a, i, j, m := r.t, r.a, r.i, r.j, r.m
+	d2 := t[i-1].num
+	d1, start := d2, i-1
+	if i-3 >= a && isRangeSep(&t[i-2]) && dayNum(&t[i-3]) && t[i-3].num < d2 {
+		d1, start = t[i-3].num, i-3
+	} else if i-4 >= a && isRangeSep(&t[i-2]) && r.x.isMonth(&t[i-3]) && dayNum(&t[i-4]) {
+		// "31 January – 1 February"
+		m1 := r.x.months[t[i-3].low]
+		return r.days(i-4, j, m1, t[i-4].num, m, d2, j)
+	}
+	return r.days(start, j, m, d1, m, d2, j)
+}
+
+// alone reads a month with no day: "in February", "early March", "last
+// December", "May 2025".
+func (r *monthDate) alone() (dateCand, bool) {
+	t, a, i, j, m, pd := r.t, r.a, r.i, r.j, r.m, r.pd
 	ctx := i-1 >= a && (monthCtx[t[i-1].low] || t[i-1].orig == "-" && i-2 >= a && t[i-2].low == "mid")
-	y, haveY, next := parseYear(t, j, b, pd)
+	y, haveY, next := parseYear(t, j, r.b, pd)
 	if !ctx && !haveY {
 		return dateCand{}, false
 	}
@@ -338,20 +402,7 @@ func (x *Extractor) parseMonth(p *para, a, b, i int, m time.Month, pd time.Time,
 		start = i - 1
 	}
 	if !haveY {
-		switch {
-		case i-1 >= a && t[i-1].low == "last":
-			y = pd.Year()
-			if m >= pd.Month() {
-				y--
-			}
-		case i-1 >= a && t[i-1].low == "next":
-			y = pd.Year()
-			if m <= pd.Month() {
-				y++
-			}
-		default:
-			y = inferYear(m, 15, pd, tn)
-		}
+		y = r.year()
 	}
 	s := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
 	e := s.AddDate(0, 1, -1)
@@ -359,7 +410,36 @@ func (x *Extractor) parseMonth(p *para, a, b, i int, m time.Month, pd time.Time,
 	if end < j {
 		end = j
 	}
-	// "early March", "mid-May", "late June": the third of the month it names.
+	s, e = r.part(s, e)
+	return dateCand{start: s, end: e, prec: PrecisionMonth, a: start, b: end}, true
+}
+
+// year is the year of a month named without one: "last December" is
+// before the publication, "next March" after it, else the nearest.
+func (r *monthDate) year() int {
+	t, a, i, m, pd := r.t, r.a, r.i, r.m, r.pd
+	switch {
+	case i-1 >= a && t[i-1].low == "last":
+		y := pd.Year()
+		if m >= pd.Month() {
+			y--
+		}
+		return y
+	case i-1 >= a && t[i-1].low == "next":
+		y := pd.Year()
+		if m <= pd.Month() {
+			y++
+		}
+		return y
+	default:
+		return inferYear(m, 15, pd, r.tn)
+	}
+}
+
+// part narrows the month [s, e] to the part of it the word before names.
+// "early March", "mid-May", "late June": the third of the month it names.
+func (r *monthDate) part(s, e time.Time) (time.Time, time.Time) {
+	t, a, i := r.t, r.a, r.i
 	if i-1 >= a {
 		switch w := t[i-1].low; {
 		case w == "early" || w == "начале" || w == "початку":
@@ -370,7 +450,7 @@ func (x *Extractor) parseMonth(p *para, a, b, i int, m time.Month, pd time.Time,
 			s = addDays(s, 20)
 		}
 	}
-	return dateCand{start: s, end: e, prec: PrecisionMonth, a: start, b: end}, true
+	return s, e
 }
 
 func (x *Extractor) parseWeekday(p *para, a, b, i int, wd time.Weekday, pd time.Time, tenseAt func(int) tense) dateCand {
@@ -442,46 +522,71 @@ func parseWeek(t []token, a, i int, pd time.Time, tn tense) (dateCand, bool) {
 	if i-2 >= a {
 		pre = t[i-2].low
 	}
-	mon := mondayOf(pd)
 	if t[i].low == "week" {
-		var s, e time.Time
-		switch mod {
-		case "this":
-			s, e = mon, addDays(mon, 6)
-			if tn == tenseFuture && s.Before(pd) {
-				s = pd // "will meet this week", said on a Wednesday: from today on
-			}
-			if pre == "earlier" {
-				e = addDays(pd, -1)
-				if e.Before(s) {
-					e = s
-				}
-			} else if pre == "later" {
-				s = addDays(pd, 1)
-				if s.After(e) {
-					return dateCand{}, false
-				}
-			}
-		case "next":
-			s, e = addDays(mon, 7), addDays(mon, 13)
-		case "last", "past", "previous":
-			if pre == "the" {
-				s, e = addDays(pd, -7), addDays(pd, -1)
-			} else {
-				s, e = addDays(mon, -7), addDays(mon, -1)
-			}
-		case "coming":
-			s, e = addDays(pd, 1), addDays(pd, 7)
-		default:
-			return dateCand{}, false
-		}
-		start := i - 1
-		if pre == "earlier" || pre == "later" || pre == "early" || pre == "late" {
-			start = i - 2
-		}
-		return dateCand{start: s, end: e, prec: PrecisionWeek, a: start, b: i + 1}, true
+		return namedWeek(mod, pre, i, pd, tn)
 	}
-	// weekend
+	return weekend(mod, pre, i, pd, tn)
+}
+
+// namedWeek reads "this week", "next week", "earlier this week" ending at
+// i, where mod is the word before "week" and pre the one before that.
+func namedWeek(mod, pre string, i int, pd time.Time, tn tense) (dateCand, bool) {
+	mon := mondayOf(pd)
+	var s, e time.Time
+	switch mod {
+	case "this":
+		s, e = mon, addDays(mon, 6)
+		if tn == tenseFuture && s.Before(pd) {
+			s = pd // "will meet this week", said on a Wednesday: from today on
+		}
+		if pre == "earlier" {
+			e = addDays(pd, -1)
+			if e.Before(s) {
+				e = s
+			}
+		} else if pre == "later" {
+			s = addDays(pd, 1)
+			if s.After(e) {
+				return dateCand{}, false
+			}
+		}
+	case "next":
+		s, e = addDays(mon, 7), addDays(mon, 13)
+	case "last", "past", "previous":
+		if pre == "the" {
+			s, e = addDays(pd, -7), addDays(pd, -1)
+		} else {
+			s, e = addDays(mon, -7), addDays(mon, -1)
+		}
+	case "coming":
+		s, e = addDays(pd, 1), addDays(pd, 7)
+	default:
+		return dateCand{}, false
+	}
+	start := i - 1
+	if pre == "earlier" || pre == "later" || pre == "early" || pre == "late" {
+		start = i - 2
+	}
+	return dateCand{start: s, end: e, prec: PrecisionWeek, a: start, b: i + 1}, true
+}
+
+// weekend reads "this weekend", "over the weekend" ending at i, where mod
+// is the word before "weekend" and pre the one before that.
+func weekend(mod, pre string, i int, pd time.Time, tn tense) (dateCand, bool) {
+	s, ok := weekendSaturday(mod, pre, pd, tn)
+	if !ok {
+		return dateCand{}, false
+	}
+	start := i - 1
+	if mod == "the" {
+		start = i - 2
+	}
+	return dateCand{start: s, end: addDays(s, 1), prec: PrecisionWeek, a: start, b: i + 1}, true
+}
+
+// weekendSaturday is the Saturday of the weekend that mod (and pre, in
+// "over the weekend") name.
+func weekendSaturday(mod, pre string, pd time.Time, tn tense) (time.Time, bool) {
 	pw := int(pd.Weekday())
 	sat := func(off int) time.Time { return addDays(pd, off) }
 	untilSat := (6 - pw + 7) % 7 // days to the coming Saturday (0 on Saturday)
@@ -510,7 +615,7 @@ func parseWeek(t []token, a, i int, pd time.Time, tn tense) (dateCand, bool) {
 		s = sat(-off)
 	case "the":
 		if pre != "over" && pre != "at" && pre != "on" && pre != "during" {
-			return dateCand{}, false
+			return time.Time{}, false
 		}
 		switch {
 		case pw == 6 || pw == 0:
@@ -523,13 +628,9 @@ func parseWeek(t []token, a, i int, pd time.Time, tn tense) (dateCand, bool) {
 			s = sat(untilSat)
 		}
 	default:
-		return dateCand{}, false
+		return time.Time{}, false
 	}
-	start := i - 1
-	if mod == "the" {
-		start = i - 2
-	}
-	return dateCand{start: s, end: addDays(s, 1), prec: PrecisionWeek, a: start, b: i + 1}, true
+	return s, true
 }
 
 func parseRelMonth(t []token, a, i int, pd time.Time) (dateCand, bool) {

@@ -104,6 +104,47 @@ func datedByHeadline(cls []*cluster, pd time.Time) {
 // topics the whole article touches.
 func (x *Extractor) mentions(a Article) ([]*mention, uint32, int32, []string) {
 	pub := a.Published.UTC()
+	paras := x.readParas(a)
+	x.learnPeople(paras)
+	var mentions []*mention
+	var topics uint32
+	dateline := int32(-1)
+	var prevDay time.Time
+	for _, p := range paras {
+		if p.dateln != "" && dateline < 0 {
+			dateline = p.datelineCity
+		}
+		for _, m := range p.topicM {
+			topics |= m
+		}
+		for _, sr := range p.sents {
+			p.prevDay = prevDay
+			for _, c := range x.sentenceClauses(p, sr[0], sr[1], pub) {
+				m := x.clauseMention(c, pub)
+				if m == nil {
+					continue
+				}
+				if m.hasDate && m.prec == PrecisionDay {
+					prevDay = m.start
+				}
+				m.order = len(mentions)
+				m.title = p.title
+				m.paraIdx = p.index
+				m.evidence = p.spanText(sr[0], sr[1])
+				mentions = append(mentions, m)
+			}
+		}
+	}
+	var titleSides []string
+	if len(paras) > 0 && paras[0].title {
+		titleSides = x.sidesNamed(paras[0])
+	}
+	return mentions, topics, dateline, titleSides
+}
+
+// readParas tokenizes and annotates the headline and the paragraphs of the
+// body, leaving out page furniture, and finds the dateline.
+func (x *Extractor) readParas(a Article) []*para {
 	sc := languageScript(a.Language)
 	var paras []*para
 	var scratch []cueMatch
@@ -146,62 +187,37 @@ func (x *Extractor) mentions(a Article) ([]*mention, uint32, int32, []string) {
 		paras = append(paras, p)
 		body++
 	}
+	return paras
+}
 
-	x.learnPeople(paras)
-	var mentions []*mention
-	var topics uint32
-	dateline := int32(-1)
-	var prevDay time.Time
-	for _, p := range paras {
-		if p.dateln != "" && dateline < 0 {
-			dateline = p.datelineCity
-		}
-		for _, m := range p.topicM {
-			topics |= m
-		}
-		for _, sr := range p.sents {
-			p.prevDay = prevDay
-			for _, c := range x.sentenceClauses(p, sr[0], sr[1], pub) {
-				weak := false
-				// "US and Ukrainian delegations spent the day at a hotel in
-				// Jeddah on Tuesday": two sides' delegations, a place and a
-				// day make a meeting without the word.
-				if !c.hasCue() && c.mask&cWeakMeet != 0 && len(strongCodes(c)) >= 2 && c.hasDate() {
-					if _, ok := c.bestLoc(); ok {
-						c.mask |= cMeetNoun
-					}
-				}
-				if !c.hasCue() {
-					// "Umerov leads the Ukrainian delegation": no meeting of
-					// its own, but it tells who is at the current one.
-					if c.mask&cWeakMeet == 0 {
-						continue
-					}
-					weak = true
-				}
-				if c.hypothetical() {
-					continue
-				}
-				m := x.newMention(c, pub)
-				if weak {
-					m.weak, m.hasDate = true, false
-				}
-				if m.hasDate && m.prec == PrecisionDay {
-					prevDay = m.start
-				}
-				m.order = len(mentions)
-				m.title = p.title
-				m.paraIdx = p.index
-				m.evidence = p.spanText(sr[0], sr[1])
-				mentions = append(mentions, m)
-			}
+// clauseMention is the mention c makes of a meeting, or nil when it makes
+// none or only a hypothetical one.
+func (x *Extractor) clauseMention(c *clause, pub time.Time) *mention {
+	weak := false
+	// "US and Ukrainian delegations spent the day at a hotel in
+	// Jeddah on Tuesday": two sides' delegations, a place and a
+	// day make a meeting without the word.
+	if !c.hasCue() && c.mask&cWeakMeet != 0 && len(strongCodes(c)) >= 2 && c.hasDate() {
+		if _, ok := c.bestLoc(); ok {
+			c.mask |= cMeetNoun
 		}
 	}
-	var titleSides []string
-	if len(paras) > 0 && paras[0].title {
-		titleSides = x.sidesNamed(paras[0])
+	if !c.hasCue() {
+		// "Umerov leads the Ukrainian delegation": no meeting of
+		// its own, but it tells who is at the current one.
+		if c.mask&cWeakMeet == 0 {
+			return nil
+		}
+		weak = true
 	}
-	return mentions, topics, dateline, titleSides
+	if c.hypothetical() {
+		return nil
+	}
+	m := x.newMention(c, pub)
+	if weak {
+		m.weak, m.hasDate = true, false
+	}
+	return m
 }
 
 // sentenceClauses splits the sentence [a, b) at clause breaks ("after",
@@ -217,46 +233,66 @@ func (x *Extractor) sentenceClauses(p *para, a, b int, pub time.Time) []*clause 
 		}
 	}
 	cs = append(cs, x.analyzeClause(p, start, b, a, b, pub))
-	// "X met Y in A on Friday, and Z met W in B": two meetings joined by ", and".
+	cs = x.splitPairs(p, cs, a, b, pub)
+	if len(cs) == 1 {
+		return cs
+	}
+	return attachParts(p, joinBare(cs))
+}
+
+// splitPairs splits every clause of cs that reports two meetings.
+// "X met Y in A on Friday, and Z met W in B": two meetings joined by ", and".
+func (x *Extractor) splitPairs(p *para, cs []*clause, a, b int, pub time.Time) []*clause {
 	for i := 0; i < len(cs) && len(cs) < 8; i++ {
 		c := cs[i]
 		if !c.hasCue() || !c.hasAnchor() || c.b-c.a > 80 {
 			continue
 		}
-		for k := c.a + 2; k+2 < c.b; k++ {
-			// "..., and Z met W", "... and, hours later, Z met W", "…, with
-			// the second round taking place Feb. 4-5", "…, а второй раунд…"
-			conj := p.toks[k].low
-			if !pairConj[conj] || p.toks[k-1].orig != "," && (conj != "and" || p.toks[k+1].orig != ",") {
-				continue
-			}
-			le, rs := k, k+1
-			if p.toks[k-1].orig == "," {
-				le = k - 1
-			}
-			if p.toks[k+1].orig == "," {
-				rs = k + 2
-			}
-			l, r := x.analyzeClause(p, c.a, le, a, b, pub), x.analyzeClause(p, rs, c.b, a, b, pub)
-			if l.hasCue() && l.hasAnchor() && r.hasCue() && r.hasAnchor() {
-				if !r.hasDate() {
-					r.dates = append(r.dates, l.dates...) // "Yesterday A met B in X, and C met D in Y"
-				}
-				if _, ok := r.bestLoc(); !ok {
-					r.locs = append(r.locs, l.locs...) // "…in Abu Dhabi on Jan. 23-24, with the second round Feb. 4-5"
-				}
-				cs = append(cs[:i], append([]*clause{l, r}, cs[i+1:]...)...)
-				break
-			}
+		if l, r := x.splitPair(p, c, a, b, pub); l != nil {
+			cs = append(cs[:i], append([]*clause{l, r}, cs[i+1:]...)...)
 		}
 	}
-	if len(cs) == 1 {
-		return cs
+	return cs
+}
+
+// splitPair splits c, of the sentence [a, b), at the first conjunction after
+// a comma that has a meeting with a place or date on either side; nil when
+// there is none.
+func (x *Extractor) splitPair(p *para, c *clause, a, b int, pub time.Time) (*clause, *clause) {
+	for k := c.a + 2; k+2 < c.b; k++ {
+		// "..., and Z met W", "... and, hours later, Z met W", "…, with
+		// the second round taking place Feb. 4-5", "…, а второй раунд…"
+		conj := p.toks[k].low
+		if !pairConj[conj] || p.toks[k-1].orig != "," && (conj != "and" || p.toks[k+1].orig != ",") {
+			continue
+		}
+		le, rs := k, k+1
+		if p.toks[k-1].orig == "," {
+			le = k - 1
+		}
+		if p.toks[k+1].orig == "," {
+			rs = k + 2
+		}
+		l, r := x.analyzeClause(p, c.a, le, a, b, pub), x.analyzeClause(p, rs, c.b, a, b, pub)
+		if l.hasCue() && l.hasAnchor() && r.hasCue() && r.hasAnchor() {
+			if !r.hasDate() {
+				r.dates = append(r.dates, l.dates...) // "Yesterday A met B in X, and C met D in Y"
+			}
+			if _, ok := r.bestLoc(); !ok {
+				r.locs = append(r.locs, l.locs...) // "…in Abu Dhabi on Jan. 23-24, with the second round Feb. 4-5"
+			}
+			return l, r
+		}
 	}
-	// 1. Clauses with neither meeting word nor anchor join their neighbour.
-	// A clause that names a delegation ("Russia's delegation will be led by
-	// Medinsky") joins only a preceding meeting clause; otherwise it stays
-	// on its own and later attaches to the meeting being reported.
+	return nil, nil
+}
+
+// joinBare is step 1 of merging clauses back.
+// 1. Clauses with neither meeting word nor anchor join their neighbour.
+// A clause that names a delegation ("Russia's delegation will be led by
+// Medinsky") joins only a preceding meeting clause; otherwise it stays
+// on its own and later attaches to the meeting being reported.
+func joinBare(cs []*clause) []*clause {
 	var out []*clause
 	for i, c := range cs {
 		if !c.hasCue() && !c.hasAnchor() {
@@ -271,54 +307,24 @@ func (x *Extractor) sentenceClauses(p *para, a, b int, pub time.Time) []*clause 
 		}
 		out = append(out, c)
 	}
-	cs = out
-	// 2. A meeting word without anchor joins the nearest clause that has
-	// both; 3. an anchor without meeting word fills what the previous
-	// meeting clause lacks.
-	out = out[:0:0]
+	return out
+}
+
+// attachParts is steps 2 and 3 of merging clauses back.
+// 2. A meeting word without anchor joins the nearest clause that has
+// both; 3. an anchor without meeting word fills what the previous
+// meeting clause lacks.
+func attachParts(p *para, cs []*clause) []*clause {
+	var out []*clause
 	for i, c := range cs {
 		switch {
 		case c.hasCue() && !c.hasAnchor():
-			// "…, after talks with Ukrainian officials": a meeting between
-			// other sides is another meeting, not a detail of this one.
-			joins := func(o *clause) bool {
-				return o.hasCue() && o.hasAnchor() && !otherSides(strongCodes(c), strongCodes(o))
-			}
-			var target *clause
-			for k := len(out) - 1; k >= 0; k-- {
-				if joins(out[k]) {
-					target = out[k]
-					break
-				}
-			}
-			if target == nil {
-				for k := i + 1; k < len(cs); k++ {
-					if joins(cs[k]) {
-						target = cs[k]
-						break
-					}
-				}
-			}
-			if target != nil {
+			if target := joinTarget(c, out, cs[i+1:]); target != nil {
 				target.merge(c, false)
 				continue
 			}
 		case !c.hasCue() && c.hasAnchor():
-			if len(out) > 0 && timeClause(p, c) {
-				// "since Washington raised tariffs in April": the date is
-				// of something else.
-				out = append(out, c)
-				continue
-			}
-			if len(out) > 0 && out[len(out)-1].hasCue() {
-				out[len(out)-1].merge(c, true)
-				continue
-			}
-			// "Israel and Hamas agreed on Thursday after three days of
-			// talks in the resort": the subject and the date sit in the
-			// clause before the meeting word.
-			if len(out) == 0 && i+1 < len(cs) && cs[i+1].hasCue() && !otherSides(strongCodes(cs[i+1]), strongCodes(c)) {
-				cs[i+1].merge(c, true)
+			if mergeAnchor(p, c, out, cs[i+1:]) {
 				continue
 			}
 		}
@@ -327,68 +333,140 @@ func (x *Extractor) sentenceClauses(p *para, a, b int, pub time.Time) []*clause 
 	return out
 }
 
+// joinTarget is the clause with a meeting word and an anchor that c, a
+// meeting word without anchor, belongs to: the nearest of before, else the
+// first of after; nil when there is none.
+func joinTarget(c *clause, before, after []*clause) *clause {
+	// "…, after talks with Ukrainian officials": a meeting between
+	// other sides is another meeting, not a detail of this one.
+	joins := func(o *clause) bool {
+		return o.hasCue() && o.hasAnchor() && !otherSides(strongCodes(c), strongCodes(o))
+	}
+	for k := len(before) - 1; k >= 0; k-- {
+		if joins(before[k]) {
+			return before[k]
+		}
+	}
+	for _, o := range after {
+		if joins(o) {
+			return o
+		}
+	}
+	return nil
+}
+
+// mergeAnchor merges c, an anchor without meeting word, into the meeting
+// clause it completes, the last of before or the first of after, and
+// reports whether it did.
+func mergeAnchor(p *para, c *clause, before, after []*clause) bool {
+	if len(before) > 0 && timeClause(p, c) {
+		// "since Washington raised tariffs in April": the date is
+		// of something else.
+		return false
+	}
+	if len(before) > 0 && before[len(before)-1].hasCue() {
+		before[len(before)-1].merge(c, true)
+		return true
+	}
+	// "Israel and Hamas agreed on Thursday after three days of
+	// talks in the resort": the subject and the date sit in the
+	// clause before the meeting word.
+	if len(before) == 0 && len(after) > 0 && after[0].hasCue() && !otherSides(strongCodes(after[0]), strongCodes(c)) {
+		after[0].merge(c, true)
+		return true
+	}
+	return false
+}
+
 // pairConj joins two reports of meetings in one sentence after a comma.
 var pairConj = map[string]bool{"and": true, "with": true, "whereas": true, "while": true, "и": true, "а": true, "і": true, "та": true, "й": true}
 
 func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
-	m := &mention{c: c, strong: map[string]bool{}}
+	m := &mention{c: c}
 	m.loc, m.hasLoc = c.bestLoc()
 	// The most precise date; adjacent days of the same clause join into a range.
-	var best *dateCand
-	rank := func(p Precision) int {
-		switch p {
-		case PrecisionDay:
-			return 4
-		case PrecisionWeek:
-			return 3
-		case PrecisionMonth:
-			return 2
-		}
-		return 1
+	if best := bestDate(c); best != nil {
+		m.dateFrom(c, best)
 	}
+	if !m.hasDate {
+		x.impliedDate(m, c, pub)
+	}
+	m.newsOfTheDay(c, pub)
+	m.tn = clauseTense(c)
+	m.strong = strongCodes(c)
+	return m
+}
+
+// precisionRank orders precisions, the finest highest.
+func precisionRank(p Precision) int {
+	switch p {
+	case PrecisionDay:
+		return 4
+	case PrecisionWeek:
+		return 3
+	case PrecisionMonth:
+		return 2
+	}
+	return 1
+}
+
+// bestDate is the most precise date of c that is not the day of a
+// statement, the first of equals; nil when there is none.
+func bestDate(c *clause) *dateCand {
+	var best *dateCand
 	for i := range c.dates {
 		d := &c.dates[i]
 		if d.speech {
 			continue
 		}
-		if best == nil || rank(d.prec) > rank(best.prec) {
+		if best == nil || precisionRank(d.prec) > precisionRank(best.prec) {
 			best = d
 		}
 	}
-	if best != nil {
-		m.hasDate = true
-		m.start, m.end, m.prec, m.endTn = best.start, best.end, best.prec, best.tn
-		if best.finish || c.daysBefore {
-			m.endTn = tensePast
+	return best
+}
+
+// dateFrom dates m by best, the most precise date of c, widened by the
+// days next to it and by a stated duration.
+func (m *mention) dateFrom(c *clause, best *dateCand) {
+	m.hasDate = true
+	m.start, m.end, m.prec, m.endTn = best.start, best.end, best.prec, best.tn
+	if best.finish || c.daysBefore {
+		m.endTn = tensePast
+	}
+	if m.prec != PrecisionDay {
+		return
+	}
+	for _, d := range c.dates {
+		if d.speech || d.prec != PrecisionDay {
+			continue
 		}
-		if m.prec == PrecisionDay {
-			for _, d := range c.dates {
-				if d.speech || d.prec != PrecisionDay {
-					continue
-				}
-				if !d.start.After(addDays(m.end, 1)) && !d.end.Before(addDays(m.start, -1)) {
-					if d.start.Before(m.start) {
-						m.start = d.start
-					}
-					if d.end.After(m.end) {
-						m.end = d.end
-						m.endTn = d.tn
-						if d.finish {
-							m.endTn = tensePast
-						}
-					}
-				}
+		if !d.start.After(addDays(m.end, 1)) && !d.end.Before(addDays(m.start, -1)) {
+			if d.start.Before(m.start) {
+				m.start = d.start
 			}
-			if c.days > 1 && m.start.Equal(m.end) {
-				if best.finish || c.daysBefore || c.mask&cEnd != 0 && c.mask&cStart == 0 {
-					m.start = addDays(m.end, -(c.days - 1))
-				} else {
-					m.end = addDays(m.start, c.days-1)
+			if d.end.After(m.end) {
+				m.end = d.end
+				m.endTn = d.tn
+				if d.finish {
+					m.endTn = tensePast
 				}
 			}
 		}
 	}
-	if !m.hasDate && c.days > 1 && c.mask&cPast != 0 {
+	if c.days > 1 && m.start.Equal(m.end) {
+		if best.finish || c.daysBefore || c.mask&cEnd != 0 && c.mask&cStart == 0 {
+			m.start = addDays(m.end, -(c.days - 1))
+		} else {
+			m.end = addDays(m.start, c.days-1)
+		}
+	}
+}
+
+// impliedDate dates m, whose clause c names no day of the meeting, by what
+// c implies: a duration that ended by the statement, or today.
+func (x *Extractor) impliedDate(m *mention, c *clause, pub time.Time) {
+	if c.days > 1 && c.mask&cPast != 0 {
 		// "said on Sunday that two days of talks had been productive": the
 		// talks ended by the day of the statement.
 		for _, d := range c.dates {
@@ -396,18 +474,22 @@ func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
 				m.hasDate = true
 				m.start, m.end, m.prec, m.endTn = addDays(d.end, -(c.days-1)), d.end, PrecisionDay, tensePast
 				c.metPast = true
-				break
+				return
 			}
 		}
 	}
-	if !m.hasDate && !pub.IsZero() && c.mask&(cPast|cFuture) == 0 {
+	if pub.IsZero() {
+		return
+	}
+	if c.mask&(cPast|cFuture) == 0 {
 		// "delegations are back for a second day": day N is today.
 		if n := x.dayOrdinal(c); n > 0 {
 			m.hasDate = true
 			m.start, m.end, m.prec, m.endTn = addDays(day(pub), -(n-1)), day(pub), PrecisionDay, tensePresent
+			return
 		}
 	}
-	if !m.hasDate && !pub.IsZero() && perfect(c) {
+	if perfect(c) {
 		// "the meeting has ended", "the talks have begun": today.
 		m.hasDate = true
 		m.start, m.end, m.prec, m.endTn = day(pub), day(pub), PrecisionDay, tensePresent
@@ -415,39 +497,46 @@ func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
 			m.endTn = tensePast
 		}
 	}
-	if !m.hasDate && !pub.IsZero() && c.mask&cArrive != 0 && (c.p.title || c.p.index <= 1) && c.mask&cHypo == 0 {
+}
+
+// newsOfTheDay marks an undated mention that reports the meeting as the
+// news of the day of publication.
+func (m *mention) newsOfTheDay(c *clause, pub time.Time) {
+	if m.hasDate || pub.IsZero() {
+		return
+	}
+	if c.mask&cArrive != 0 && (c.p.title || c.p.index <= 1) && c.mask&cHypo == 0 {
 		// "Putin envoy heads to Miami for talks", "negotiators landed in
 		// Doha to join the talks": the meeting is on now or next.
 		m.titleDay = true
 	}
-	if !m.hasDate && c.p.title && !pub.IsZero() && c.mask&(cStart|cEnd|cFinish|cMeetVerb) != 0 && c.mask&(cFuture|cHypo) == 0 {
+	if c.p.title && c.mask&(cStart|cEnd|cFinish|cMeetVerb) != 0 && c.mask&(cFuture|cHypo) == 0 {
 		// A headline tells the day's news: "Pashinyan and Aliyev begin talks
 		// in the UAE", "minister meets Lutnick". Only a meeting the body
 		// leaves undated takes the day (see datedByHeadline).
 		m.titleDay = true
 	}
-	if !m.hasDate && c.mask&cPresent != 0 && c.mask&(cFuture|cPast) == 0 && !pub.IsZero() {
+	if c.mask&cPresent != 0 && c.mask&(cFuture|cPast) == 0 {
 		// "are meeting right now": the publication day, unless the meeting
 		// it belongs to is dated ("the talks continue to be constructive"
 		// says nothing of when).
 		m.titleDay, m.presentDay = true, true
 	}
+}
+
+// clauseTense is the tense c reports its meeting in.
+func clauseTense(c *clause) tense {
 	switch {
 	case c.metPast || c.mask&cEnd != 0:
-		m.tn = tensePast
+		return tensePast
 	case c.mask&cFuture != 0:
-		m.tn = tenseFuture
+		return tenseFuture
 	case c.mask&(cStart|cPresent) != 0:
-		m.tn = tensePresent
+		return tensePresent
 	case c.mask&cPast != 0:
-		m.tn = tensePast
+		return tensePast
 	}
-	for _, e := range c.ents {
-		if e.score >= 2 {
-			m.strong[e.code] = true
-		}
-	}
-	return m
+	return tenseNone
 }
 
 func overlaps(s1, e1, s2, e2 time.Time, slack int) bool {
@@ -807,28 +896,80 @@ func firstOrder(cl *cluster) int {
 // the word for a round or talks.
 func (x *Extractor) event(cl *cluster, pd time.Time, inherit []string) (Event, bool) {
 	var ev Event
-	score := map[string]int{}
-	strong := map[string]int{}
-	med := map[string]int{}
-	named := map[string]bool{}
-	between := map[string]bool{}
-	groups := map[string]bool{}
-	internal := false
-	var mask cueMask
-	metPast := false
-	var topics uint32
-	seenP := map[int32]bool{}
-	seenE := map[string]bool{}
-	meetNoun, hard := false, false
+	k := cuesOf(cl)
+	t := sideTally{
+		score:   map[string]int{},
+		strong:  map[string]int{},
+		med:     map[string]int{},
+		named:   map[string]bool{},
+		between: map[string]bool{},
+		groups:  map[string]bool{},
+	}
+	t.tally(cl)
+	ev.Participants = x.participants(cl)
+	ev.Evidence = evidenceOf(cl)
+	parties, internal := t.sidesOf(cl, k.mask)
+	ev.Location = x.locationOf(cl)
+	ev.Parties, ev.Mediators = t.hostAndMediators(cl, k.mask, parties)
+	// Participants of a side that is only a host are mediators' people; keep them.
+	// Concrete: two sides and a place or date, or one side with place, date
+	// and the word talks/meeting.
+	if inherit != nil && !inheritSides(&ev, cl, k, inherit) {
+		return ev, false
+	}
+	if !concrete(cl, k, len(ev.Parties), internal) {
+		return ev, false
+	}
+	if cl.hasDate {
+		ev.Start, ev.End, ev.Precision = cl.start, cl.end, cl.prec
+	}
+	ev.Status = status(k.mask, k.metPast, cl, pd)
+	ev.Topics = x.topicNames(k.topics)
+	ev.RoundNumber = cl.round
+	ev.Confidence = confidence(&ev, cl, k)
+	return ev, true
+}
+
+// clusterCues are the cues of all the clauses of a cluster taken together.
+type clusterCues struct {
+	mask    cueMask
+	metPast bool
+	// meetNoun: a clause names the meeting with a noun ("talks", "summit")
+	meetNoun bool
+	hard     bool
+	topics   uint32
+}
+
+func cuesOf(cl *cluster) clusterCues {
+	var k clusterCues
 	for _, m := range cl.ms {
 		c := m.c
-		hard = hard || c.hard
-		mask |= c.mask
-		metPast = metPast || c.metPast
-		topics |= c.topics
+		k.hard = k.hard || c.hard
+		k.mask |= c.mask
+		k.metPast = k.metPast || c.metPast
+		k.topics |= c.topics
 		if c.mask&cMeetNoun != 0 {
-			meetNoun = true
+			k.meetNoun = true
 		}
+	}
+	return k
+}
+
+// sideTally is what the clauses of a cluster say of each entity they name.
+type sideTally struct {
+	score  map[string]int // summed evidence of negotiating
+	strong map[string]int // clauses naming it a side for sure
+	med    map[string]int // evidence of hosting or mediating
+	named  map[string]bool
+	// between: the sides of the clause naming the most after "between"
+	between map[string]bool
+	groups  map[string]bool // movements and armed groups named as sides
+}
+
+// tally adds up what the clauses of cl say of each entity.
+func (t *sideTally) tally(cl *cluster) {
+	for _, m := range cl.ms {
+		c := m.c
 		// The clause naming the most sides after "between" says who they
 		// are ("talks among Ukraine, the US and Russia"), not every clause.
 		cb := map[string]bool{}
@@ -837,163 +978,205 @@ func (x *Extractor) event(cl *cluster, pd time.Time, inherit []string) (Event, b
 				cb[e.code] = true
 			}
 		}
-		if len(cb) >= 2 && len(cb) > len(between) {
-			between = cb
+		if len(cb) >= 2 && len(cb) > len(t.between) {
+			t.between = cb
 		}
 		for _, e := range c.ents {
 			if e.group && e.score >= 2 {
-				groups[e.code] = true
+				t.groups[e.code] = true
 			}
-			score[e.code] += e.score
+			t.score[e.code] += e.score
 			if e.score >= 2 {
-				strong[e.code]++
+				t.strong[e.code]++
 			}
-			med[e.code] += e.mediator
-			named[e.code] = true
+			t.med[e.code] += e.mediator
+			t.named[e.code] = true
 		}
-		for _, pe := range c.people {
-			if !pe.participant || seenP[pe.idx] {
+	}
+}
+
+// participants are the people the clauses name as taking part, each once,
+// in the order of the clauses.
+func (x *Extractor) participants(cl *cluster) []Participant {
+	var out []Participant
+	seen := map[int32]bool{}
+	for _, m := range cl.ms {
+		for _, pe := range m.c.people {
+			if !pe.participant || seen[pe.idx] {
 				continue
 			}
-			seenP[pe.idx] = true
+			seen[pe.idx] = true
 			pr := x.people[pe.idx]
-			ev.Participants = append(ev.Participants, Participant{Name: pr.name, Party: pr.party, Role: pr.role})
-		}
-		if !m.title && !m.weak && !seenE[m.evidence] && len(ev.Evidence) < 3 {
-			seenE[m.evidence] = true
-			ev.Evidence = append(ev.Evidence, m.evidence)
+			out = append(out, Participant{Name: pr.name, Party: pr.party, Role: pr.role})
 		}
 	}
-	if len(ev.Evidence) == 0 {
+	return out
+}
+
+// evidenceOf holds up to three distinct sentences of the meeting: those of
+// the body that may start a meeting, or any when there are none.
+func evidenceOf(cl *cluster) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range cl.ms {
+		if !m.title && !m.weak && !seen[m.evidence] && len(out) < 3 {
+			seen[m.evidence] = true
+			out = append(out, m.evidence)
+		}
+	}
+	if len(out) == 0 {
 		for _, m := range cl.ms {
-			if !seenE[m.evidence] && len(ev.Evidence) < 3 {
-				seenE[m.evidence] = true
-				ev.Evidence = append(ev.Evidence, m.evidence)
+			if !seen[m.evidence] && len(out) < 3 {
+				seen[m.evidence] = true
+				out = append(out, m.evidence)
 			}
 		}
 	}
-	for code := range score {
-		if strong[code] > 0 && strong[code] >= med[code] {
-			ev.Parties = append(ev.Parties, code)
+	return out
+}
+
+// sidesOf returns the negotiating sides, sorted, and whether the talks are
+// inside one country. Entities it drops as sides count as helpers in t.med.
+func (t *sideTally) sidesOf(cl *cluster, mask cueMask) (parties []string, internal bool) {
+	for code := range t.score {
+		if t.strong[code] > 0 && t.strong[code] >= t.med[code] {
+			parties = append(parties, code)
 		}
 	}
 	// A government and a movement of its own country, or rival factions:
 	// the talks are inside that country, and foreigners at them help.
-	if in := internalSide(cl, strong, groups, mask); in != "" && len(between) < 2 {
-		ev.Parties = slices.DeleteFunc(ev.Parties, func(c string) bool {
+	if in := internalSide(cl, t.strong, t.groups, mask); in != "" && len(t.between) < 2 {
+		parties = slices.DeleteFunc(parties, func(c string) bool {
 			if c == in {
 				return false
 			}
-			med[c]++
+			t.med[c]++
 			return true
 		})
-		if len(ev.Parties) == 0 {
-			ev.Parties = []string{in}
+		if len(parties) == 0 {
+			parties = []string{in}
 		}
 		internal = true
 	}
 	// "talks between Israel and Hamas" says who the sides are; anyone else
 	// at the table (an envoy who joins, a host) helps them.
-	if len(between) >= 2 {
-		ev.Parties = ev.Parties[:0]
-		for c := range score {
-			if between[c] {
-				ev.Parties = append(ev.Parties, c)
-			} else if strong[c] > 0 {
-				med[c]++
+	if len(t.between) >= 2 {
+		parties = parties[:0]
+		for c := range t.score {
+			if t.between[c] {
+				parties = append(parties, c)
+			} else if t.strong[c] > 0 {
+				t.med[c]++
 			}
 		}
-		sort.Strings(ev.Parties)
+		sort.Strings(parties)
 	}
 	// "indirect talks with Hamas through mediators": two sides; an envoy
 	// named beside them is one of the go-betweens.
-	if mask&cIndirect != 0 && len(ev.Parties) > 2 && len(between) < 2 {
+	if mask&cIndirect != 0 && len(parties) > 2 && len(t.between) < 2 {
 		if pair := indirectSides(cl); len(pair) == 2 {
-			ev.Parties = slices.DeleteFunc(ev.Parties, func(c string) bool {
+			parties = slices.DeleteFunc(parties, func(c string) bool {
 				if pair[c] {
 					return false
 				}
-				med[c]++
+				t.med[c]++
 				return true
 			})
 		}
 	}
-	sort.Strings(ev.Parties)
-	isParty := func(c string) bool {
-		for _, p := range ev.Parties {
-			if p == c {
-				return true
-			}
-		}
-		return false
+	sort.Strings(parties)
+	return parties, internal
+}
+
+// locationOf is the place of the meeting, zero when it has none.
+func (x *Extractor) locationOf(cl *cluster) Location {
+	var loc Location
+	if !cl.hasLoc {
+		return loc
 	}
-	for code, n := range med {
-		if n > 0 && !isParty(code) {
-			ev.Mediators = append(ev.Mediators, code)
+	loc.Country = cl.loc.country
+	if cl.loc.city >= 0 {
+		loc.City = x.cities[cl.loc.city].name
+	}
+	if cl.loc.venue >= 0 {
+		loc.Venue = x.venues[cl.loc.venue].name
+	}
+	return loc
+}
+
+// hostAndMediators returns the sides, less a host that only hosts, and the
+// mediators, sorted: whoever helps and is no side, and the host country.
+func (t *sideTally) hostAndMediators(cl *cluster, mask cueMask, parties []string) ([]string, []string) {
+	var mediators []string
+	for code, n := range t.med {
+		if n > 0 && !slices.Contains(parties, code) {
+			mediators = append(mediators, code)
 		}
 	}
 	if cl.hasLoc {
-		ev.Location.Country = cl.loc.country
-		if cl.loc.city >= 0 {
-			ev.Location.City = x.cities[cl.loc.city].name
-		}
-		if cl.loc.venue >= 0 {
-			ev.Location.Venue = x.venues[cl.loc.venue].name
-		}
 		// The host country, when named and not negotiating, is a mediator.
 		hc := cl.loc.country
 		// A host beside two other sides hosts them ("the president hosted
 		// the two leaders at the White House", "talks in Riyadh between
 		// Russia and the US with the Saudi minister attending"), unless the
 		// text counts three sides.
-		if isParty(hc) && len(ev.Parties) >= 3 && mask&cThreeWay == 0 {
-			ev.Parties = slices.DeleteFunc(ev.Parties, func(p string) bool { return p == hc })
+		if slices.Contains(parties, hc) && len(parties) >= 3 && mask&cThreeWay == 0 {
+			parties = slices.DeleteFunc(parties, func(p string) bool { return p == hc })
 		}
-		if named[hc] && !isParty(hc) && !slices.Contains(ev.Mediators, hc) {
-			ev.Mediators = append(ev.Mediators, hc)
+		if t.named[hc] && !slices.Contains(parties, hc) && !slices.Contains(mediators, hc) {
+			mediators = append(mediators, hc)
 		}
 	}
-	sort.Strings(ev.Mediators)
-	// Participants of a side that is only a host are mediators' people; keep them.
-	// Concrete: two sides and a place or date, or one side with place, date
-	// and the word talks/meeting.
-	if inherit != nil {
-		if len(ev.Parties) >= 2 || !meetNoun || !hard || !cl.hasDate || cl.prec != PrecisionDay || !cl.hasLoc || cl.loc.city < 0 {
-			return ev, false
-		}
-		for _, p := range ev.Parties {
-			if !slices.Contains(inherit, p) {
-				return ev, false
-			}
-		}
-		ev.Parties = slices.Clone(inherit)
-		ev.Mediators = slices.DeleteFunc(ev.Mediators, func(m string) bool { return slices.Contains(inherit, m) })
+	sort.Strings(mediators)
+	return parties, mediators
+}
+
+// inheritSides gives ev the sides of inherit, or returns false when cl is
+// no meeting that may take them: it names a side of its own, or lacks the
+// word for talks, a day or a city.
+func inheritSides(ev *Event, cl *cluster, k clusterCues, inherit []string) bool {
+	if len(ev.Parties) >= 2 || !k.meetNoun || !k.hard || !cl.hasDate || cl.prec != PrecisionDay || !cl.hasLoc || cl.loc.city < 0 {
+		return false
 	}
-	n := len(ev.Parties)
+	for _, p := range ev.Parties {
+		if !slices.Contains(inherit, p) {
+			return false
+		}
+	}
+	ev.Parties = slices.Clone(inherit)
+	ev.Mediators = slices.DeleteFunc(ev.Mediators, func(m string) bool { return slices.Contains(inherit, m) })
+	return true
+}
+
+// concrete: cl, with n sides, is a meeting that really took or takes place.
+func concrete(cl *cluster, k clusterCues, n int, internal bool) bool {
 	// A bare country with no date ("talks in Ukraine") names no meeting.
 	placed := cl.hasLoc && (cl.loc.city >= 0 || cl.loc.venue >= 0)
-	if !hard && !placed {
-		return ev, false // "discussions" with no place: as likely a call as a meeting
+	if !k.hard && !placed {
+		return false // "discussions" with no place: as likely a call as a meeting
 	}
-	concrete := (n >= 2 || internal && n == 1) && (placed || cl.hasDate)
+	ok := (n >= 2 || internal && n == 1) && (placed || cl.hasDate)
 	// An undated meeting the headline and lead do not report is background
 	// ("he recalled the proposals made at the meeting in Istanbul").
 	if !cl.hasDate && !slices.ContainsFunc(cl.ms, func(m *mention) bool { return m.title || m.paraIdx <= 1 }) {
-		concrete = false
+		ok = false
 	}
-	if !concrete {
-		return ev, false
-	}
-	if cl.hasDate {
-		ev.Start, ev.End, ev.Precision = cl.start, cl.end, cl.prec
-	}
-	ev.Status = status(mask, metPast, cl, pd)
+	return ok
+}
+
+func (x *Extractor) topicNames(topics uint32) []string {
+	var out []string
 	for i, t := range x.topics {
 		if topics&(1<<uint(i)) != 0 {
-			ev.Topics = append(ev.Topics, t)
+			out = append(out, t)
 		}
 	}
-	ev.RoundNumber = cl.round
+	return out
+}
+
+// confidence grows with what pins the meeting down: a city, a day, two
+// sides, several mentions, a status the text states.
+func confidence(ev *Event, cl *cluster, k clusterCues) float64 {
 	conf := 0.3
 	if ev.Location.City != "" {
 		conf += 0.2
@@ -1007,20 +1190,19 @@ func (x *Extractor) event(cl *cluster, pd time.Time, inherit []string) (Event, b
 			conf += 0.1
 		}
 	}
-	if n >= 2 {
+	if len(ev.Parties) >= 2 {
 		conf += 0.1
 	}
 	if len(cl.ms) >= 2 {
 		conf += 0.1
 	}
-	if mask&(cCancel|cPostpone|cEnd|cStart|cFuture) != 0 || metPast {
+	if k.mask&(cCancel|cPostpone|cEnd|cStart|cFuture) != 0 || k.metPast {
 		conf += 0.05
 	}
 	if conf > 0.95 {
 		conf = 0.95
 	}
-	ev.Confidence = float64(int(conf*100+0.5)) / 100
-	return ev, true
+	return float64(int(conf*100+0.5)) / 100
 }
 
 func status(mask cueMask, metPast bool, cl *cluster, pd time.Time) Status {
