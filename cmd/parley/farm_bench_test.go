@@ -31,6 +31,8 @@ const (
 	farmHosts   = 10000
 	farmETag    = `"v1"`
 	farmEnvRole = "PARLEY_BENCH_ROLE"
+	// farmEnvProfile names a file for the CPU profile of parley's measurement window.
+	farmEnvProfile = "PARLEY_BENCH_CPUPROFILE"
 )
 
 func farmAddr(i int) string { return fmt.Sprintf("127.1.%d.%d", i/250, i%250+1) }
@@ -71,9 +73,11 @@ func BenchmarkFarm10kHosts(b *testing.B) {
 		}
 		time.Sleep(200 * time.Millisecond) // a pace for scraping, not a wait for a condition
 	}
+	profileWindow(pid) // starts the child's profile, if asked for
 	p0, t0, c0 := polls(), time.Now(), procCPU(b, pid)
 	time.Sleep(measure) // a measurement window
 	p1, t1, c1 := polls(), time.Now(), procCPU(b, pid)
+	profileWindow(pid) // and stops it
 	rss := procPeakRSS(b, pid)
 	stop()
 	// The floor again, once parley is gone: on a shared machine the neighbours' load drifts,
@@ -145,7 +149,7 @@ func TestBenchChild(t *testing.T) {
 	case "farm":
 		serveFarm(ctx, t)
 	case "run":
-		if path := os.Getenv("PARLEY_BENCH_CPUPROFILE"); path != "" {
+		if path := os.Getenv(farmEnvProfile); path != "" {
 			stopProfile := cpuProfile(t, path)
 			defer stopProfile()
 		}
@@ -306,7 +310,10 @@ func freeAddrB(b *testing.B) string {
 	return ln.Addr().String()
 }
 
-// cpuProfile profiles the run child, for a look at where its CPU goes:
+// cpuProfile profiles the run child over the measurement window only, which the parent
+// marks with two SIGUSR1 (see profileWindow): start-up, where every feed is fetched in full,
+// would otherwise drown the steady state the ratio is about. Heap profiles at both ends
+// give the window's allocations.
 //
 //	PARLEY_BENCH_CPUPROFILE=/tmp/run.pprof go test -run XXX -bench Farm10k -benchtime 1x ./cmd/parley
 func cpuProfile(t *testing.T, path string) (stop func()) {
@@ -314,11 +321,47 @@ func cpuProfile(t *testing.T, path string) (stop func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		t.Fatal(err)
-	}
-	return func() {
+	marks := make(chan os.Signal, 2)
+	signal.Notify(marks, syscall.SIGUSR1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		<-marks
+		heapProfile(t, path+".heap0")
+		if err := pprof.StartCPUProfile(f); err != nil {
+			t.Error(err)
+			return
+		}
+		<-marks
 		pprof.StopCPUProfile()
+		heapProfile(t, path+".heap1")
+	}()
+	return func() {
+		signal.Stop(marks)
+		marks <- syscall.SIGUSR1 // both, in case the window never came
+		marks <- syscall.SIGUSR1
+		<-done
 		_ = f.Close()
+	}
+}
+
+// heapProfile writes the allocations so far; those of the window are the difference of its
+// two (go tool pprof -sample_index alloc_space -diff_base path.heap0 path.heap1).
+func heapProfile(t *testing.T, path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	defer f.Close()
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		t.Error(err)
+	}
+}
+
+// profileWindow marks the start or end of the measurement window for the run child's profile.
+func profileWindow(pid int) {
+	if os.Getenv(farmEnvProfile) != "" {
+		_ = syscall.Kill(pid, syscall.SIGUSR1)
 	}
 }
