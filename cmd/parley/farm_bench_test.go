@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/services/fetch"
+	"github.com/parleyhq/parley/services/fetch/feed"
 )
 
 // The farm: farmHosts feeds, each alone on a loopback address of its own (127.1.0.0/16), each
@@ -98,10 +99,11 @@ func BenchmarkFarm10kHosts(b *testing.B) {
 	b.ReportMetric(floorCPU/parleyCPU, "cpu-ratio")
 }
 
-// floorRate is what a bare client sustains on the farm (conditional GETs, 304s read and
-// dropped, as many in flight as parley's default) and the CPU it spends per 1,000 polls.
+// floorRate is what a bare client sustains on the farm (conditional GETs with parley's
+// headers, 304s read and dropped, as many in flight as parley's default, on parley's
+// transport settings) and the CPU it spends per 1,000 polls.
 func floorRate(b *testing.B, ports []int, measure time.Duration) (rate, cpuPer1k float64) {
-	tr := &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 1}
+	tr := feed.NewTransport(feed.Options{MaxIdleConnsPerHost: fetch.DefaultHostConcurrency})
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	var n atomic.Int64
@@ -114,6 +116,8 @@ func floorRate(b *testing.B, ports []int, measure time.Duration) (rate, cpuPer1k
 			for ctx.Err() == nil {
 				i := int(next.Add(1)) % len(ports)
 				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://%s:%d/feed/%d", farmAddr(i), ports[i], i), nil)
+				req.Header.Set("User-Agent", fetch.DefaultUserAgent)
+				req.Header.Set("Accept", feed.AcceptFeed)
 				req.Header.Set("If-None-Match", farmETag)
 				resp, err := client.Do(req)
 				if err != nil {
