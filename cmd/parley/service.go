@@ -107,7 +107,7 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 			runErr = fetch.Run(ctx, fetch.Config{Bus: b, Feeds: pipeline.Feeds(f.Feeds), Logger: log,
 				Seed:       fetch.Seed{Owner: f.Seed.Owner, Generation: f.Seed.Generation},
 				Registerer: opsSrv.Registry, AllowPrivateAddresses: f.AllowPrivateAddresses,
-				WebSubCallbackURL: f.Fetch.WebSubCallbackURL, Mux: public})
+				WebSubCallbackURL: f.Fetch.WebSubCallbackURL, HostRate: f.Fetch.HostRate, Mux: public})
 		case "parse":
 			runErr = parse.Run(ctx, parse.Config{Bus: b, Logger: log, Registerer: opsSrv.Registry})
 		case "notify":

@@ -200,6 +200,7 @@ func Run(ctx context.Context, c Config) error {
 			Registerer:            opsSrv.Registry,
 			AllowPrivateAddresses: f.AllowPrivateAddresses,
 			WebSubCallbackURL:     f.Fetch.WebSubCallbackURL,
+			HostRate:              f.Fetch.HostRate,
 			Mux:                   public,
 		})
 	})
