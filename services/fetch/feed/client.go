@@ -4,6 +4,7 @@
 package feed
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -242,7 +243,7 @@ func (c *Client) do(req *http.Request) (*Response, error) {
 	if limit > 0 {
 		body = io.LimitReader(resp.Body, limit+1)
 	}
-	b, err := io.ReadAll(body)
+	b, err := readBody(body, resp.ContentLength)
 	if err != nil {
 		return nil, fmt.Errorf("reading body: %w", err)
 	}
@@ -251,6 +252,23 @@ func (c *Client) do(req *http.Request) (*Response, error) {
 	}
 	out.Body = b
 	return out, nil
+}
+
+// presizeCap bounds the buffer a declared length alone can make readBody allocate, for a
+// client without a body limit.
+const presizeCap = 16 << 20
+
+// readBody reads r to its end into a buffer sized by the declared length, when there is
+// one: io.ReadAll's doubling from 512 bytes leaves about as much garbage as the feed is
+// long, on every changed poll. The length is only a hint; the caller has bounded r.
+func readBody(r io.Reader, declared int64) ([]byte, error) {
+	if declared <= 0 || declared > presizeCap {
+		return io.ReadAll(r)
+	}
+	var buf bytes.Buffer
+	buf.Grow(int(declared) + bytes.MinRead) // room for ReadFrom to see the end without growing
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
 }
 
 // explain replaces the transport's bare "context deadline exceeded" with the limit that was hit.
