@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/services/fetch"
+	"github.com/parleyhq/parley/services/fetch/feed"
 )
 
 // The farm: farmHosts feeds, each alone on a loopback address of its own (127.1.0.0/16), each
@@ -31,6 +32,8 @@ const (
 	farmHosts   = 10000
 	farmETag    = `"v1"`
 	farmEnvRole = "PARLEY_BENCH_ROLE"
+	// farmEnvProfile names a file for the CPU profile of parley's measurement window.
+	farmEnvProfile = "PARLEY_BENCH_CPUPROFILE"
 )
 
 func farmAddr(i int) string { return fmt.Sprintf("127.1.%d.%d", i/250, i%250+1) }
@@ -71,9 +74,11 @@ func BenchmarkFarm10kHosts(b *testing.B) {
 		}
 		time.Sleep(200 * time.Millisecond) // a pace for scraping, not a wait for a condition
 	}
+	profileWindow(pid) // starts the child's profile, if asked for
 	p0, t0, c0 := polls(), time.Now(), procCPU(b, pid)
 	time.Sleep(measure) // a measurement window
 	p1, t1, c1 := polls(), time.Now(), procCPU(b, pid)
+	profileWindow(pid) // and stops it
 	rss := procPeakRSS(b, pid)
 	stop()
 	// The floor again, once parley is gone: on a shared machine the neighbours' load drifts,
@@ -94,10 +99,11 @@ func BenchmarkFarm10kHosts(b *testing.B) {
 	b.ReportMetric(floorCPU/parleyCPU, "cpu-ratio")
 }
 
-// floorRate is what a bare client sustains on the farm (conditional GETs, 304s read and
-// dropped, as many in flight as parley's default) and the CPU it spends per 1,000 polls.
+// floorRate is what a bare client sustains on the farm (conditional GETs with parley's
+// headers, 304s read and dropped, as many in flight as parley's default, on parley's
+// transport settings) and the CPU it spends per 1,000 polls.
 func floorRate(b *testing.B, ports []int, measure time.Duration) (rate, cpuPer1k float64) {
-	tr := &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 1}
+	tr := feed.NewTransport(feed.Options{MaxIdleConnsPerHost: fetch.DefaultHostConcurrency})
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	var n atomic.Int64
@@ -110,6 +116,8 @@ func floorRate(b *testing.B, ports []int, measure time.Duration) (rate, cpuPer1k
 			for ctx.Err() == nil {
 				i := int(next.Add(1)) % len(ports)
 				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://%s:%d/feed/%d", farmAddr(i), ports[i], i), nil)
+				req.Header.Set("User-Agent", fetch.DefaultUserAgent)
+				req.Header.Set("Accept", feed.AcceptFeed)
 				req.Header.Set("If-None-Match", farmETag)
 				resp, err := client.Do(req)
 				if err != nil {
@@ -145,7 +153,7 @@ func TestBenchChild(t *testing.T) {
 	case "farm":
 		serveFarm(ctx, t)
 	case "run":
-		if path := os.Getenv("PARLEY_BENCH_CPUPROFILE"); path != "" {
+		if path := os.Getenv(farmEnvProfile); path != "" {
 			stopProfile := cpuProfile(t, path)
 			defer stopProfile()
 		}
@@ -306,7 +314,10 @@ func freeAddrB(b *testing.B) string {
 	return ln.Addr().String()
 }
 
-// cpuProfile profiles the run child, for a look at where its CPU goes:
+// cpuProfile profiles the run child over the measurement window only, which the parent
+// marks with two SIGUSR1 (see profileWindow): start-up, where every feed is fetched in full,
+// would otherwise drown the steady state the ratio is about. Heap profiles at both ends
+// give the window's allocations.
 //
 //	PARLEY_BENCH_CPUPROFILE=/tmp/run.pprof go test -run XXX -bench Farm10k -benchtime 1x ./cmd/parley
 func cpuProfile(t *testing.T, path string) (stop func()) {
@@ -314,11 +325,47 @@ func cpuProfile(t *testing.T, path string) (stop func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		t.Fatal(err)
-	}
-	return func() {
+	marks := make(chan os.Signal, 2)
+	signal.Notify(marks, syscall.SIGUSR1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		<-marks
+		heapProfile(t, path+".heap0")
+		if err := pprof.StartCPUProfile(f); err != nil {
+			t.Error(err)
+			return
+		}
+		<-marks
 		pprof.StopCPUProfile()
+		heapProfile(t, path+".heap1")
+	}()
+	return func() {
+		signal.Stop(marks)
+		marks <- syscall.SIGUSR1 // both, in case the window never came
+		marks <- syscall.SIGUSR1
+		<-done
 		_ = f.Close()
+	}
+}
+
+// heapProfile writes the allocations so far; those of the window are the difference of its
+// two (go tool pprof -sample_index alloc_space -diff_base path.heap0 path.heap1).
+func heapProfile(t *testing.T, path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	defer f.Close()
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		t.Error(err)
+	}
+}
+
+// profileWindow marks the start or end of the measurement window for the run child's profile.
+func profileWindow(pid int) {
+	if os.Getenv(farmEnvProfile) != "" {
+		_ = syscall.Kill(pid, syscall.SIGUSR1)
 	}
 }

@@ -148,7 +148,7 @@ func runService(ctx context.Context, name string, b *bus.Bus, f *config.File, lo
 		return fetch.Run(ctx, fetch.Config{Bus: b, Feeds: pipeline.Feeds(f.Feeds), Logger: log,
 			Seed:       fetch.Seed{Owner: f.Seed.Owner, Generation: f.Seed.Generation},
 			Registerer: opsSrv.Registry, AllowPrivateAddresses: f.AllowPrivateAddresses,
-			WebSubCallbackURL: f.Fetch.WebSubCallbackURL, Mux: public})
+			WebSubCallbackURL: f.Fetch.WebSubCallbackURL, HostRate: f.Fetch.HostRate, Mux: public})
 	case "parse":
 		return parse.Run(ctx, parse.Config{Bus: b, Logger: log, Registerer: opsSrv.Registry})
 	case "notify":

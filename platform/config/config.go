@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"strings"
@@ -69,6 +70,10 @@ type Fetch struct {
 	// (PARLEY_FETCH_WEBSUB_CALLBACK_URL). Hubs are told to push to <it>/websub/<feed_id>,
 	// served on the http.listen endpoint. Empty: no WebSub, polling only.
 	WebSubCallbackURL string `yaml:"websub_callback_url"`
+	// HostRate bounds the requests fetch starts a second to any one host
+	// (PARLEY_FETCH_HOST_RATE), so a publisher hosting many of the feeds is not hit by all
+	// of them at once; fractions allowed (0.5: one every 2 s). Absent or 0: DefaultHostRate.
+	HostRate float64 `yaml:"host_rate"`
 }
 
 // NATS says where the message bus is. An empty URL means an embedded server.
@@ -148,6 +153,9 @@ const (
 	DefaultHTTPListen   = "127.0.0.1:8080"
 	DefaultPublicListen = "127.0.0.1:8081"
 	DefaultFeedInterval = 5 * time.Minute
+	// DefaultHostRate is fetch's own default (fetch.DefaultHostRate), which platform cannot
+	// import; TestHostRateDefaultIsFetchs in cmd/parley keeps the two equal.
+	DefaultHostRate = 10
 	// The delivery defaults notify has always used.
 	DefaultMaxAttempts     = 12
 	DefaultRetryBase       = time.Second
@@ -188,6 +196,9 @@ func (f *File) applyDefaults() {
 	}
 	if f.Log.Format == "" {
 		f.Log.Format = "text"
+	}
+	if f.Fetch.HostRate == 0 {
+		f.Fetch.HostRate = DefaultHostRate
 	}
 	f.Notify.applyDefaults()
 	for i := range f.Feeds {
@@ -322,6 +333,9 @@ func (f *File) Validate() error {
 		if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("fetch.websub_callback_url: %q is not an http(s) URL", s))
 		}
+	}
+	if r := f.Fetch.HostRate; !(r > 0) || math.IsInf(r, 0) {
+		errs = append(errs, fmt.Errorf("fetch.host_rate: %v is not a positive number of requests a second to one host; leave it out for the default %d, or raise it (e.g. 50) for a host that serves many of your feeds", r, DefaultHostRate))
 	}
 	if f.HTTP.PublicListen != "" && f.HTTP.PublicListen == f.HTTP.Listen {
 		errs = append(errs, fmt.Errorf("http.public_listen: %s is http.listen too; the WebSub callback gets its own listener so /metrics and the API stay private", f.HTTP.PublicListen))

@@ -92,6 +92,10 @@ func TestErrorsNameTheKey(t *testing.T) {
 		{"bad log level", "log: {level: loud}\n", nil, "log.level"},
 		{"bad websub callback", "fetch: {websub_callback_url: 'ftp://parley.example.org'}\n", nil, "fetch.websub_callback_url"},
 		{"bad websub callback in env", "", map[string]string{"PARLEY_FETCH_WEBSUB_CALLBACK_URL": "parley.example.org"}, "fetch.websub_callback_url"},
+		{"negative host rate", "fetch: {host_rate: -1}\n", nil, "fetch.host_rate: -1 is not a positive number of requests a second to one host; leave it out for the default 10"},
+		{"infinite host rate", "fetch: {host_rate: .inf}\n", nil, "fetch.host_rate"},
+		{"host rate not a number", "fetch: {host_rate: fast}\n", nil, "fast"},
+		{"bad host rate in env", "", map[string]string{"PARLEY_FETCH_HOST_RATE": "fast"}, "PARLEY_FETCH_HOST_RATE"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse([]byte(tc.yaml), env(tc.env))
@@ -100,6 +104,34 @@ func TestErrorsNameTheKey(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %q does not name %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestHostRate: fetch.host_rate is read from the file, overridden by PARLEY_FETCH_HOST_RATE,
+// and defaults to DefaultHostRate when absent.
+func TestHostRate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "parley.yaml")
+	if err := os.WriteFile(path, []byte("fetch:\n  host_rate: 2.5\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, path string
+		env        map[string]string
+		want       float64
+	}{
+		{"from the file", path, nil, 2.5},
+		{"from the environment", path, map[string]string{"PARLEY_FETCH_HOST_RATE": "0.5"}, 0.5},
+		{"default", "", nil, DefaultHostRate},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := Load(tc.path, env(tc.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Fetch.HostRate != tc.want {
+				t.Errorf("fetch.host_rate = %v, want %v", f.Fetch.HostRate, tc.want)
 			}
 		})
 	}

@@ -74,6 +74,12 @@ func setScalar(v reflect.Value, raw string) error {
 			return fmt.Errorf("%q is not a whole number", raw)
 		}
 		v.SetInt(n)
+	case reflect.Float64:
+		x, err := strconv.ParseFloat(raw, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not a number", raw)
+		}
+		v.SetFloat(x)
 	case reflect.Slice:
 		if v.Type().Elem().Kind() != reflect.String {
 			return nil // lists of objects come from the file only

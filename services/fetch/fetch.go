@@ -134,8 +134,7 @@ func serve(ctx context.Context, c Config) error {
 		r.websub = newWebSub(r, c)
 		c.Mux.Handle(WebSubPath, r.websub)
 	}
-	owns := func(w *worker) bool { return mem.owns(w.hash) }
-	p := &pool{r: r, ctx: ctx, sched: newSchedule(ctx, maxPolls(c), owns), workers: map[string]*slot{}}
+	p := &pool{r: r, ctx: ctx, sched: newSchedule(ctx, maxPolls(c), mem), workers: map[string]*slot{}}
 	p.preload, err = loadAllStates(ctx, states)
 	if err != nil {
 		// Each feed reads its own at its first poll instead.

@@ -39,6 +39,9 @@ type members struct {
 	heard map[string]time.Time
 	// seeds are the hashed ids of the live members, sorted; never empty once joined.
 	seeds atomic.Pointer[[]uint64]
+	// gen counts changes of seeds; change is signalled after each (see schedule.unpark).
+	gen    atomic.Uint64
+	change chan struct{}
 }
 
 // joinMembers registers this replica and reads who else is live, so that the first polls
@@ -58,7 +61,8 @@ func joinMembers(ctx context.Context, b *bus.Bus, ttl time.Duration, log *slog.L
 	var raw [8]byte
 	_, _ = rand.Read(raw[:])
 	self := hex.EncodeToString(raw[:])
-	m := &members{kv: kv, self: self, selfSeed: memberSeed(self), ttl: ttl, log: log, heard: map[string]time.Time{}}
+	m := &members{kv: kv, self: self, selfSeed: memberSeed(self), ttl: ttl, log: log, heard: map[string]time.Time{},
+		change: make(chan struct{}, 1)}
 	m.seeds.Store(&[]uint64{m.selfSeed})
 	if err := m.beat(ctx); err != nil {
 		return nil, err
@@ -119,8 +123,16 @@ func (m *members) refresh(now time.Time) {
 	if old := *m.seeds.Load(); !slices.Equal(old, seeds) {
 		m.log.Info("fetch replicas changed", "replicas", len(seeds), "was", len(old))
 		m.seeds.Store(&seeds)
+		m.gen.Add(1)
+		select {
+		case m.change <- struct{}{}:
+		default: // a signal is pending already
+		}
 	}
 }
+
+func (m *members) generation() uint64       { return m.gen.Load() }
+func (m *members) changed() <-chan struct{} { return m.change }
 
 // settle is how long a replica that found others at its start waits before polling: their
 // watchers deliver its first heartbeat within milliseconds, and this leaves them ample time

@@ -15,32 +15,48 @@ import (
 // waiting for its per-host slots.
 type schedule struct {
 	ctx context.Context
-	// owns says whether this replica polls a feed; others' feeds stay queued, checked again
-	// an interval later, so a hand-over takes at most one interval once membership changed.
-	owns     func(*worker) bool
+	// owners says which feeds this replica polls (see members). Others' feeds are parked
+	// out of the queue until the replicas change: checked against every replica on every
+	// interval, they cost each replica as much as its own polls and that cost grew with
+	// the replicas.
+	owners   owners
 	wake     chan struct{}
 	wg       sync.WaitGroup
 	maxPolls int
 	running  int // polls under way; guarded by mu
 	workers  int // poll goroutines, busy or idle; guarded by mu
 	due      chan *slot
+	// pollFeed is (*worker).poll but in tests of the schedule alone.
+	pollFeed func(*worker, context.Context) time.Time
 
-	mu    sync.Mutex
-	queue dueQueue
+	mu     sync.Mutex
+	queue  dueQueue
+	parked map[*slot]struct{} // others' feeds
+	// generation is owners' generation when the parked feeds were last put back.
+	generation uint64
+}
+
+// owners decides which replica polls a feed.
+type owners interface {
+	owns(feedHash uint64) bool
+	// generation changes whenever the replicas do; changed is signalled after it did.
+	generation() uint64
+	changed() <-chan struct{}
 }
 
 // slot is one feed in the schedule.
 type slot struct {
 	w       *worker
 	at      time.Time
-	index   int // in the queue; -1 while polling or removed
+	index   int // in the queue; -1 while polling, parked or removed
 	cancel  context.CancelFunc
 	ctx     context.Context
 	removed bool
 }
 
-func newSchedule(ctx context.Context, maxPolls int, owns func(*worker) bool) *schedule {
-	return &schedule{ctx: ctx, owns: owns, wake: make(chan struct{}, 1), maxPolls: max(maxPolls, 1), due: make(chan *slot)}
+func newSchedule(ctx context.Context, maxPolls int, o owners) *schedule {
+	return &schedule{ctx: ctx, owners: o, wake: make(chan struct{}, 1), maxPolls: max(maxPolls, 1),
+		due: make(chan *slot), parked: map[*slot]struct{}{}, pollFeed: (*worker).poll}
 }
 
 // add schedules w's first poll a little after now, spread so that many feeds added at once
@@ -62,6 +78,7 @@ func (s *schedule) remove(sl *slot) {
 	if sl.index >= 0 {
 		heap.Remove(&s.queue, sl.index)
 	}
+	delete(s.parked, sl)
 	s.mu.Unlock()
 	sl.cancel()
 }
@@ -85,6 +102,7 @@ func (s *schedule) run() {
 	for {
 		s.mu.Lock()
 		now := time.Now()
+		s.unpark()
 		wait := time.Hour
 		for s.queue.Len() > 0 && s.running < s.maxPolls {
 			next := s.queue[0]
@@ -92,15 +110,16 @@ func (s *schedule) run() {
 				wait = d
 				break
 			}
-			if !s.owns(next.w) {
+			heap.Pop(&s.queue)
+			if !s.owners.owns(next.w.hash) {
 				// Forget the state: the owner has it now, and polls will read it afresh
-				// should the feed come back.
+				// should the feed come back. It would have been checked again an
+				// interval from now; it comes back then at the earliest (see unpark).
 				next.w.forget()
 				next.at = now.Add(next.w.next.Load().Interval)
-				heap.Fix(&s.queue, 0)
+				s.parked[next] = struct{}{}
 				continue
 			}
-			heap.Pop(&s.queue)
 			s.running++
 			ready = append(ready, next)
 		}
@@ -122,8 +141,32 @@ func (s *schedule) run() {
 			return
 		case <-t.C:
 		case <-s.wake:
+		case <-s.owners.changed():
 		}
 	}
+}
+
+// unpark queues the parked feeds again once the replicas changed, each at the time it was
+// due to be checked, so a feed that comes to this replica is taken up within one interval
+// as before. Called with mu held.
+func (s *schedule) unpark() {
+	g := s.owners.generation()
+	if g == s.generation {
+		return
+	}
+	s.generation = g
+	now := time.Now()
+	for sl := range s.parked {
+		// A parked feed would have been checked every interval since it was parked; it
+		// keeps that phase, so a replica's share comes to the others spread over an
+		// interval rather than all at once.
+		if late := now.Sub(sl.at); late > 0 {
+			iv := max(sl.w.next.Load().Interval, MinInterval)
+			sl.at = sl.at.Add((late/iv + 1) * iv)
+		}
+		heap.Push(&s.queue, sl)
+	}
+	clear(s.parked)
 }
 
 // idleWorkers is how many idle poll goroutines are kept; above that, idle ones are retired
@@ -167,7 +210,7 @@ func (s *schedule) retire(n int) {
 func (s *schedule) poll(sl *slot) {
 	w := sl.w
 	w.feed = *w.next.Load()
-	next := w.poll(sl.ctx)
+	next := s.pollFeed(w, sl.ctx)
 	s.mu.Lock()
 	s.running--
 	if !sl.removed && sl.ctx.Err() == nil {

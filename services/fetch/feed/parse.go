@@ -25,12 +25,19 @@ func Parse(body []byte, contentType string) (*gofeed.Feed, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := gofeed.NewParser().Parse(bytes.NewReader(utf8Body))
+	p := gofeed.NewParser()
+	p.RSSTranslator = rssTranslator
+	f, err := p.Parse(bytes.NewReader(utf8Body))
 	if err != nil {
 		return nil, fmt.Errorf("parse feed: %w", err)
 	}
 	return f, nil
 }
+
+// rssTranslator skips gofeed's search for an item's first image, an HTML parse of every
+// item's description and content that was a large part of a parse's garbage: fetch publishes
+// no images.
+var rssTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 
 var prologEncoding = regexp.MustCompile(`^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']`)
 

@@ -5,7 +5,9 @@ package limit
 
 import (
 	"context"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -20,12 +22,20 @@ type Limiter struct {
 	acquired int // calls of Acquire, for sweeping now and then
 }
 
+// hostSlots is one host's share. It is a count, not a channel: with thousands of hosts each
+// polled now and then, an entry is made for nearly every request, and a channel per request
+// was a measurable part of a poll's cost. A channel is made only for a request that waits.
 type hostSlots struct {
-	ch chan struct{}
-	// users counts holders and waiters; the entry is dropped at zero once its next start
-	// time has passed, so the map does not grow for ever.
-	users int
-	next  time.Time // when the next request to the host may start; guarded by Limiter.mu
+	busy int // slots held
+	// waiting are the requests queued for a slot, first come first served; each channel is
+	// closed when a released slot passes to it, so busy already counts it.
+	waiting []chan struct{}
+	next    time.Time // when the next request to the host may start
+}
+
+// idle says whether nobody holds, awaits or paces the host, so its entry can go.
+func (h *hostSlots) idle(now time.Time) bool {
+	return h.busy == 0 && len(h.waiting) == 0 && !h.next.After(now)
 }
 
 // New returns a limiter allowing global requests at once, perHost to any one host, and at
@@ -44,57 +54,85 @@ func New(global, perHost int, perSecond float64) *Limiter {
 }
 
 // Acquire waits for a slot for host and returns the function that gives it back; it must be
-// called exactly once.
+// called once, and a second call does nothing.
 func (l *Limiter) Acquire(ctx context.Context, host string) (release func(), err error) {
+	// The host slot is taken first: a request queued behind a slow host must not sit on a
+	// global slot that requests to other hosts could use.
+	h, err := l.hostSlot(ctx, host)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.pace(ctx, h); err != nil {
+		l.releaseHost(host, h)
+		return nil, err
+	}
+	select {
+	case l.global <- struct{}{}:
+	case <-ctx.Done():
+		l.releaseHost(host, h)
+		return nil, ctx.Err()
+	}
+	var done atomic.Bool
+	return func() {
+		if done.Swap(true) {
+			return
+		}
+		<-l.global
+		l.releaseHost(host, h)
+	}, nil
+}
+
+// hostSlot takes one of host's slots, waiting in line when all are held.
+func (l *Limiter) hostSlot(ctx context.Context, host string) (*hostSlots, error) {
 	l.mu.Lock()
 	if l.acquired++; l.acquired%4096 == 0 {
 		l.sweep()
 	}
 	h := l.hosts[host]
 	if h == nil {
-		h = &hostSlots{ch: make(chan struct{}, l.perHost)}
+		h = &hostSlots{}
 		l.hosts[host] = h
 	}
-	h.users++
+	if h.busy < l.perHost { // then nobody waits either
+		h.busy++
+		l.mu.Unlock()
+		return h, nil
+	}
+	turn := make(chan struct{})
+	h.waiting = append(h.waiting, turn)
 	l.mu.Unlock()
-
-	leave := func() {
-		l.mu.Lock()
-		h.users--
-		if h.users == 0 && !h.next.After(time.Now()) {
+	select {
+	case <-turn:
+		return h, nil
+	case <-ctx.Done():
+	}
+	l.mu.Lock()
+	if i := slices.Index(h.waiting, turn); i >= 0 {
+		h.waiting = slices.Delete(h.waiting, i, i+1)
+		if h.idle(time.Now()) {
 			delete(l.hosts, host)
 		}
 		l.mu.Unlock()
+		return nil, ctx.Err()
 	}
+	l.mu.Unlock()
+	l.releaseHost(host, h) // the slot came as the context ended
+	return nil, ctx.Err()
+}
 
-	// The host slot is taken first: a request queued behind a slow host must not sit on a
-	// global slot that requests to other hosts could use.
-	select {
-	case h.ch <- struct{}{}:
-	case <-ctx.Done():
-		leave()
-		return nil, ctx.Err()
+// releaseHost passes a slot of host to the first in line, or frees it.
+func (l *Limiter) releaseHost(host string, h *hostSlots) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(h.waiting) > 0 {
+		close(h.waiting[0])
+		h.waiting = slices.Delete(h.waiting, 0, 1)
+		return
 	}
-	if err := l.pace(ctx, h); err != nil {
-		<-h.ch
-		leave()
-		return nil, err
+	h.busy--
+	if h.idle(time.Now()) {
+		delete(l.hosts, host)
 	}
-	select {
-	case l.global <- struct{}{}:
-	case <-ctx.Done():
-		<-h.ch
-		leave()
-		return nil, ctx.Err()
-	}
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			<-l.global
-			<-h.ch
-			leave()
-		})
-	}, nil
 }
 
 // pace waits for the host's next start time and books the one after. Holding a host slot
@@ -125,12 +163,12 @@ func (l *Limiter) pace(ctx context.Context, h *hostSlots) error {
 	}
 }
 
-// sweep drops hosts nobody uses whose pacing has lapsed; leave cannot when a host's last
-// request ends before its next start time.
+// sweep drops hosts nobody uses whose pacing has lapsed; releaseHost cannot when a host's
+// last request ends before its next start time.
 func (l *Limiter) sweep() {
 	now := time.Now()
 	for host, h := range l.hosts {
-		if h.users == 0 && !h.next.After(now) {
+		if h.idle(now) {
 			delete(l.hosts, host)
 		}
 	}

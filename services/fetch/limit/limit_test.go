@@ -2,6 +2,7 @@ package limit
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -114,4 +115,73 @@ func testHostRate(t *testing.T) {
 		t.Fatal(err)
 	}
 	release()
+}
+
+// BenchmarkAcquire takes and gives back a slot for one host after another, as 10,000 feeds
+// on hosts of their own do; the limiter is on every poll's path.
+func BenchmarkAcquire(b *testing.B) {
+	hosts := make([]string, 10000)
+	for i := range hosts {
+		hosts[i] = "h" + strconv.Itoa(i)
+	}
+	// A rate so high that no start waits: the benchmark is of the bookkeeping.
+	l := New(128, 4, 1e9)
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		i := int(next.Add(1)) * 5003
+		for pb.Next() {
+			release, err := l.Acquire(context.Background(), hosts[i%len(hosts)])
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			release()
+			i += 7
+		}
+	})
+}
+
+// TestWaitersInLine: a released host slot passes to the next request in line, one that gave
+// up waiting is skipped without costing a slot, and the host is forgotten once all are done.
+func TestWaitersInLine(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := New(10, 1, 0)
+		first, err := l.Acquire(context.Background(), "a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		quitter, quit := context.WithCancel(context.Background())
+		gaveUp := make(chan error, 1)
+		go func() {
+			_, err := l.Acquire(quitter, "a")
+			gaveUp <- err
+		}()
+		synctest.Wait()
+		got := make(chan func(), 1)
+		go func() {
+			release, err := l.Acquire(context.Background(), "a")
+			if err != nil {
+				t.Error(err)
+			}
+			got <- release
+		}()
+		synctest.Wait()
+		quit()
+		if err := <-gaveUp; err == nil {
+			t.Fatal("a cancelled waiter got a slot")
+		}
+		select {
+		case <-got:
+			t.Fatal("a waiter got a slot that was still held")
+		default:
+		}
+		first()
+		(<-got)()
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if len(l.hosts) != 0 {
+			t.Errorf("%d idle hosts still tracked", len(l.hosts))
+		}
+	})
 }

@@ -283,6 +283,7 @@ func startServices(g *group, c Config, conns map[string]*bus.Bus, opsSrv *ops.Se
 			Registerer:            opsSrv.Registry,
 			AllowPrivateAddresses: f.AllowPrivateAddresses,
 			WebSubCallbackURL:     f.Fetch.WebSubCallbackURL,
+			HostRate:              f.Fetch.HostRate,
 			Mux:                   public,
 		})
 	})
