@@ -16,9 +16,9 @@ import (
 type schedule struct {
 	ctx context.Context
 	// owners says which feeds this replica polls (see members). Others' feeds are parked
-	// out of the queue until the replicas change: checked against every replica on every
-	// interval, they cost each replica as much as its own polls and that cost grew with
-	// the replicas.
+	// out of the queue until the replicas change: checking each of them against every
+	// replica every interval was work that each replica did for all the feeds, so the
+	// total grew with the replicas.
 	owners   owners
 	wake     chan struct{}
 	wg       sync.WaitGroup
