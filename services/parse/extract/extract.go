@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"iter"
 	"maps"
 	"slices"
 	"sort"
@@ -248,11 +249,53 @@ func (x *Extractor) splitPairs(p *para, cs []*clause, a, b int, pub time.Time) [
 		if !c.hasCue() || !c.hasAnchor() || c.b-c.a > 80 {
 			continue
 		}
-		if l, r := x.splitPair(p, c, a, b, pub); l != nil {
+		l, r := x.splitPair(p, c, a, b, pub)
+		if l == nil {
+			l, r = splitDateList(p, c)
+		}
+		if l != nil {
 			cs = append(cs[:i], append([]*clause{l, r}, cs[i+1:]...)...)
 		}
 	}
 	return cs
+}
+
+// splitDateList splits c when it dates its meeting twice with days far
+// apart joined by "and": "two rounds, held in Abu Dhabi on January 23-24 and
+// February 4-5" are two meetings in one place. Days close together
+// ("talks on Monday and Wednesday") are one meeting.
+func splitDateList(p *para, c *clause) (*clause, *clause) {
+	for i := range c.dates {
+		d1 := &c.dates[i]
+		if d1.speech || d1.prec != PrecisionDay {
+			continue
+		}
+		for j := range c.dates {
+			d2 := &c.dates[j]
+			if d2.speech || d2.prec != PrecisionDay || d2.a < d1.b || !listed(p, d1.b, d2.a) || d2.start.Sub(d1.end) < 4*24*time.Hour {
+				continue
+			}
+			l, r := *c, *c
+			l.dates = slices.Delete(slices.Clone(c.dates), j, j+1)
+			r.dates = []dateCand{*d2}
+			r.locs, r.ents, r.people = slices.Clone(c.locs), slices.Clone(c.ents), slices.Clone(c.people)
+			return &l, &r
+		}
+	}
+	return nil, nil
+}
+
+// listed: the tokens [a, b) only join two items of a list ("and", ",").
+func listed(p *para, a, b int) bool {
+	if b-a < 1 || b-a > 2 {
+		return false
+	}
+	for k := a; k < b; k++ {
+		if w := p.toks[k].low; w != "," && !pairConj[w] || w == "with" || w == "while" || w == "whereas" || w == "а" {
+			return false
+		}
+	}
+	return true
 }
 
 // splitPair splits c, of the sentence [a, b), at the first conjunction after
@@ -808,6 +851,7 @@ func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32, 
 		ev    Event
 		score int
 		order int
+		three bool // the meeting is called trilateral
 	}
 	var out []scored
 	var rejected []*cluster
@@ -821,7 +865,7 @@ func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32, 
 		if lead == nil || leadScore(cl) > leadScore(lead) {
 			lead = cl
 		}
-		out = append(out, scored{ev, leadScore(cl), firstOrder(cl)})
+		out = append(out, scored{ev, leadScore(cl), firstOrder(cl), cuesOf(cl).mask&cThreeWay != 0})
 	}
 	// "The previous round was held in Abu Dhabi on January 23-24": a
 	// placed and dated meeting that names no sides of its own is one of
@@ -841,12 +885,21 @@ func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32, 
 	if sides != nil {
 		for _, cl := range rejected {
 			if ev, ok := x.event(cl, pd, sides); ok {
-				out = append(out, scored{ev, leadScore(cl), firstOrder(cl)})
+				out = append(out, scored{ev, leadScore(cl), firstOrder(cl), cuesOf(cl).mask&cThreeWay != 0})
 			}
 		}
 	}
 	if len(out) == 0 {
 		return nil
+	}
+	for i := range out {
+		completeThreeWay(&out[i].ev, out[i].three, func(yield func(*Event) bool) {
+			for j := range out {
+				if j != i && !yield(&out[j].ev) {
+					return
+				}
+			}
+		})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].order < out[j].order })
 	bi := 0
@@ -880,6 +933,22 @@ func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32, 
 		}
 	}
 	return evs
+}
+
+// completeThreeWay gives a meeting called trilateral that names only two
+// of its sides ("trilateral talks … between Russian and Ukrainian forces")
+// the three sides of another meeting of the article that includes both.
+func completeThreeWay(ev *Event, three bool, others iter.Seq[*Event]) {
+	if !three || len(ev.Parties) != 2 {
+		return
+	}
+	for o := range others {
+		if len(o.Parties) == 3 && slices.Contains(o.Parties, ev.Parties[0]) && slices.Contains(o.Parties, ev.Parties[1]) {
+			ev.Parties = slices.Clone(o.Parties)
+			ev.Mediators = slices.DeleteFunc(ev.Mediators, func(m string) bool { return slices.Contains(o.Parties, m) })
+			return
+		}
+	}
 }
 
 func firstOrder(cl *cluster) int {

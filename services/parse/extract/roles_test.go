@@ -196,3 +196,39 @@ func TestAfterSeam(t *testing.T) {
 		}
 	}
 }
+
+// TestEarlierRounds: meetings an article names besides the one it is about
+// are each reported once, with the sides and place they had.
+func TestEarlierRounds(t *testing.T) {
+	x := newTestExtractor(t)
+	pub := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name, text string
+		want       []string // "parties@city start", each among the events
+	}{
+		{
+			name: "two rounds dated in one list",
+			text: "Delegations of Armenia and Azerbaijan opened a new round of talks in Vienna on Tuesday. " +
+				"Two earlier rounds, held in Tbilisi on January 12-13 and February 2-3, ended without a deal.",
+			want: []string{"AM,AZ@Tbilisi 2026-01-12", "AM,AZ@Tbilisi 2026-02-02"},
+		},
+		{
+			name: "a trilateral round that names two of its sides",
+			text: "Officials of Ukraine, the United States and Russia began trilateral talks in Geneva on Tuesday. " +
+				"An earlier trilateral round, held in Abu Dhabi on February 4-5, looked at a ceasefire line between Russian and Ukrainian troops.",
+			want: []string{"RU,UA,US@Geneva 2026-03-03", "RU,UA,US@Abu Dhabi 2026-02-04"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, e := range x.Extract(Article{Text: tc.text, Published: pub}) {
+				got = append(got, strings.Join(e.Parties, ",")+"@"+e.Location.City+" "+e.StartDate())
+			}
+			for _, w := range tc.want {
+				if !slices.Contains(got, w) {
+					t.Errorf("want %s among %q", w, got)
+				}
+			}
+		})
+	}
+}
