@@ -218,6 +218,12 @@ func TestEarlierRounds(t *testing.T) {
 				"An earlier trilateral round, held in Abu Dhabi on February 4-5, looked at a ceasefire line between Russian and Ukrainian troops.",
 			want: []string{"RU,UA,US@Geneva 2026-03-03", "RU,UA,US@Abu Dhabi 2026-02-04"},
 		},
+		{
+			name: "a coming round that follows an earlier one",
+			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
+				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",
+			want: []string{"RS,XK@Brussels 2026-03-10", "RS,XK@Vienna 2026-02-16"},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
