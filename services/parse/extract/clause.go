@@ -218,6 +218,11 @@ func (cr *clauseReader) scanStatus() {
 		if m&statusBits != 0 && !cr.nearMeeting(i) {
 			m &^= statusBits
 		}
+		// "were nearly called off, but went ahead": a cancellation
+		// that did not happen.
+		if m&(cCancel|cPostpone) != 0 && (i > a && p.endM[i-1]&cNearly != 0 || i > a+1 && p.endM[i-2]&cNearly != 0) {
+			m &^= cCancel | cPostpone
+		}
 		c.mask |= m
 		c.topics |= p.topicM[i]
 		if m&cFinish != 0 && m&(cPast|cMeetVerb) != 0 {

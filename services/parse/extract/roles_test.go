@@ -150,6 +150,11 @@ func TestReadingByRoles(t *testing.T) {
 			text:    "The talks between Iran and the United States planned for Sunday in Muscat will not be held, the Omani foreign minister said.",
 			parties: []string{"IR", "US"}, city: "Muscat", status: StatusCancelled,
 		},
+		{
+			name:    "a cancellation that did not happen",
+			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
+			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			evs := x.Extract(Article{Title: tc.title, Text: tc.text, Published: pub})
