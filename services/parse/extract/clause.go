@@ -239,14 +239,30 @@ func (cr *clauseReader) scanStatus() {
 	}
 }
 
-// nearMeeting: token i is within 15 tokens of a meeting or weak meeting word.
+// nearMeeting: token i is within 15 tokens of a meeting or weak meeting
+// word, or follows one with at most 6 words between when names stand
+// there too: in "the 31st meeting of the Joint Working Group on Border
+// Affairs (JWG) was held", "held" is the meeting's verb.
 func (cr *clauseReader) nearMeeting(i int) bool {
 	for _, q := range cr.nearPos {
-		if q-i <= 15 && i-q <= 15 {
+		if q-i <= 15 && i-q <= 15 || q < i && cr.fewWordsBetween(q, i, 6) {
 			return true
 		}
 	}
 	return false
+}
+
+// fewWordsBetween: at most n tokens strictly between q and i are words
+// that are not capitalised.
+func (cr *clauseReader) fewWordsBetween(q, i, n int) bool {
+	for k := q + 1; k < i; k++ {
+		if t := cr.t[k]; !t.upper && t.kind == tWord {
+			if n--; n < 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // tenseAt gives the tense that governs token i.

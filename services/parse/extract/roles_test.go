@@ -151,6 +151,12 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"IR", "US"}, city: "Muscat", status: StatusCancelled,
 		},
 		{
+			name:    "a long body's name between the meeting and its verb",
+			title:   "High-Level Meet In Niamey: Chad, Niger Discuss Border",
+			text:    "The ninth meeting of the Joint Standing Commission for Security Cooperation and Border Management (JSC) on Chad-Niger Border Affairs was held in Niamey, the foreign ministry said.",
+			parties: []string{"NE", "TD"}, city: "Niamey", start: "2026-03-04", status: StatusHeld,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
