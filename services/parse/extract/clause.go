@@ -133,7 +133,7 @@ func (c *clause) hypothetical() bool {
 // within the whole sentence [sa, sb).
 func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *clause {
 	c := &clause{p: p, a: a, b: b}
-	cr := &clauseReader{x: x, c: c, p: p, t: p.toks, a: a, b: b, sa: sa, sb: sb}
+	cr := &clauseReader{x: x, c: c, p: p, t: p.toks, a: a, b: b, sa: sa, sb: sb, pub: pub}
 	cr.scanCues()
 	cr.scanStatus()
 	c.dates = x.parseDates(p, a, b, pub, cr.tenseAt)
@@ -157,6 +157,7 @@ type clauseReader struct {
 	p            *para
 	t            []token
 	a, b, sa, sb int
+	pub          time.Time
 	cuePos       []int // meeting words
 	nearPos      []int // meeting words and weak meeting words
 	tcues        []tenseCue
@@ -545,7 +546,7 @@ func (cr *clauseReader) readEntity(st *annSite, en entry) {
 	if en.sub == subMetonym && st.usedAsPlace {
 		return
 	}
-	ev := entEv{code: ent.code, group: ent.kind == "group"}
+	ev := entEv{code: ent.code, group: ent.isGroup(cr.pub)}
 	if cr.entityPlace(st, en, ent, &ev) {
 		cr.c.ents = append(cr.c.ents, ev)
 		return

@@ -185,6 +185,15 @@ type stemEdge struct {
 type entity struct {
 	code string
 	kind string // country, org, group
+	// governsFrom: the day a group took power in its country; from then
+	// on it speaks for the state, and its talks with others are no
+	// talks inside the country.
+	governsFrom time.Time
+}
+
+// isGroup: e is a movement, not a government, on day pub.
+func (e entity) isGroup(pub time.Time) bool {
+	return e.kind == "group" && (e.governsFrom.IsZero() || pub.Before(e.governsFrom))
 }
 
 type city struct {
@@ -249,9 +258,11 @@ type rawEntity struct {
 	Demonyms []string `yaml:"demonyms"`
 	Metonyms []string `yaml:"metonyms"`
 	// Capital names the capital when it is not the first city listed.
-	Capital string    `yaml:"capital"`
-	Cities  []rawCity `yaml:"cities"`
-	Venues  []struct {
+	Capital string `yaml:"capital"`
+	// GovernsFrom (YYYY-MM-DD): a group that took power, from that day.
+	GovernsFrom string    `yaml:"governs_from"`
+	Cities      []rawCity `yaml:"cities"`
+	Venues      []struct {
 		Name    string   `yaml:"name"`
 		City    string   `yaml:"city"`
 		Aliases []string `yaml:"aliases"`
@@ -414,7 +425,15 @@ func (x *Extractor) loadEntities(ents []rawEntity) ([]pendingVenue, error) {
 		if kind == "" {
 			kind = "country"
 		}
-		x.entities = append(x.entities, entity{code: e.Code, kind: kind})
+		ent := entity{code: e.Code, kind: kind}
+		if e.GovernsFrom != "" {
+			t, err := time.Parse(time.DateOnly, e.GovernsFrom)
+			if err != nil {
+				return nil, fmt.Errorf("extract: countries: %s: governs_from %q is not a date (write YYYY-MM-DD): %w", e.Code, e.GovernsFrom, err)
+			}
+			ent.governsFrom = t
+		}
+		x.entities = append(x.entities, ent)
 		id := int32(len(x.entities) - 1)
 		for _, n := range e.Names {
 			x.add(n, entry{kind: kEntity, sub: subName, idx: id})

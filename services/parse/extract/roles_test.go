@@ -157,6 +157,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"NE", "TD"}, city: "Niamey", start: "2026-03-04", status: StatusHeld,
 		},
 		{
+			name:    "a movement that has become the government",
+			text:    "Pakistan's talks with Afghanistan in Istanbul ended on Friday without a deal, after the Taliban delegation refused to sign a written text. The Taliban delegation flew home.",
+			parties: []string{"AF", "PK"}, city: "Istanbul", start: "2026-02-27", status: StatusHeld,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
@@ -247,5 +252,13 @@ func TestEarlierRounds(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestGovernsFromMustBeADate(t *testing.T) {
+	x := newTestExtractor(t)
+	_, err := x.loadEntities([]rawEntity{{Code: "AF", Kind: "group", Names: []string{"Taliban"}, GovernsFrom: "August 2021"}})
+	if err == nil || !strings.Contains(err.Error(), "YYYY-MM-DD") {
+		t.Fatalf("err = %v, want one that names the YYYY-MM-DD form", err)
 	}
 }
