@@ -49,7 +49,7 @@ func TestDateResolution(t *testing.T) {
 		{"Переговори відбудуться в Женеві 23-24 січня.", "2026-01-23", "2026-01-24", PrecisionDay},
 	}
 	for _, tt := range tests {
-		ms, _, _, _ := x.mentions(Article{Published: wed, Text: tt.text})
+		ms := x.mentions(Article{Published: wed, Text: tt.text}).mentions
 		if len(ms) == 0 {
 			t.Errorf("%q: no meeting mention", tt.text)
 			continue

@@ -61,21 +61,22 @@ func (x *Extractor) Extract(a Article) []Event {
 
 func (x *Extractor) extract(a Article) []Event {
 	a.Text = capText(a.Text)
-	mentions, topics, dateline, titleSides := x.mentions(a)
-	if len(mentions) == 0 {
+	r := x.mentions(a)
+	if len(r.mentions) == 0 {
 		return nil
 	}
 	pub := a.Published.UTC()
-	clusters := x.clusterMentions(mentions, day(pub))
+	clusters := x.clusterMentions(r.mentions, day(pub))
+	datedByArrival(clusters, r.arrivals)
 	datedByHeadline(clusters, day(pub))
 	// "Oman will host the talks" names only the country; a reporter filing
 	// from a city of that country is there for the meeting.
 	for _, cl := range clusters {
-		if cl.hasLoc && cl.loc.city < 0 && dateline >= 0 && x.cities[dateline].country == cl.loc.country {
-			cl.loc.city = dateline
+		if cl.hasLoc && cl.loc.city < 0 && r.dateline >= 0 && x.cities[r.dateline].country == cl.loc.country {
+			cl.loc.city = r.dateline
 		}
 	}
-	return x.events(clusters, pub, topics, titleSides)
+	return x.events(clusters, pub, r.topics, r.titleSides)
 }
 
 // datedByHeadline gives the publication day to a meeting nothing in the
@@ -103,24 +104,25 @@ func datedByHeadline(cls []*cluster, pd time.Time) {
 
 // mentions reads the article into meeting mentions, in text order, and the
 // topics the whole article touches.
-func (x *Extractor) mentions(a Article) ([]*mention, uint32, int32, []string) {
+func (x *Extractor) mentions(a Article) *reading {
 	pub := a.Published.UTC()
 	paras := x.readParas(a)
 	x.learnPeople(paras)
-	var mentions []*mention
-	var topics uint32
-	dateline := int32(-1)
+	r := &reading{dateline: -1}
 	var prevDay time.Time
 	for _, p := range paras {
-		if p.dateln != "" && dateline < 0 {
-			dateline = p.datelineCity
+		if p.dateln != "" && r.dateline < 0 {
+			r.dateline = p.datelineCity
 		}
 		for _, m := range p.topicM {
-			topics |= m
+			r.topics |= m
 		}
 		for _, sr := range p.sents {
 			p.prevDay = prevDay
 			for _, c := range x.sentenceClauses(p, sr[0], sr[1], pub) {
+				if ar, ok := arrivalOf(c, pub); ok {
+					r.arrivals = append(r.arrivals, ar)
+				}
 				m := x.clauseMention(c, pub)
 				if m == nil {
 					continue
@@ -128,19 +130,73 @@ func (x *Extractor) mentions(a Article) ([]*mention, uint32, int32, []string) {
 				if m.hasDate && m.prec == PrecisionDay {
 					prevDay = m.start
 				}
-				m.order = len(mentions)
+				m.order = len(r.mentions)
 				m.title = p.title
 				m.paraIdx = p.index
 				m.evidence = p.spanText(sr[0], sr[1])
-				mentions = append(mentions, m)
+				r.mentions = append(r.mentions, m)
 			}
 		}
 	}
-	var titleSides []string
 	if len(paras) > 0 && paras[0].title {
-		titleSides = x.sidesNamed(paras[0])
+		r.titleSides = x.sidesNamed(paras[0])
 	}
-	return mentions, topics, dateline, titleSides
+	return r
+}
+
+// reading is what mentions finds in an article.
+type reading struct {
+	mentions []*mention
+	topics   uint32 // every topic the article touches
+	dateline int32  // the dateline's city, -1 when none
+	// titleSides: the sides the headline names
+	titleSides []string
+	arrivals   []arrival
+}
+
+// arrival: someone is to arrive in a city on a day, with no meeting word
+// ("I'm coming to Geneva with Jared this Thursday").
+type arrival struct {
+	city int32
+	day  time.Time
+}
+
+// arrivalOf reads c as an arrival still to come on a named day in a named
+// city, which dates the meeting there that the article leaves undated.
+func arrivalOf(c *clause, pub time.Time) (arrival, bool) {
+	if c.mask&cArrive == 0 || c.hasCue() || c.mask&(cHypo|cDeny) != 0 {
+		return arrival{}, false
+	}
+	loc, ok := c.bestLoc()
+	d := bestDate(c)
+	if !ok || loc.city < 0 || loc.near || d == nil || d.prec != PrecisionDay || d.start.Before(day(pub)) {
+		return arrival{}, false
+	}
+	return arrival{city: loc.city, day: d.start}, true
+}
+
+// datedByArrival dates an undated meeting still to come in a city by the
+// one day the article says its people arrive there.
+func datedByArrival(cls []*cluster, arrivals []arrival) {
+	for _, cl := range cls {
+		if cl.hasDate || !cl.hasLoc || cl.loc.city < 0 || !leansTo(cl, tenseFuture) {
+			continue
+		}
+		var when time.Time
+		for _, ar := range arrivals {
+			if ar.city != cl.loc.city {
+				continue
+			}
+			if !when.IsZero() && !when.Equal(ar.day) {
+				when = time.Time{}
+				break
+			}
+			when = ar.day
+		}
+		if !when.IsZero() {
+			cl.start, cl.end, cl.prec, cl.hasDate, cl.endTn = when, when, PrecisionDay, true, tenseFuture
+		}
+	}
 }
 
 // readParas tokenizes and annotates the headline and the paragraphs of the

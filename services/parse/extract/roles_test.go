@@ -162,6 +162,16 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AF", "PK"}, city: "Istanbul", start: "2026-02-27", status: StatusHeld,
 		},
 		{
+			name:    "a meeting dated by the arrival of its people",
+			text:    "The Armenian foreign minister will meet his Azerbaijani counterpart in Geneva, his office said. The minister arrives in Geneva on Thursday with a small team.",
+			parties: []string{"AM", "AZ"}, city: "Geneva", start: "2026-03-05", status: StatusScheduled,
+		},
+		{
+			name:    "a meeting dated by an arrival, in Russian",
+			text:    "Министр иностранных дел Армении проведет переговоры с азербайджанским коллегой в Женеве. Министр приедет в Женеву в четверг.",
+			parties: []string{"AM", "AZ"}, city: "Geneva", start: "2026-03-05", status: StatusScheduled,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,

@@ -38,7 +38,7 @@ func TestDebugArticle(t *testing.T) {
 		t.Fatal(err)
 	}
 	x := newTestExtractor(t)
-	ms, _, _, _ := x.mentions(a)
+	ms := x.mentions(a).mentions
 	for _, m := range ms {
 		var ents []string
 		for _, e := range m.c.ents {
