@@ -114,8 +114,16 @@ func (s *dateScan) setRole(c *dateCand) {
 	// speech dates: "said on Monday", "in a statement on Tuesday"
 	if !t[c.a].poss {
 		k := c.a - 1
-		for k >= a && speechGap[t[k].low] {
-			k--
+		for names := 0; k >= a; k-- {
+			// "told Reuters on Monday", "confirmed to Al Mayadeen yesterday":
+			// whom the statement was made to stands between.
+			if t[k].upper && t[k].kind == tWord && names < 3 {
+				names++
+				continue
+			}
+			if !speechGap[t[k].low] && (t[k].low != "to" || names == 0) {
+				break
+			}
 		}
 		if k >= a && s.p.endM[k]&cSpeech != 0 {
 			c.speech = true

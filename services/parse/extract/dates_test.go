@@ -44,6 +44,8 @@ func TestDateResolution(t *testing.T) {
 		{"They met in Geneva three days ago.", "2026-01-18", "2026-01-18", PrecisionDay},
 		{"Trump and Zelensky met at Mar-a-Lago on Sunday.", "2026-01-18", "2026-01-18", PrecisionDay},
 		{"Officials confirmed on Wednesday that the delegations would meet in Geneva on Friday.", "2026-01-23", "2026-01-23", PrecisionDay},
+		{"A source confirmed to Al Jazeera on Monday that talks would be held in Geneva on Friday.", "2026-01-23", "2026-01-23", PrecisionDay},
+		{"An official told Reuters yesterday that the sides would meet in Geneva on Friday.", "2026-01-23", "2026-01-23", PrecisionDay},
 		{"Переговоры пройдут в Женеве 23 января.", "2026-01-23", "2026-01-23", PrecisionDay},
 		{"Переговоры в Женеве состоялись в субботу.", "2026-01-17", "2026-01-17", PrecisionDay},
 		{"Переговори відбудуться в Женеві 23-24 січня.", "2026-01-23", "2026-01-24", PrecisionDay},
