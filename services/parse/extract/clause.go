@@ -238,6 +238,31 @@ func (cr *clauseReader) scanStatus() {
 			cr.tcues = append(cr.tcues, tenseCue{i, tensePresent})
 		}
 	}
+	if len(cr.tcues) == 0 {
+		cr.pastByForm()
+	}
+}
+
+// pastByForm takes an English verb in -ed ("collapsed", "stalled") for the
+// past when the clause has no tense word of the lexicon: news tells most
+// of what happened in the simple past, with verbs no list can hold.
+func (cr *clauseReader) pastByForm() {
+	for i := cr.a; i < cr.b; i++ {
+		t := cr.t[i]
+		if t.kind != tWord || t.upper || len(t.low) < 5 || !strings.HasSuffix(t.low, "ed") || cr.p.startM[i] != 0 || cr.p.endM[i] != 0 {
+			continue
+		}
+		// "the proposed talks", "a planned meeting": an adjective before its noun.
+		if i+1 < cr.b && cr.p.startM[i+1]&(cMeeting|cWeakMeet) != 0 {
+			continue
+		}
+		// "… who was detained", "has proposed": the auxiliary decides.
+		if i > cr.a && (cr.t[i-1].low == "be" || cr.t[i-1].low == "been" || cr.t[i-1].low == "being") {
+			continue
+		}
+		cr.tcues = append(cr.tcues, tenseCue{i, tensePast})
+		return
+	}
 }
 
 // nearMeeting: token i is within 15 tokens of a meeting or weak meeting
