@@ -1283,7 +1283,7 @@ func concrete(cl *cluster, k clusterCues, n int, internal bool) bool {
 	ok := (n >= 2 || internal && n == 1) && (placed || cl.hasDate)
 	// An undated meeting the headline and lead do not report is background
 	// ("he recalled the proposals made at the meeting in Istanbul").
-	if !cl.hasDate && !slices.ContainsFunc(cl.ms, func(m *mention) bool { return m.title || m.paraIdx <= 1 }) {
+	if !cl.hasDate && !slices.ContainsFunc(cl.ms, func(m *mention) bool { return (m.title || m.paraIdx <= 1) && m.c.mask&cRecall == 0 }) {
 		ok = false
 	}
 	return ok

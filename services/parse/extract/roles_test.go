@@ -172,6 +172,12 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Geneva", start: "2026-03-05", status: StatusScheduled,
 		},
 		{
+			name:  "a pause in talks and an earlier meeting recalled, in Russian",
+			title: "Министр объяснил паузу в переговорах с Арменией",
+			text: "Пауза в переговорах с Арменией возникла из-за позиции Еревана, заявил министр иностранных дел Азербайджана.\n\n" +
+				"Он напомнил, что на встрече делегаций Азербайджана и Армении в Вене были подготовлены предложения по границе.",
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
