@@ -1039,7 +1039,7 @@ func (x *Extractor) event(cl *cluster, pd time.Time, inherit []string) (Event, b
 	// Participants of a side that is only a host are mediators' people; keep them.
 	// Concrete: two sides and a place or date, or one side with place, date
 	// and the word talks/meeting.
-	if inherit != nil && !inheritSides(&ev, cl, k, inherit) {
+	if inherit != nil && !inheritSides(&ev, cl, k, inherit, pd) {
 		return ev, false
 	}
 	if !concrete(cl, k, len(ev.Parties), internal) {
@@ -1258,9 +1258,15 @@ func (t *sideTally) hostAndMediators(cl *cluster, mask cueMask, parties []string
 
 // inheritSides gives ev the sides of inherit, or returns false when cl is
 // no meeting that may take them: it names a side of its own, or lacks the
-// word for talks, a day or a city.
-func inheritSides(ev *Event, cl *cluster, k clusterCues, inherit []string) bool {
-	if len(ev.Parties) >= 2 || !k.meetNoun || !k.hard || !cl.hasDate || cl.prec != PrecisionDay || !cl.hasLoc || cl.loc.city < 0 {
+// word for talks, a city, or a day (a week or month will do for a meeting
+// that is over).
+func inheritSides(ev *Event, cl *cluster, k clusterCues, inherit []string, pd time.Time) bool {
+	if len(ev.Parties) >= 2 || !k.meetNoun || !k.hard || !cl.hasDate || !cl.hasLoc || cl.loc.city < 0 {
+		return false
+	}
+	// A day, or for a round that is over a week or month: "the last
+	// round was held in New Delhi in December 2019".
+	if cl.prec != PrecisionDay && (precisionRank(cl.prec) < precisionRank(PrecisionMonth) || !cl.end.Before(pd)) {
 		return false
 	}
 	for _, p := range ev.Parties {

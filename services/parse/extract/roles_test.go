@@ -251,6 +251,11 @@ func TestEarlierRounds(t *testing.T) {
 			want: []string{"RU,UA,US@Geneva 2026-03-03", "RU,UA,US@Abu Dhabi 2026-02-04"},
 		},
 		{
+			name: "an earlier round dated by its month",
+			text: "Armenian and Azerbaijani envoys will hold border talks in Tbilisi on Friday. The last round of these talks was held in Vienna in December 2024.",
+			want: []string{"AM,AZ@Tbilisi 2026-03-06", "AM,AZ@Vienna 2024-12-01"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",
