@@ -29,6 +29,8 @@ type locCand struct {
 	score       int
 	// near: "near Miami", "outside Geneva": close to the city, not in it.
 	near bool
+	// s, e: the tokens naming a city read as a city; zero otherwise
+	s, e int
 }
 
 // clause holds what one clause (or several merged clauses) of a sentence says.
@@ -461,12 +463,29 @@ func (cr *clauseReader) site(an *ann) annSite {
 			st.prep = true
 		case cr.afterCapitalOf(k):
 			st.prep = true
+		case cr.placeListBefore(k, 3):
+			st.prep = true
 		}
 	}
 	st.compound = e < sb && (p.startM[e]&cMeetNoun != 0 || t[e].orig == "-" && e+1 < sb && p.startM[e+1]&(cMeetNoun|cMediator) != 0) ||
 		t[e-1].poss && e < sb && p.startM[e]&cMeetNoun != 0
 	st.locScore = cr.locScore(&st)
 	return st
+}
+
+// placeListBefore: token k joins a city named as a place to the name
+// after it ("in Astana and Vientiane", "in Doha, Cairo and Riyadh").
+func (cr *clauseReader) placeListBefore(k, depth int) bool {
+	p := cr.p
+	if depth == 0 || k-1 < cr.sa || p.toks[k].orig != "," && !pairConj[p.toks[k].low] {
+		return false
+	}
+	id := p.annAt[k-1]
+	if id < 0 || !hasKind(p.anns[id], kCity) {
+		return false
+	}
+	j := cr.prevTok(p.anns[id].a)
+	return j >= cr.sa && (p.endM[j]&cLocPrep != 0 || cr.placeListBefore(j, depth-1))
 }
 
 // afterCapitalOf: token k closes a country named after "capital" ("в
@@ -549,7 +568,7 @@ func (cr *clauseReader) readPlaces(an *ann, st *annSite) {
 		switch en.kind {
 		case kCity:
 			if locScore > 0 {
-				c.locs = append(c.locs, locCand{city: en.idx, venue: -1, country: x.cities[en.idx].country, score: locScore, near: st.approx})
+				c.locs = append(c.locs, locCand{city: en.idx, venue: -1, country: x.cities[en.idx].country, score: locScore, near: st.approx, s: st.s, e: st.e})
 				if locScore >= 3 {
 					st.usedAsPlace = true
 				}

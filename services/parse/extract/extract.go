@@ -302,12 +302,18 @@ func (x *Extractor) sentenceClauses(p *para, a, b int, pub time.Time) []*clause 
 func (x *Extractor) splitPairs(p *para, cs []*clause, a, b int, pub time.Time) []*clause {
 	for i := 0; i < len(cs) && len(cs) < 8; i++ {
 		c := cs[i]
-		if !c.hasCue() || !c.hasAnchor() || c.b-c.a > 80 {
+		if !c.hasCue() || !c.hasAnchor() {
 			continue
 		}
-		l, r := x.splitPair(p, c, a, b, pub)
+		var l, r *clause
+		if c.b-c.a <= 80 {
+			l, r = x.splitPair(p, c, a, b, pub)
+		}
 		if l == nil {
 			l, r = splitDateList(p, c)
+		}
+		if l == nil {
+			l, r = splitPlaceList(p, c)
 		}
 		if l != nil {
 			cs = append(cs[:i], append([]*clause{l, r}, cs[i+1:]...)...)
@@ -339,6 +345,53 @@ func splitDateList(p *para, c *clause) (*clause, *clause) {
 		}
 	}
 	return nil, nil
+}
+
+// splitPlaceList splits c when it places its meeting in two cities joined
+// by "and": "the ministers' meetings in Astana and Vientiane in July" are
+// two meetings, one in each.
+func splitPlaceList(p *para, c *clause) (*clause, *clause) {
+	for i := range c.locs {
+		l1 := &c.locs[i]
+		if l1.e == 0 || l1.score < 3 {
+			continue
+		}
+		for j := range c.locs {
+			l2 := &c.locs[j]
+			if l2.e == 0 || l2.score < 3 || l2.city == l1.city || l2.s < l1.e || !listed(p, l1.e, l2.s) {
+				continue
+			}
+			l, r := *c, *c
+			l.locs = slices.Delete(slices.Clone(c.locs), j, j+1)
+			r.locs = []locCand{*l2}
+			r.ents, r.people = slices.Clone(c.ents), slices.Clone(c.people)
+			// The list's dates are both meetings', except a date after a
+			// later place, and "since mid-May, they met in Geneva and
+			// London", which dates the first.
+			r.dates = slices.DeleteFunc(slices.Clone(c.dates), func(d dateCand) bool {
+				return placedBetween(c, l2.e, d.a) || d.a < l1.s && sinceDate(p, d)
+			})
+			return &l, &r
+		}
+	}
+	return nil, nil
+}
+
+// sinceDate: d opens a span that runs to now ("since mid-May", whose
+// date starts at "-May").
+func sinceDate(p *para, d dateCand) bool {
+	for k := d.a; k >= 0 && k >= d.a-3; k-- {
+		if p.toks[k].low == "since" {
+			return true
+		}
+	}
+	return false
+}
+
+// placedBetween: c names a city between tokens a and b ("in Muscat and
+// Rome in April and in Muscat on May 11": May 11 is not Rome's).
+func placedBetween(c *clause, a, b int) bool {
+	return slices.ContainsFunc(c.locs, func(l locCand) bool { return l.e > 0 && l.s >= a && l.e <= b })
 }
 
 // listed: the tokens [a, b) only join two items of a list ("and", ",").

@@ -237,6 +237,7 @@ func TestEarlierRounds(t *testing.T) {
 	for _, tc := range []struct {
 		name, text string
 		want       []string // "parties@city start", each among the events
+		not        []string // … and none of these
 	}{
 		{
 			name: "two rounds dated in one list",
@@ -256,6 +257,18 @@ func TestEarlierRounds(t *testing.T) {
 			want: []string{"AM,AZ@Tbilisi 2026-03-06", "AM,AZ@Vienna 2024-12-01"},
 		},
 		{
+			name: "two meetings placed in one list",
+			text: "Chinese and Indian officials held border talks in Beijing on Tuesday. The foreign ministers' meetings in Astana and Tashkent in January set the course for them.",
+			want: []string{"CN,IN@Beijing 2026-03-03", "CN,IN@Astana 2026-01-01", "CN,IN@Tashkent 2026-01-01"},
+		},
+		{
+			name: "a date before a list of places dates both, unless it starts a span",
+			text: "Chinese and Indian officials held border talks in Beijing on Tuesday. In early January the ministers held meetings in Astana and Tashkent. " +
+				"Since mid-November, the Chinese and Indian deputy ministers have met twice in Geneva and London.",
+			want: []string{"CN,IN@Astana 2026-01-01", "CN,IN@Tashkent 2026-01-01"},
+			not:  []string{"CN,IN@London 2025-11-11"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",
@@ -270,6 +283,11 @@ func TestEarlierRounds(t *testing.T) {
 			for _, w := range tc.want {
 				if !slices.Contains(got, w) {
 					t.Errorf("want %s among %q", w, got)
+				}
+			}
+			for _, w := range tc.not {
+				if slices.Contains(got, w) {
+					t.Errorf("want no %s among %q", w, got)
 				}
 			}
 		})
