@@ -1095,6 +1095,9 @@ func (x *Extractor) event(cl *cluster, pd time.Time, inherit []string) (Event, b
 	if inherit != nil && !inheritSides(&ev, cl, k, inherit, pd) {
 		return ev, false
 	}
+	// The sides of a meeting inside one country, taken from the article's
+	// lead meeting: "meetings between the two Libyan councils in Cairo".
+	internal = internal || len(inherit) == 1
 	if !concrete(cl, k, len(ev.Parties), internal) {
 		return ev, false
 	}

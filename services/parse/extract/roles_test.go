@@ -269,6 +269,11 @@ func TestEarlierRounds(t *testing.T) {
 			not:  []string{"CN,IN@London 2025-11-11"},
 		},
 		{
+			name: "an earlier meeting inside one country takes its single side",
+			text: "A new round of talks between Libya's rival governments opened in Geneva on Monday. From 11 to 13 February, meetings of the two councils were held in Cairo.",
+			want: []string{"LY@Geneva 2026-03-02", "LY@Cairo 2026-02-11"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",
