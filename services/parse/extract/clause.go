@@ -656,6 +656,9 @@ func (cr *clauseReader) readMediator(ent entity, l, r int, ev *entEv) {
 	hosts := false
 	for q, n := r, 0; q < sb && n < 6; q, n = q+1, n+1 {
 		m := p.startM[q]
+		if m&cMediatorPre != 0 {
+			break // "Russia and Ukraine, mediated by Qatar": the helper comes after
+		}
 		if m&cMediator != 0 {
 			ev.mediator = 1
 			hosts = hostWord(t[q].low)

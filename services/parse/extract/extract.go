@@ -566,16 +566,38 @@ func precisionRank(p Precision) int {
 // statement, the first of equals; nil when there is none.
 func bestDate(c *clause) *dateCand {
 	var best *dateCand
+	bestGap := 0
 	for i := range c.dates {
 		d := &c.dates[i]
 		if d.speech {
 			continue
 		}
-		if best == nil || precisionRank(d.prec) > precisionRank(best.prec) {
-			best = d
+		// Of equally precise dates, the one nearest a meeting word: "the
+		// agreement, brokered on 30 October, sets a meeting for 6 November".
+		gap := cueGap(c, d)
+		if best == nil || precisionRank(d.prec) > precisionRank(best.prec) || precisionRank(d.prec) == precisionRank(best.prec) && gap < bestGap {
+			best, bestGap = d, gap
 		}
 	}
 	return best
+}
+
+// cueGap is the number of tokens between d and the nearest meeting word
+// of c.
+func cueGap(c *clause, d *dateCand) int {
+	gap := 1 << 20
+	for k := c.a; k < c.b; k++ {
+		if c.p.startM[k]&cMeeting == 0 {
+			continue
+		}
+		switch {
+		case k < d.a:
+			gap = min(gap, d.a-k)
+		case k >= d.b:
+			gap = min(gap, k-d.b+1)
+		}
+	}
+	return gap
 }
 
 // dateFrom dates m by best, the most precise date of c, widened by the
@@ -1057,6 +1079,19 @@ func completeThreeWay(ev *Event, three bool, others iter.Seq[*Event]) {
 			ev.Mediators = slices.DeleteFunc(ev.Mediators, func(m string) bool { return slices.Contains(o.Parties, m) })
 			return
 		}
+	}
+	// "trilateral talks between Russia and Ukraine", with the US read as a
+	// go-between: the one helper that is not the host is the third side.
+	var third []string
+	for _, m := range ev.Mediators {
+		if m != ev.Location.Country {
+			third = append(third, m)
+		}
+	}
+	if len(third) == 1 {
+		ev.Parties = append(ev.Parties, third[0])
+		sort.Strings(ev.Parties)
+		ev.Mediators = slices.DeleteFunc(ev.Mediators, func(m string) bool { return m == third[0] })
 	}
 }
 

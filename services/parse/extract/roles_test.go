@@ -178,6 +178,21 @@ func TestReadingByRoles(t *testing.T) {
 				"Он напомнил, что на встрече делегаций Азербайджана и Армении в Вене были подготовлены предложения по границе.",
 		},
 		{
+			name:    "the date next to the meeting, not the agreement's",
+			text:    "The deal between Armenia and Azerbaijan, reached on February 20, sets a new meeting for March 10 in Vienna.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-10", status: StatusScheduled,
+		},
+		{
+			name:    "a trilateral meeting whose third side is read as its broker",
+			text:    "Trilateral talks between Russia and Ukraine, brokered by the United States, opened in Abu Dhabi on Tuesday.",
+			parties: []string{"RU", "UA", "US"}, city: "Abu Dhabi", start: "2026-03-03",
+		},
+		{
+			name:    "sides named before the one who brokers",
+			text:    "Talks between Russia and Ukraine, mediated by Qatar, opened in Abu Dhabi on Tuesday.",
+			parties: []string{"RU", "UA"}, mediators: []string{"QA"}, city: "Abu Dhabi", start: "2026-03-03",
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
