@@ -129,6 +129,13 @@ func (s *dateScan) setRole(c *dateCand) {
 			c.speech = true
 		}
 	}
+	// "a Thanksgiving deadline—November 27", "the August 1 deadline": the
+	// day something is due, no meeting's.
+	for k := max(c.a-3, a); k < min(c.b+2, s.b); k++ {
+		if s.p.startM[k]&cDeadline != 0 {
+			c.speech = true
+		}
+	}
 	// "ended on Saturday", "wrapped up two days of talks on Tuesday": the
 	// nearest start/end verb before the date says which end it is.
 	for k := c.a - 1; k >= a; k-- {

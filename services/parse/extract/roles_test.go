@@ -289,6 +289,13 @@ func TestEarlierRounds(t *testing.T) {
 			want: []string{"LY@Geneva 2026-03-02", "LY@Cairo 2026-02-11"},
 		},
 		{
+			name: "a deadline is no meeting",
+			text: "Armenian and Azerbaijani envoys met in Vienna on Tuesday. " +
+				"With the US president imposing a deadline—March 20—for Armenian Prime Minister Nikol Pashinyan to approve the proposal, the talks underscore mounting pressure on Yerevan.",
+			want: []string{"AM,AZ@Vienna 2026-03-03"},
+			not:  []string{"AM,US@ 2026-03-20"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",
