@@ -713,6 +713,17 @@ func (cr *clauseReader) sideBefore(st *annSite, l int, ev *entEv) {
 	if l >= sa && betweenBefore(p, sa, l) {
 		ev.score = 2 // "talks between regional foes Iran and Saudi Arabia"
 	}
+	// "with the participation of the guarantor states (Iran, Russia,
+	// Turkey)": members listed after the group they make up.
+	if k := cr.groupBefore(l); k >= sa && p.endM[k]&cBetween != 0 {
+		ev.score, ev.between = 2, true
+		return
+	}
+	// "… (Iran, Russia, Turkey), the Syrian government, and the Syrian
+	// armed opposition": the list goes on after the parenthesis.
+	if k := cr.afterGroup(l); k >= sa && p.endM[k]&cBetween != 0 {
+		ev.score, ev.between = 2, true
+	}
 	if l >= sa && (betweenWord(t[l].low) || st.fromSide || betweenBefore(p, sa, l)) && ev.score == 2 {
 		ev.between = true // "talks between X and Y", "delegations from X, Y and Z"
 	}
@@ -722,6 +733,43 @@ func (cr *clauseReader) sideBefore(st *annSite, l int, ev *entEv) {
 	if l >= sa && p.endM[l]&cBetween != 0 && l-1 >= sa && p.endM[l-1]&cConflict != 0 {
 		ev.score, ev.between = 1, false
 	}
+}
+
+// groupBefore: when token l opens a parenthesis after a short plain noun
+// phrase ("the guarantor states ("), the token before that phrase; else -1.
+func (cr *clauseReader) groupBefore(l int) int {
+	t := cr.t
+	if l < cr.sa || t[l].orig != "(" {
+		return -1
+	}
+	for k, n := l-1, 0; k >= cr.sa && n < 4; k, n = k-1, n+1 {
+		if t[k].kind != tWord || t[k].upper || cr.p.annAt[k] >= 0 {
+			return -1
+		}
+		if k-1 >= cr.sa && cr.p.endM[k-1]&cBetween != 0 {
+			return k - 1
+		}
+	}
+	return -1
+}
+
+// afterGroup: when l closes a parenthesis, or the words ending at l go on
+// from one (") , the", "), and the"), what groupBefore gives for the
+// opening one; else -1.
+func (cr *clauseReader) afterGroup(l int) int {
+	t, k := cr.t, l
+	for n := 0; k >= cr.sa && n < 3 && (t[k].low == "the" || t[k].orig == "," || t[k].low == "and"); n++ {
+		k--
+	}
+	if k < cr.sa || t[k].orig != ")" {
+		return -1
+	}
+	for j := k - 1; j >= cr.sa && j >= k-12; j-- {
+		if t[j].orig == "(" {
+			return cr.groupBefore(j)
+		}
+	}
+	return -1
 }
 
 // hasAnd: an "and" among the tokens [from, to).

@@ -193,6 +193,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"RU", "UA"}, mediators: []string{"QA"}, city: "Abu Dhabi", start: "2026-03-03",
 		},
 		{
+			name:    "sides listed in brackets after the group they form",
+			text:    "The round in Addis Ababa on Monday and Tuesday was held with the participation of the neighbouring states (Kenya, Uganda, Tanzania), the Sudanese government and the Sudanese armed opposition.",
+			parties: []string{"KE", "SD", "TZ", "UG"}, city: "Addis Ababa", start: "2026-03-02", status: StatusHeld,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
