@@ -198,6 +198,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"KE", "SD", "TZ", "UG"}, city: "Addis Ababa", start: "2026-03-02", status: StatusHeld,
 		},
 		{
+			name:    "talks set to go on over the days ahead",
+			text:    "Talks between Armenia and Azerbaijan are set to continue in Vienna this week.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", status: StatusScheduled,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
