@@ -284,7 +284,7 @@ func (x *Extractor) sentenceClauses(p *para, a, b int, pub time.Time) []*clause 
 	var cs []*clause
 	start := a
 	for i := a + 1; i < b; i++ {
-		if p.startM[i]&cBreak != 0 && i-start >= 2 {
+		if p.startM[i]&cBreak != 0 && i-start >= 2 && !hyphenated(p, i, b) {
 			cs = append(cs, x.analyzeClause(p, start, i, a, b, pub))
 			start = i
 		}
@@ -295,6 +295,12 @@ func (x *Extractor) sentenceClauses(p *para, a, b int, pub time.Time) []*clause 
 		return cs
 	}
 	return attachParts(p, joinBare(cs))
+}
+
+// hyphenated: the word at i is the head of a compound ("a follow-up
+// meeting", "follow up"), no conjunction.
+func hyphenated(p *para, i, b int) bool {
+	return i+1 < b && (p.toks[i+1].orig == "-" && !p.toks[i+1].spaceBefore || p.toks[i+1].low == "up")
 }
 
 // splitPairs splits every clause of cs that reports two meetings.

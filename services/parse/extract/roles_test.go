@@ -306,6 +306,16 @@ func TestEarlierRounds(t *testing.T) {
 			not:  []string{"AM,US@ 2026-03-20"},
 		},
 		{
+			name: "planned meetings that follow earlier talks",
+			text: "Armenian and Azerbaijani envoys will meet in Brussels on Friday. The planned meetings follow talks between the two envoys in Vienna on Monday.",
+			want: []string{"AM,AZ@Brussels 2026-03-06", "AM,AZ@Vienna 2026-03-02"},
+		},
+		{
+			name: "a follow-up meeting is one meeting",
+			text: "The Armenian envoy will fly to Brussels on Friday for a follow-up meeting with the Azerbaijani delegation.",
+			want: []string{"AM,AZ@Brussels 2026-03-06"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",
@@ -336,5 +346,16 @@ func TestGovernsFromMustBeADate(t *testing.T) {
 	_, err := x.loadEntities([]rawEntity{{Code: "AF", Kind: "group", Names: []string{"Taliban"}, GovernsFrom: "August 2021"}})
 	if err == nil || !strings.Contains(err.Error(), "YYYY-MM-DD") {
 		t.Fatalf("err = %v, want one that names the YYYY-MM-DD form", err)
+	}
+}
+
+// TestFollowUpIsOneClause: "follow" opens a clause ("the talks follow a
+// round in Vienna"), but "a follow-up meeting" is a noun.
+func TestFollowUpIsOneClause(t *testing.T) {
+	x := newTestExtractor(t)
+	pub := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC)
+	ms := x.mentions(Article{Published: pub, Text: "Armenian and Azerbaijani envoys will hold a follow-up meeting in Brussels on Friday."}).mentions
+	if len(ms) != 1 || ms[0].c.a != 0 {
+		t.Fatalf("got %d mentions, want one reading the whole sentence", len(ms))
 	}
 }
