@@ -226,8 +226,12 @@ func (cr *clauseReader) scanStatus() {
 		if m&(cCancel|cPostpone) != 0 && (i > a && p.endM[i-1]&cNearly != 0 || i > a+1 && p.endM[i-2]&cNearly != 0) {
 			m &^= cCancel | cPostpone
 		}
-		c.mask |= m
 		c.topics |= p.topicM[i]
+		if m&(cFinish|cEnd) != 0 && cr.willBefore(i) {
+			// "will be finished", "will end": an end still to come
+			m &^= cFinish | cEnd | cPast
+		}
+		c.mask |= m
 		if m&cFinish != 0 && m&(cPast|cMeetVerb) != 0 {
 			c.metPast = true
 		}
@@ -267,6 +271,13 @@ func (cr *clauseReader) pastByForm() {
 	}
 }
 
+// willBefore: a future word stands right before token i ("will be
+// finished", "will have met").
+func (cr *clauseReader) willBefore(i int) bool {
+	n := len(cr.tcues)
+	return n > 0 && cr.tcues[n-1].tn == tenseFuture && i-cr.tcues[n-1].pos <= 3
+}
+
 // nearMeeting: token i is within 15 tokens of a meeting or weak meeting
 // word, or follows one with at most 6 words between when names stand
 // there too: in "the 31st meeting of the Joint Working Group on Border
@@ -303,6 +314,11 @@ func (cr *clauseReader) tenseAt(i int) tense {
 		}
 		if tn == tenseNone {
 			tn = tcues[k].tn
+			// "will be finished", "will have ended": a past form after
+			// "will" is the future.
+			if tn == tensePast && k > 0 && tcues[k-1].tn == tenseFuture && tcues[k].pos-tcues[k-1].pos <= 3 {
+				tn = tenseFuture
+			}
 		}
 		if tcues[k].tn == tenseFuture {
 			fut = true

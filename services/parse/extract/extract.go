@@ -157,8 +157,9 @@ type reading struct {
 // arrival: someone is to arrive in a city on a day, with no meeting word
 // ("I'm coming to Geneva with Jared this Thursday").
 type arrival struct {
-	city int32
-	day  time.Time
+	city     int32
+	day, end time.Time // the day, or the days of "next week"
+	prec     Precision
 }
 
 // arrivalOf reads c as an arrival still to come on a named day in a named
@@ -169,10 +170,10 @@ func arrivalOf(c *clause, pub time.Time) (arrival, bool) {
 	}
 	loc, ok := c.bestLoc()
 	d := bestDate(c)
-	if !ok || loc.city < 0 || loc.near || d == nil || d.prec != PrecisionDay || d.start.Before(day(pub)) {
+	if !ok || loc.city < 0 || loc.near || d == nil || precisionRank(d.prec) < precisionRank(PrecisionWeek) || d.end.Before(day(pub)) {
 		return arrival{}, false
 	}
-	return arrival{city: loc.city, day: d.start}, true
+	return arrival{city: loc.city, day: d.start, end: d.end, prec: d.prec}, true
 }
 
 // datedByArrival dates an undated meeting still to come in a city by the
@@ -182,19 +183,22 @@ func datedByArrival(cls []*cluster, arrivals []arrival) {
 		if cl.hasDate || !cl.hasLoc || cl.loc.city < 0 || !leansTo(cl, tenseFuture) {
 			continue
 		}
-		var when time.Time
-		for _, ar := range arrivals {
+		var when *arrival
+		for i, ar := range arrivals {
 			if ar.city != cl.loc.city {
 				continue
 			}
-			if !when.IsZero() && !when.Equal(ar.day) {
-				when = time.Time{}
+			if when != nil && !when.day.Equal(ar.day) {
+				when = nil
 				break
 			}
-			when = ar.day
+			when = &arrivals[i]
 		}
-		if !when.IsZero() {
-			cl.start, cl.end, cl.prec, cl.hasDate, cl.endTn = when, when, PrecisionDay, true, tenseFuture
+		if when != nil {
+			cl.start, cl.end, cl.prec, cl.hasDate, cl.endTn = when.day, when.day, when.prec, true, tenseFuture
+			if when.prec != PrecisionDay {
+				cl.end = when.end
+			}
 		}
 	}
 }

@@ -203,6 +203,18 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Vienna", status: StatusScheduled,
 		},
 		{
+			name:    "a headline's coming visit, dated by the body",
+			title:   "Armenian Team To Soon Visit Vienna Again For Talks With Azerbaijan",
+			text:    "\"Whatever will be finished, we will sign, and talks on the rest will continue,\" an official said. The team is expected to visit Vienna next week. Last month, an Armenian team returned from Vienna after holding talks with Azerbaijani negotiators between February 2 and February 6.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-09", status: StatusScheduled,
+		},
+		{
+			name:    "a visit dates the headline's talks",
+			title:   "Armenian Team To Soon Visit Vienna For Talks With Azerbaijan",
+			text:    "According to sources, the team is expected to visit Vienna next week.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-09", status: StatusScheduled,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
