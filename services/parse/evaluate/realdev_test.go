@@ -21,8 +21,8 @@ var realdevDir = filepath.Join("..", "..", "..", "..", "shared", "realdev")
 var realdevFloors = map[string]float64{
 	FieldParties:   0.89,
 	FieldCity:      0.89,
-	FieldStart:     0.87,
-	FieldStatus:    0.86,
+	FieldStart:     0.88,
+	FieldStatus:    0.88,
 	FieldNegatives: 0.97,
 	FieldSecondary: 0.59,
 	FieldPrecision: 0.72,
