@@ -1008,22 +1008,7 @@ func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32, 
 		}
 		out = append(out, scored{ev, leadScore(cl), firstOrder(cl), cuesOf(cl).mask&cThreeWay != 0})
 	}
-	// "The previous round was held in Abu Dhabi on January 23-24": a
-	// placed and dated meeting that names no sides of its own is one of
-	// the sides the article is about.
-	// With no meeting of its own found, the headline's sides ("Iran-Saudi
-	// talks…", "Pashinyan and Aliyev …") are those of a meeting whose
-	// clause names one of them ("he will meet Lutnick in Washington on
-	// Thursday").
-	var sides []string
-	switch {
-	case lead != nil:
-		ev, _ := x.event(lead, pd, nil)
-		sides = ev.Parties
-	case len(titleSides) >= 2 && len(titleSides) <= 4:
-		sides = titleSides
-	}
-	if sides != nil {
+	if sides := x.inheritable(lead, pd, titleSides); sides != nil {
 		for _, cl := range rejected {
 			if ev, ok := x.event(cl, pd, sides); ok {
 				out = append(out, scored{ev, leadScore(cl), firstOrder(cl), cuesOf(cl).mask&cThreeWay != 0})
@@ -1034,13 +1019,15 @@ func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32, 
 		return nil
 	}
 	for i := range out {
-		completeThreeWay(&out[i].ev, out[i].three, func(yield func(*Event) bool) {
-			for j := range out {
-				if j != i && !yield(&out[j].ev) {
-					return
+		if out[i].three {
+			completeThreeWay(&out[i].ev, func(yield func(*Event) bool) {
+				for j := range out {
+					if j != i && !yield(&out[j].ev) {
+						return
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].order < out[j].order })
 	bi := 0
@@ -1050,20 +1037,7 @@ func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32, 
 		}
 	}
 	out[bi].ev.Primary = true
-	// The article's topics are those of the meeting it is about.
-	if articleTopics != 0 {
-		seen := map[string]bool{}
-		for _, t := range out[bi].ev.Topics {
-			seen[t] = true
-		}
-		var ts []string
-		for i, t := range x.topics {
-			if articleTopics&(1<<uint(i)) != 0 || seen[t] {
-				ts = append(ts, t)
-			}
-		}
-		out[bi].ev.Topics = ts
-	}
+	x.articleTopics(&out[bi].ev, articleTopics)
 	evs := make([]Event, 0, len(out))
 	evs = append(evs, out[bi].ev)
 	for i := range out {
@@ -1076,11 +1050,48 @@ func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32, 
 	return evs
 }
 
+// inheritable are the sides a meeting that names none may take.
+// "The previous round was held in Abu Dhabi on January 23-24": a placed and
+// dated meeting that names no sides of its own is one of the sides the
+// article is about (those of lead).
+// With no meeting of its own found, the headline's sides ("Iran-Saudi
+// talks…", "Pashinyan and Aliyev …") are those of a meeting whose clause
+// names one of them ("he will meet Lutnick in Washington on Thursday").
+func (x *Extractor) inheritable(lead *cluster, pd time.Time, titleSides []string) []string {
+	switch {
+	case lead != nil:
+		ev, _ := x.event(lead, pd, nil)
+		return ev.Parties
+	case len(titleSides) >= 2 && len(titleSides) <= 4:
+		return titleSides
+	}
+	return nil
+}
+
+// articleTopics gives ev, the meeting the article is about, the topics
+// the whole article touches besides its own.
+func (x *Extractor) articleTopics(ev *Event, topics uint32) {
+	if topics == 0 {
+		return
+	}
+	seen := map[string]bool{}
+	for _, t := range ev.Topics {
+		seen[t] = true
+	}
+	var ts []string
+	for i, t := range x.topics {
+		if topics&(1<<uint(i)) != 0 || seen[t] {
+			ts = append(ts, t)
+		}
+	}
+	ev.Topics = ts
+}
+
 // completeThreeWay gives a meeting called trilateral that names only two
 // of its sides ("trilateral talks … between Russian and Ukrainian forces")
 // the three sides of another meeting of the article that includes both.
-func completeThreeWay(ev *Event, three bool, others iter.Seq[*Event]) {
-	if !three || len(ev.Parties) != 2 {
+func completeThreeWay(ev *Event, others iter.Seq[*Event]) {
+	if len(ev.Parties) != 2 {
 		return
 	}
 	for o := range others {
