@@ -563,7 +563,9 @@ func (cr *clauseReader) penalty(st *annSite) bool {
 	// "the regime in Naypyidaw": the seat of a side, not a venue.
 	penalty := st.prep && k-1 >= sa && p.endM[k-1]&cSeat != 0
 	for j := k; j >= sa && j >= k-6; j-- {
-		if p.endM[j]&(cSpeech|cBack) != 0 {
+		// "confirmed the Istanbul talks" names the meeting's place all
+		// the same; "announced at the Antalya forum" does not.
+		if p.endM[j]&(cSpeech|cBack) != 0 && !(st.compound && k-j <= 1) {
 			penalty = true
 		}
 	}

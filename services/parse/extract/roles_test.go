@@ -215,6 +215,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-09", status: StatusScheduled,
 		},
 		{
+			name:    "a statement that names the meeting by its city",
+			text:    "Officials of Armenia and Azerbaijan will hold a new round of talks in Turkey on Friday. Spokespeople for both governments confirmed the Istanbul talks.",
+			parties: []string{"AM", "AZ"}, city: "Istanbul", start: "2026-03-06", status: StatusScheduled,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
