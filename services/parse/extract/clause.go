@@ -631,6 +631,14 @@ func (cr *clauseReader) readEntity(st *annSite, en entry) {
 func (cr *clauseReader) entityPlace(st *annSite, en entry, ent entity, ev *entEv) bool {
 	x, c, p, t, sa, sb := cr.x, cr.c, cr.p, cr.t, cr.sa, cr.sb
 	s, e, k := st.s, st.e, st.k
+	// "in Sweden's capital": the capital city.
+	if en.sub == subName && t[e-1].poss && e < sb && isCapitalWord(t[e].low) && k >= sa && p.endM[k]&cLocPrep != 0 {
+		ev.place = true
+		if cid, ok := x.capital[ent.code]; ok {
+			c.locs = append(c.locs, locCand{city: cid, venue: -1, country: ent.code, score: 3 + boolInt(cr.dist(s) <= 10)})
+		}
+		return true
+	}
 	// A place, not a side: "in the UAE", "Geneva, Switzerland", "the Saudi capital".
 	medFrom := st.from && k-1 >= sa && p.endM[k-1]&cMediator != 0
 	if en.sub == subName && ent.kind == "country" && (st.prep || st.from && !st.fromSide && !medFrom) {
@@ -1001,6 +1009,13 @@ func (cr *clauseReader) readDaysAt(i, j, n int) {
 	if c.days == n && i-1 >= a && (t[i-1].low == "after" || t[i-1].low == "following") {
 		c.daysBefore, c.metPast = true, true
 	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func hasKind(a ann, k entryKind) bool {

@@ -220,6 +220,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Istanbul", start: "2026-03-06", status: StatusScheduled,
 		},
 		{
+			name:    "a country's capital named by the country",
+			text:    "Teams from Armenia and Azerbaijan are in Austria's capital to resume their talks on Tuesday.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-03",
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
