@@ -221,7 +221,7 @@ func TestReadingByRoles(t *testing.T) {
 		},
 		{
 			name:    "a country's capital named by the country",
-			text:    "Teams from Armenia and Azerbaijan are in Austria's capital to resume their talks on Tuesday.",
+			text:    "Teams from Armenia and Azerbaijan resumed their talks in Austria's capital on Tuesday.",
 			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-03",
 		},
 		{
