@@ -76,7 +76,26 @@ func (x *Extractor) extract(a Article) []Event {
 			cl.loc.city = r.dateline
 		}
 	}
-	return x.events(clusters, pub, r.topics, r.titleSides)
+	evs := x.events(clusters, pub, r.topics, r.titleSides)
+	x.placedByDateline(evs, r.dateline)
+	return evs
+}
+
+// placedByDateline places the article's meeting, when nothing else does,
+// in the dateline's city: "MINSK — the talks between Lukashenko and
+// Kellogg lasted six hours". Only a meeting that took or takes place, of
+// a side whose country the city is in: a reporter in Kyiv writing about
+// the next round knows no more than the text says.
+func (x *Extractor) placedByDateline(evs []Event, dateline int32) {
+	if len(evs) == 0 || dateline < 0 {
+		return
+	}
+	ev := &evs[0]
+	c := x.cities[dateline]
+	if ev.Location != (Location{}) || ev.Status != StatusHeld && ev.Status != StatusUnderway || !slices.Contains(ev.Parties, c.country) {
+		return
+	}
+	ev.Location = Location{City: c.name, Country: c.country}
 }
 
 // datedByHeadline gives the publication day to a meeting nothing in the

@@ -225,6 +225,16 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-03",
 		},
 		{
+			name:    "the dateline places a meeting nothing else places",
+			text:    "MINSK (Reuters) - Belarusian and US officials held six hours of talks on Tuesday, the Belarusian side said.",
+			parties: []string{"BY", "US"}, city: "Minsk", start: "2026-03-03", status: StatusHeld,
+		},
+		{
+			name:    "the dateline does not place a coming meeting",
+			text:    "KYIV (Reuters) - Ukrainian and US negotiators will hold talks on Friday, officials said.",
+			parties: []string{"UA", "US"}, city: "", start: "2026-03-06", status: StatusScheduled,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
