@@ -456,6 +456,17 @@ func (x *Extractor) splitPair(p *para, c *clause, a, b int, pub time.Time) (*cla
 		}
 		l, r := x.analyzeClause(p, c.a, le, a, b, pub), x.analyzeClause(p, rs, c.b, a, b, pub)
 		if l.hasCue() && l.hasAnchor() && r.hasCue() && r.hasAnchor() {
+			// "…held four days of talks from Monday, with the three
+			// signing a statement on Friday": a clause with no tense of
+			// its own is told in the first one's.
+			if tn := clauseTense(l); clauseTense(r) == tenseNone && tn != tenseNone {
+				for i := range r.dates {
+					if r.dates[i].tn == tenseNone {
+						r.dates[i].tn = tn
+					}
+				}
+				r.metPast = r.metPast || tn == tensePast && r.mask&cMeetVerb != 0
+			}
 			if !r.hasDate() {
 				r.dates = append(r.dates, l.dates...) // "Yesterday A met B in X, and C met D in Y"
 			}

@@ -235,6 +235,12 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"UA", "US"}, city: "", start: "2026-03-06", status: StatusScheduled,
 		},
 		{
+			name:    "a clause joined by 'with' is told in the first one's tense",
+			title:   "Armenia and Azerbaijan agree a border deal",
+			text:    "Officials from Armenia and Azerbaijan held two days of talks from Monday in Vienna, with the two sides signing a statement in a ceremony on Wednesday.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-02", status: StatusHeld,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
