@@ -21,6 +21,7 @@ type dateCand struct {
 	a, b       int  // token span
 	speech     bool // the date of a statement ("said on Monday"), not of a meeting
 	finish     bool // the date is when something ended ("ended on Saturday")
+	until      bool // "until Wednesday": the last day of something under way
 	tn         tense
 }
 
@@ -127,6 +128,12 @@ func (s *dateScan) setRole(c *dateCand) {
 		}
 		if k >= a && s.p.endM[k]&cSpeech != 0 {
 			c.speech = true
+		}
+	}
+	if c.a-1 >= a {
+		switch t[c.a-1].low {
+		case "until", "till", "through":
+			c.until = true
 		}
 	}
 	// "a Thanksgiving deadline—November 27", "the August 1 deadline": the

@@ -579,6 +579,11 @@ func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
 	// The most precise date; adjacent days of the same clause join into a range.
 	if best := bestDate(c); best != nil {
 		m.dateFrom(c, best)
+		// "the dialogue is expected to continue until Wednesday": from
+		// today to then.
+		if best.until && c.mask&cContinue != 0 && m.start.After(day(pub)) {
+			m.start = day(pub)
+		}
 	}
 	if !m.hasDate {
 		x.impliedDate(m, c, pub)

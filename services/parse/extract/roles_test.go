@@ -241,6 +241,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-02", status: StatusHeld,
 		},
 		{
+			name:    "talks that go on until a later day",
+			text:    "Delegations from Armenia and Azerbaijan met in Vienna this Wednesday to resume their talks. The dialogue is expected to continue until Friday.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-04", status: StatusUnderway,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
