@@ -148,6 +148,9 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 	}
 	cr.readRound()
 	cr.readDays()
+	if cr.pronoun && !c.hasCue() && c.mask&(cStart|cEnd|cFinish|cContinue) != 0 && len(c.ents) == 0 {
+		c.mask |= cMeetNoun
+	}
 	return c
 }
 
@@ -168,6 +171,17 @@ type clauseReader struct {
 	remote bool
 	// sentCue: a meeting word anywhere in the sentence.
 	sentCue bool
+	// pronoun: the clause opens with "it" or "they" for the meeting before.
+	pronoun bool
+}
+
+// pronoun: w may stand for a meeting named in the sentence before.
+func pronoun(w string) bool {
+	switch w {
+	case "it", "они", "она", "оно", "вони", "вона", "воно":
+		return true
+	}
+	return false
 }
 
 // tenseCue is a tense word of the clause.
@@ -196,6 +210,12 @@ func (cr *clauseReader) scanCues() {
 		if m&(cMeeting|cWeakMeet) != 0 {
 			cr.nearPos = append(cr.nearPos, i)
 		}
+	}
+	// "It started on Wednesday and is expected to last three days", after
+	// a sentence about a meeting: "it" is that meeting.
+	if a == sa && p.prevMeeting && pronoun(t[a].low) {
+		cr.nearPos = append(cr.nearPos, a)
+		cr.pronoun = true
 	}
 	// A clause about a phone or video call: its names are not at the meeting.
 	for i := a; i < b; i++ {
@@ -1000,8 +1020,8 @@ func (cr *clauseReader) readDaysAt(i, j, n int) {
 		(j+2 < b && p.startM[j+2]&cMeeting != 0 || j+3 < b && p.startM[j+3]&cMeeting != 0)) {
 		c.days = n
 	}
-	// "ended on Wednesday after two days"
-	if i-1 >= a && (t[i-1].low == "after" || t[i-1].low == "over" || t[i-1].low == "for") && len(cr.nearPos) > 0 {
+	// "ended on Wednesday after two days", "is expected to last three days"
+	if i-1 >= a && (t[i-1].low == "after" || t[i-1].low == "over" || t[i-1].low == "for" || t[i-1].low == "last" || t[i-1].low == "lasting") && len(cr.nearPos) > 0 {
 		c.days = n
 	}
 	// "agreed on Thursday after three days of talks": the date

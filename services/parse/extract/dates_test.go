@@ -47,6 +47,7 @@ func TestDateResolution(t *testing.T) {
 		{"A source confirmed to Al Jazeera on Monday that talks would be held in Geneva on Friday.", "2026-01-23", "2026-01-23", PrecisionDay},
 		{"An official told Reuters yesterday that the sides would meet in Geneva on Friday.", "2026-01-23", "2026-01-23", PrecisionDay},
 		{"A summit between the two leaders in Geneva collapsed in March.", "2025-03-01", "2025-03-31", PrecisionMonth},
+		{"The talks in Geneva opened on Monday and are expected to last three days.", "2026-01-19", "2026-01-21", PrecisionDay},
 		{"Переговоры пройдут в Женеве 23 января.", "2026-01-23", "2026-01-23", PrecisionDay},
 		{"Переговоры в Женеве состоялись в субботу.", "2026-01-17", "2026-01-17", PrecisionDay},
 		{"Переговори відбудуться в Женеві 23-24 січня.", "2026-01-23", "2026-01-24", PrecisionDay},

@@ -37,6 +37,9 @@ type para struct {
 	// prevDay is the last meeting day the article gave before the sentence
 	// being read: "five days later" counts from it.
 	prevDay time.Time
+	// prevMeeting: the sentence before the one being read reports a
+	// meeting, which "It started on Wednesday" refers back to.
+	prevMeeting bool
 }
 
 // splitParagraphs splits text at blank lines. Single newlines inside a

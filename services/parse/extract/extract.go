@@ -129,6 +129,7 @@ func (x *Extractor) mentions(a Article) *reading {
 	x.learnPeople(paras)
 	r := &reading{dateline: -1}
 	var prevDay time.Time
+	prevMeeting := false
 	for _, p := range paras {
 		if p.dateln != "" && r.dateline < 0 {
 			r.dateline = p.datelineCity
@@ -137,7 +138,8 @@ func (x *Extractor) mentions(a Article) *reading {
 			r.topics |= m
 		}
 		for _, sr := range p.sents {
-			p.prevDay = prevDay
+			p.prevDay, p.prevMeeting = prevDay, prevMeeting
+			prevMeeting = false
 			for _, c := range x.sentenceClauses(p, sr[0], sr[1], pub) {
 				if ar, ok := arrivalOf(c, pub); ok {
 					r.arrivals = append(r.arrivals, ar)
@@ -149,6 +151,7 @@ func (x *Extractor) mentions(a Article) *reading {
 				if m.hasDate && m.prec == PrecisionDay {
 					prevDay = m.start
 				}
+				prevMeeting = prevMeeting || !m.weak
 				m.order = len(r.mentions)
 				m.title = p.title
 				m.paraIdx = p.index

@@ -246,6 +246,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-04", status: StatusUnderway,
 		},
 		{
+			name:    "'it' is the meeting of the sentence before",
+			text:    "Armenian and Azerbaijani officials are having a consultative meeting in Nairobi. It started on Wednesday and is expected to last three days.",
+			parties: []string{"AM", "AZ"}, city: "Nairobi", start: "2026-03-04", status: StatusUnderway,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
