@@ -700,7 +700,11 @@ func (cr *clauseReader) readMediator(ent entity, l, r int, ev *entEv) {
 	// "Qatari mediators", "the UAE, which hosted the talks",
 	// "Emirati officials, who helped arrange the meeting"
 	hosts := false
-	for q, n := r, 0; q < sb && n < 6; q, n = q+1, n+1 {
+	q0 := r
+	if q0+1 < sb && t[q0].orig == "-" && !t[q0].spaceBefore {
+		q0++ // "China-brokered talks", "Qatar-mediated"
+	}
+	for q, n := q0, 0; q < sb && n < 6; q, n = q+1, n+1 {
 		m := p.startM[q]
 		if m&cMediatorPre != 0 {
 			break // "Russia and Ukraine, mediated by Qatar": the helper comes after

@@ -251,6 +251,16 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Nairobi", start: "2026-03-04", status: StatusUnderway,
 		},
 		{
+			name:    "a regime and an armed group at talks a neighbour brokers",
+			text:    "China-brokered talks between the regime and the Arakan Army opened in Kunming on Tuesday.",
+			parties: []string{"MM"}, mediators: []string{"CN"}, city: "Kunming", start: "2026-03-03",
+		},
+		{
+			name:    "talks planned by a third country",
+			text:    "Armenian and Azerbaijani envoys opened talks planned by Kazakhstan in Vienna on Tuesday.",
+			parties: []string{"AM", "AZ"}, mediators: []string{"KZ"}, city: "Vienna",
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
