@@ -261,6 +261,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, mediators: []string{"KZ"}, city: "Vienna",
 		},
 		{
+			name:    "demonyms CLDR does not give",
+			text:    "Kosovar and Serbian envoys met in Brussels on Tuesday, while South Sudanese and Sudanese officials met in Juba.",
+			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
