@@ -90,6 +90,11 @@ func (x *Extractor) parseDates(p *para, a, b int, pub time.Time, tenseAt func(in
 		if ok {
 			s.setRole(&c)
 			c.tn = tenseAt(c.a)
+			// "announced on Friday (Saturday morning India time)": the
+			// same day in another time zone, with the same role.
+			if n := len(out); n > 0 && c.a-1 >= a && p.toks[c.a-1].orig == "(" && out[n-1].b == c.a-1 {
+				c.speech, c.finish = out[n-1].speech, out[n-1].finish
+			}
 			out = append(out, c)
 		}
 		i = last

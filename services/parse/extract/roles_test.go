@@ -379,6 +379,20 @@ func TestEarlierRounds(t *testing.T) {
 			want: []string{"AM,AZ@Brussels 2026-03-06"},
 		},
 		{
+			name: "a day told twice, in two time zones",
+			text: "The United States and North Korea will hold a second summit in Hanoi on March 27, officials said. " +
+				"The US president announced on Friday (Saturday morning Asian time) that he would hold the second summit with North Korean leader Kim Jong Un in Hanoi.",
+			want: []string{"KP,US@Hanoi 2026-03-27"},
+			not:  []string{"KP,US@Hanoi 2026-02-28", "KP,US@Hanoi 2026-03-07"},
+		},
+		{
+			name: "a call to engage in dialogue is no meeting",
+			text: "China-brokered talks between the regime and the Arakan Army opened in Kunming on Tuesday. " +
+				"China called on the MNDAA and the TNLA to engage in dialogue with the regime on Feb. 20. A TNLA spokesman said its meeting with the regime had been useful.",
+			want: []string{"MM@Kunming 2026-03-03"},
+			not:  []string{"MM@ 2026-02-20"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",
