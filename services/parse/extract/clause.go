@@ -16,6 +16,9 @@ type entEv struct {
 	between bool
 	// group: a movement or armed group, which takes its territory's code
 	group bool
+	// member: read from a bloc or format's name; a host that is a member
+	// is a side ("the Normandy format met in Paris").
+	member bool
 }
 
 type personEv struct {
@@ -642,7 +645,30 @@ func (cr *clauseReader) readEntity(st *annSite, en entry) {
 		cr.readSide(st, l, r, &ev)
 	}
 	cr.demoteSide(st, en, ent, &ev)
+	if ent.kind == "format" {
+		// "the 60th round of the Geneva International Discussions": a
+		// standing format named by its meeting is its members meeting.
+		if ev.mediator == 0 && cr.dist(st.s) <= 6 {
+			ev.score = 2
+		}
+		cr.formatMembers(ent, ev)
+		return
+	}
 	cr.c.ents = append(cr.c.ents, ev)
+}
+
+// formatMembers reads a bloc or standing format as its members, each in
+// the role the format's name has in the clause, and its chairs as
+// go-betweens: "the EU and Mercosur signed" is the EU and Mercosur's four.
+func (cr *clauseReader) formatMembers(ent entity, ev entEv) {
+	for _, m := range ent.members {
+		mev := ev
+		mev.code, mev.group, mev.member = m, false, true
+		cr.c.ents = append(cr.c.ents, mev)
+	}
+	for _, ch := range ent.chairs {
+		cr.c.ents = append(cr.c.ents, entEv{code: ch, mediator: 1})
+	}
 }
 
 // entityPlace: the entity is named as a place, not a side ("in the UAE",

@@ -191,6 +191,10 @@ type entity struct {
 	// on it speaks for the state, and its talks with others are no
 	// talks inside the country.
 	governsFrom time.Time
+	// members: a bloc or standing format speaks for these sides
+	// ("Mercosur", "the Normandy format"); chairs are its go-betweens
+	// ("the Minsk Group's co-chairs").
+	members, chairs []string
 }
 
 // isGroup: e is a movement, not a government, on day pub.
@@ -262,9 +266,13 @@ type rawEntity struct {
 	// Capital names the capital when it is not the first city listed.
 	Capital string `yaml:"capital"`
 	// GovernsFrom (YYYY-MM-DD): a group that took power, from that day.
-	GovernsFrom string    `yaml:"governs_from"`
-	Cities      []rawCity `yaml:"cities"`
-	Venues      []struct {
+	GovernsFrom string `yaml:"governs_from"`
+	// Members and Chairs: the sides and the go-betweens of a bloc or a
+	// standing format (kind: format).
+	Members []string  `yaml:"members"`
+	Chairs  []string  `yaml:"chairs"`
+	Cities  []rawCity `yaml:"cities"`
+	Venues  []struct {
 		Name    string   `yaml:"name"`
 		City    string   `yaml:"city"`
 		Aliases []string `yaml:"aliases"`
@@ -427,7 +435,10 @@ func (x *Extractor) loadEntities(ents []rawEntity) ([]pendingVenue, error) {
 		if kind == "" {
 			kind = "country"
 		}
-		ent := entity{code: e.Code, kind: kind}
+		ent := entity{code: e.Code, kind: kind, members: e.Members, chairs: e.Chairs}
+		if kind == "format" && len(e.Members) == 0 {
+			return nil, fmt.Errorf("extract: countries: format %s lists no members (add members: [codes])", e.Code)
+		}
 		if e.GovernsFrom != "" {
 			t, err := time.Parse(time.DateOnly, e.GovernsFrom)
 			if err != nil {
@@ -598,9 +609,14 @@ func (x *Extractor) add(phrase string, e entry) {
 		e.script = phraseScript(phrase)
 	}
 	if e.kind != kCue && e.kind != kTopic {
-		if isAllUpper(phrase) {
+		switch {
+		case isAllUpper(phrase):
 			e.cm = caseUpper
-		} else {
+		case lowerWord(toks):
+			// "Normandy format", "six-party": written so in the data, and
+			// so in the news.
+			e.cm = caseAny
+		default:
 			e.cm = caseCap
 		}
 	}
@@ -774,4 +790,14 @@ func caseOK(e entry, toks []token) bool {
 		}
 	}
 	return true
+}
+
+// lowerWord: a Latin word of toks is written in lower case.
+func lowerWord(toks []token) bool {
+	for _, t := range toks {
+		if r, _ := utf8.DecodeRuneInString(t.orig); t.kind == tWord && r < 0x250 && unicode.IsLower(r) {
+			return true
+		}
+	}
+	return false
 }

@@ -1176,6 +1176,7 @@ func (x *Extractor) event(cl *cluster, pd time.Time, inherit []string) (Event, b
 		named:   map[string]bool{},
 		between: map[string]bool{},
 		groups:  map[string]bool{},
+		members: map[string]bool{},
 	}
 	t.tally(cl)
 	ev.Participants = x.participants(cl)
@@ -1239,6 +1240,7 @@ type sideTally struct {
 	// between: the sides of the clause naming the most after "between"
 	between map[string]bool
 	groups  map[string]bool // movements and armed groups named as sides
+	members map[string]bool // sides read from a bloc or format's name
 }
 
 // tally adds up what the clauses of cl say of each entity.
@@ -1266,6 +1268,9 @@ func (t *sideTally) tally(cl *cluster) {
 			}
 			t.med[e.code] += e.mediator
 			t.named[e.code] = true
+			if e.member && e.score >= 2 {
+				t.members[e.code] = true
+			}
 		}
 	}
 }
@@ -1395,7 +1400,7 @@ func (t *sideTally) hostAndMediators(cl *cluster, mask cueMask, parties []string
 		// the two leaders at the White House", "talks in Riyadh between
 		// Russia and the US with the Saudi minister attending"), unless the
 		// text counts three sides.
-		if slices.Contains(parties, hc) && len(parties) >= 3 && mask&cThreeWay == 0 {
+		if slices.Contains(parties, hc) && len(parties) >= 3 && mask&cThreeWay == 0 && !t.members[hc] {
 			parties = slices.DeleteFunc(parties, func(p string) bool { return p == hc })
 		}
 		if t.named[hc] && !slices.Contains(parties, hc) && !slices.Contains(mediators, hc) {

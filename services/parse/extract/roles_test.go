@@ -266,6 +266,21 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "a standing format stands for its members, its chairs help",
+			text:    "The 60th round of the Geneva International Discussions opened in Geneva on Tuesday.",
+			parties: []string{"GE", "RU", "US"}, mediators: []string{"EU", "OSCE", "UN"}, city: "Geneva", start: "2026-03-03",
+		},
+		{
+			name:    "a bloc signs with its members, the host among them",
+			text:    "The EU and Mercosur signed the trade agreement in Montevideo on Tuesday.",
+			parties: []string{"AR", "BR", "EU", "PY", "UY"}, city: "Montevideo", start: "2026-03-03", status: StatusHeld,
+		},
+		{
+			name:    "a format written with a word in lower case",
+			text:    "Talks in the Normandy format opened in Paris on Tuesday.",
+			parties: []string{"DE", "FR", "RU", "UA"}, city: "Paris", start: "2026-03-03",
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
@@ -434,5 +449,13 @@ func TestFollowUpIsOneClause(t *testing.T) {
 	ms := x.mentions(Article{Published: pub, Text: "Armenian and Azerbaijani envoys will hold a follow-up meeting in Brussels on Friday."}).mentions
 	if len(ms) != 1 || ms[0].c.a != 0 {
 		t.Fatalf("got %d mentions, want one reading the whole sentence", len(ms))
+	}
+}
+
+func TestFormatNeedsMembers(t *testing.T) {
+	x := newTestExtractor(t)
+	_, err := x.loadEntities([]rawEntity{{Code: "QUAD", Kind: "format", Names: []string{"the Quad"}}})
+	if err == nil || !strings.Contains(err.Error(), "members:") {
+		t.Fatalf("err = %v, want one that says to add members", err)
 	}
 }
