@@ -930,6 +930,23 @@ func (cr *clauseReader) demoteSide(st *annSite, en entry, ent entity, ev *entEv)
 	if ev.score > 1 && !ev.between && (cr.near(s, e, cAlly, 4) || cr.allyBefore(s)) {
 		ev.score = 1 // "European leaders joined the talks", "accompanied by French officials"
 	}
+	if ev.score > 1 && cr.asWellAsBefore(s) {
+		// "…the Syrian government and the opposition, as well as
+		// representatives from the UN, Jordan and Iraq": observers.
+		ev.score, ev.between = 1, false
+	}
+}
+
+// asWellAsBefore: "as well as" stands within the eight tokens before the
+// list that holds s.
+func (cr *clauseReader) asWellAsBefore(s int) bool {
+	t, l := cr.t, cr.leftWalk(s)
+	for k := l; k-2 >= cr.sa && k >= l-8; k-- {
+		if t[k].low == "as" && t[k-1].low == "well" && t[k-2].low == "as" {
+			return true
+		}
+	}
+	return false
 }
 
 // readPerson reads a person: a side's participant, a source, or a host.

@@ -281,6 +281,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"DE", "FR", "RU", "UA"}, city: "Paris", start: "2026-03-03",
 		},
 		{
+			name:    "observers named after 'as well as'",
+			text:    "Talks in Vienna on Tuesday involved the delegations of Armenia and Azerbaijan, as well as high-ranking representatives from the United Nations, Georgia and Iran.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-03",
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
