@@ -781,8 +781,9 @@ func (cr *clauseReader) sideBefore(st *annSite, l int, ev *entEv) {
 		(t[l].low == "of" || st.fromSide) && l-1 >= sa && p.endM[l-1]&(cNegotiator|cMeetNoun|cWeakMeet) != 0) {
 		ev.score = 2
 	}
-	// "delegations from the United States, Ukraine and Russia"
-	if l-1 >= sa && p.endM[l]&cFromPrep != 0 && p.endM[l-1]&(cNegotiator|cWeakMeet) != 0 {
+	// "delegations from the United States, Ukraine and Russia",
+	// "representatives from Ethiopia and from the Tigrayan government"
+	if l-1 >= sa && p.endM[l]&cFromPrep != 0 && (p.endM[l-1]&(cNegotiator|cWeakMeet) != 0 || cr.fromListBefore(l)) {
 		ev.score = 2
 		st.fromSide = true
 	}
@@ -892,8 +893,9 @@ func (cr *clauseReader) meetingAfter(st *annSite, r int) bool {
 func (cr *clauseReader) sourceAfter(st *annSite, r int) bool {
 	p, t, sb, e := cr.p, cr.t, cr.sb, st.e
 	q := r
-	for q < sb && (p.startM[q]&cNegotiator != 0 || p.annAt[q] >= 0 && hasKind(p.anns[p.annAt[q]], kPerson) || t[q].upper && q-r < 4) {
-		q++
+	for q < sb && (p.startM[q]&cNegotiator != 0 || p.annAt[q] >= 0 && hasKind(p.anns[p.annAt[q]], kPerson) || t[q].upper && q-r < 4 ||
+		titleWord(t[q].low) && (q+1 < sb && t[q+1].upper || q+2 < sb && t[q+2].upper) && q-r < 10) {
+		q++ // "US special envoy for the Horn of Africa Mike Hammer says"
 	}
 	for k := e; k < sb && (k < r+3 || k <= q+1); k++ {
 		if p.startM[k]&cSpeech != 0 {
@@ -1083,6 +1085,36 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// fromListBefore: the "from" at k goes on a list of sides that opened
+// with one ("representatives from Ethiopia and from the Tigrayan
+// government").
+func (cr *clauseReader) fromListBefore(k int) bool {
+	p, t := cr.p, cr.t
+	j := k - 1
+	if j < cr.sa || t[j].low != "and" && t[j].orig != "," {
+		return false
+	}
+	for j--; j >= cr.sa && j >= k-10; j-- {
+		switch {
+		case p.endM[j]&cFromPrep != 0:
+			return j-1 >= cr.sa && p.endM[j-1]&(cNegotiator|cWeakMeet) != 0
+		case p.annAt[j] >= 0 || t[j].low == "the" || t[j].orig == "," || t[j].low == "and":
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// titleWord joins the words of a title: "envoy for the Horn of Africa".
+func titleWord(w string) bool {
+	switch w {
+	case "for", "of", "the", "on", "to":
+		return true
+	}
+	return false
 }
 
 func hasKind(a ann, k entryKind) bool {

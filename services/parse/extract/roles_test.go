@@ -286,6 +286,16 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-03",
 		},
 		{
+			name:    "a second 'from' goes on the list of sides",
+			text:    "Representatives from Ethiopia and from the Tigrayan government are set to attend the peace talks in Pretoria on Friday.",
+			parties: []string{"ET"}, city: "Pretoria", start: "2026-03-06", status: StatusScheduled,
+		},
+		{
+			name:    "an envoy with a long title is quoted, not at the table",
+			text:    "Armenian and Azerbaijani envoys met in Vienna on Tuesday. US special envoy for the South Caucasus Mike Hammer said the talks were useful.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
