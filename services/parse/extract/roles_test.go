@@ -296,6 +296,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "talks launched this week are under way",
+			text:    "Talks between Armenia and Azerbaijan that were launched in Vienna on Monday are making progress, officials said.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-02", status: StatusUnderway,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
