@@ -310,7 +310,7 @@ func (x *Extractor) sentenceClauses(p *para, a, b int, pub time.Time) []*clause 
 	var cs []*clause
 	start := a
 	for i := a + 1; i < b; i++ {
-		if p.startM[i]&cBreak != 0 && i-start >= 2 && !hyphenated(p, i, b) {
+		if p.startM[i]&cBreak != 0 && i-start >= 2 && !hyphenated(p, i, b) && !durationAfter(p, i, b) {
 			cs = append(cs, x.analyzeClause(p, start, i, a, b, pub))
 			start = i
 		}
@@ -321,6 +321,18 @@ func (x *Extractor) sentenceClauses(p *para, a, b int, pub time.Time) []*clause 
 		return cs
 	}
 	return attachParts(p, joinBare(cs))
+}
+
+// durationAfter: the break word at i ("after", "following") opens a
+// length of time, not a clause: "concluded talks after nearly four hours".
+func durationAfter(p *para, i, b int) bool {
+	for k := i + 1; k < b && k <= i+3; k++ {
+		switch p.toks[k].low {
+		case "hours", "hour", "days", "day", "minutes", "weeks", "часов", "часа", "дней", "дня", "годин", "днів":
+			return true
+		}
+	}
+	return false
 }
 
 // hyphenated: the word at i is the head of a compound ("a follow-up

@@ -428,6 +428,11 @@ func TestEarlierRounds(t *testing.T) {
 			not:  []string{"MM@ 2026-02-20"},
 		},
 		{
+			name: "a round that ended, and the next one agreed",
+			text: "Armenia and Azerbaijan concluded talks in Vienna after nearly four hours and the two sides agreed late on Tuesday to hold another round in Geneva.",
+			want: []string{"AM,AZ@Vienna 2026-03-03"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",
