@@ -301,6 +301,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-02", status: StatusUnderway,
 		},
 		{
+			name:    "country names written as abbreviations, in Russian",
+			text:    "Переговоры между США и КНР прошли в Женеве 10-11 февраля.",
+			parties: []string{"CN", "US"}, city: "Geneva", start: "2026-02-10", status: StatusHeld,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
