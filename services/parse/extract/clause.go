@@ -562,6 +562,10 @@ func (cr *clauseReader) locScore(st *annSite) int {
 		locScore = 4
 	case st.prep:
 		locScore = 3
+	case st.from && cr.backFromTalks(st):
+		// "returned from Washington after holding talks": the place
+		// they came back from is where they met.
+		return 3
 	case st.from:
 		locScore = 1
 	}
@@ -577,6 +581,26 @@ func (cr *clauseReader) locScore(st *annSite) int {
 		locScore -= 4
 	}
 	return locScore
+}
+
+// backFromTalks: the place after "from" is one people came back from,
+// and the clause goes on to the meeting they held there.
+func (cr *clauseReader) backFromTalks(st *annSite) bool {
+	t, k := cr.t, st.k
+	if k-1 < cr.sa {
+		return false
+	}
+	switch t[k-1].low {
+	case "returned", "returning", "returns", "back", "home":
+	default:
+		return false
+	}
+	for q := st.e; q < cr.sb && q < st.e+8; q++ {
+		if cr.p.startM[q]&cMeeting != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // penalty: the name is where a side sits or a source speaks, not where

@@ -438,6 +438,11 @@ func TestEarlierRounds(t *testing.T) {
 			want: []string{"AM,AZ@Vienna 2026-03-03"},
 		},
 		{
+			name: "the place a team came back from after talks",
+			text: "Armenian and Azerbaijani envoys will meet in Geneva next week. Last month, the Armenian team returned from Vienna after holding talks with Azerbaijani negotiators between February 2 and February 6.",
+			want: []string{"AM,AZ@Vienna 2026-02-02"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",
