@@ -48,6 +48,9 @@ type clause struct {
 	// next: "the next round", "следующий раунд": a meeting still to come,
 	// not the one under way
 	next   bool
+	// prev: "the previous Geneva talks", "the last round": a meeting
+	// before the one in the news
+	prev bool
 	locs   []locCand
 	dates  []dateCand
 	ents   []entEv
@@ -103,6 +106,7 @@ func (c *clause) merge(o *clause, fill bool) {
 	c.metPast = c.metPast || o.metPast
 	c.hard = c.hard || o.hard
 	c.next = c.next || o.next
+	c.prev = c.prev || o.prev
 	_, hasLoc := c.bestLoc()
 	if !fill || !hasLoc {
 		c.locs = append(c.locs, o.locs...)
@@ -207,6 +211,9 @@ func (cr *clauseReader) scanCues() {
 			for q := i - 1; q >= a && q >= i-3; q-- {
 				if nextWord(t[q].low) {
 					c.next = true
+				}
+				if prevWord(t[q].low) {
+					c.prev = true
 				}
 			}
 		}
@@ -1170,6 +1177,15 @@ func betweenWord(w string) bool {
 }
 
 // nextWord: the meeting it qualifies is still to come.
+// prevWord: w names a meeting before the current one.
+func prevWord(w string) bool {
+	switch w {
+	case "previous", "earlier", "prior", "former":
+		return true
+	}
+	return strings.HasPrefix(w, "предыдущ") || strings.HasPrefix(w, "попередн")
+}
+
 func nextWord(w string) bool {
 	switch w {
 	case "next", "following", "upcoming":

@@ -835,6 +835,11 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 	if m.c.next && !m.hasDate && cl.hasDate && !cl.start.After(pd) {
 		return -1
 	}
+	// "the talks", "both sides" with nothing of their own are the
+	// current round, not one named as before it.
+	if !m.c.prev && !m.hasDate && !m.hasLoc && !cl.hasDate && !slices.ContainsFunc(cl.ms, func(o *mention) bool { return !o.c.prev }) {
+		return -1
+	}
 	if m.c.round > 0 && cl.round > 0 && m.c.round != cl.round {
 		return -1
 	}

@@ -443,6 +443,13 @@ func TestEarlierRounds(t *testing.T) {
 			want: []string{"AM,AZ@Vienna 2026-02-02"},
 		},
 		{
+			name: "what follows is about the round in the news, not a previous one",
+			text: "Chinese and US negotiators held trade talks in Stockholm on Monday and Tuesday. They reviewed the consensus reached at the previous Geneva talks. " +
+				"Based on the talks' outcomes, both sides agreed to continue the truce. Moving forward, both sides should continue to use the consultation mechanism.",
+			want: []string{"CN,US@Stockholm 2026-03-02"},
+			not:  []string{"CN,US@Geneva 2026-03-04"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",
