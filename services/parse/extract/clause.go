@@ -47,10 +47,10 @@ type clause struct {
 	hard bool
 	// next: "the next round", "следующий раунд": a meeting still to come,
 	// not the one under way
-	next   bool
+	next bool
 	// prev: "the previous Geneva talks", "the last round": a meeting
 	// before the one in the news
-	prev bool
+	prev   bool
 	locs   []locCand
 	dates  []dateCand
 	ents   []entEv
