@@ -48,7 +48,7 @@ type clause struct {
 	// next: "the next round", "следующий раунд": a meeting still to come,
 	// not the one under way
 	next bool
-	// prev: "the previous Geneva talks", "the last round": a meeting
+	// prev: "the previous Geneva talks", "an earlier round": a meeting
 	// before the one in the news
 	prev   bool
 	locs   []locCand
