@@ -322,6 +322,22 @@ func TestFold(t *testing.T) {
 			},
 			wantRounds: 1,
 		},
+		{
+			name: "a report weeks later of 'last month's talks' keeps the known days",
+			steps: []step{
+				{ev: abuDhabi, want: NewRound},
+				{ev: with(abuDhabi, func(s *evSpec) {
+					s.id, s.url, s.published, s.start, s.end, s.prec = "m2", "https://b.example/m2", "2026-02-20T08:00:00Z", "2026-01-01", "2026-01-31", Month
+				})},
+			},
+			wantRounds: 1,
+			check: func(t *testing.T, set Set) {
+				r := set.Rounds[0].Round
+				if Date(r.Start) != "2026-01-23" || r.Precision != Day {
+					t.Errorf("dates = %s..%s (%v), want the known days", Date(r.Start), Date(r.End), r.Precision)
+				}
+			},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

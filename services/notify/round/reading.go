@@ -91,7 +91,8 @@ func precisionWeight(p Precision) float64 {
 }
 
 // readDates picks the dates with the most support. A report naming some of the days of a
-// longer reading ("talks on Friday" of a Friday–Saturday meeting) supports that reading too.
+// longer reading ("talks on Friday" of a Friday–Saturday meeting) supports that reading too,
+// and so does a vaguer report whose week or month holds it.
 func readDates(reports []Report, newest time.Time, r *Round) {
 	type reading struct {
 		start, end time.Time
@@ -105,7 +106,10 @@ func readDates(reports []Report, newest time.Time, r *Round) {
 			}
 			same := rp.Start.Equal(c.start) && rp.End.Equal(c.end) && rp.Precision == c.prec
 			within := rp.Precision == Day && c.prec == Day && !rp.Start.Before(c.start) && !rp.End.After(c.end)
-			if same || within {
+			// "last month's Berlin talks" confirms the days already known,
+			// and never moves them to the 1st of the month.
+			covers := rp.Precision > c.prec && c.prec != PrecisionUnknown && !c.start.Before(rp.Start) && !c.end.After(rp.End)
+			if same || within || covers {
 				s += rp.weight(newest, true)
 			}
 		}

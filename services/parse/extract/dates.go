@@ -135,10 +135,15 @@ func (s *dateScan) setRole(c *dateCand) {
 			c.speech = true
 		}
 	}
-	if c.a-1 >= a {
-		switch t[c.a-1].low {
+	for k := max(c.a-1, a); k <= c.a; k++ {
+		switch t[k].low {
 		case "until", "till", "through":
 			c.until = true
+		case "since":
+			// "reworked several times since November": when a span
+			// began, not the day of a meeting, unless it names the day
+			// talks began ("under way since Monday").
+			c.speech = c.prec != PrecisionDay
 		}
 	}
 	// "a Thanksgiving deadline—November 27", "the August 1 deadline": the

@@ -651,13 +651,24 @@ func cueGap(c *clause, d *dateCand) int {
 			continue
 		}
 		switch {
-		case k < d.a:
+		case k < d.a && !commaAnd(c.p, k, d.a):
 			gap = min(gap, d.a-k)
-		case k >= d.b:
+		case k >= d.b && !commaAnd(c.p, d.b, k):
 			gap = min(gap, k-d.b+1)
 		}
 	}
 	return gap
+}
+
+// commaAnd: ", and" stands between tokens a and b: "in May, they met in
+// Istanbul, and in August…" dates the meeting by May, not August.
+func commaAnd(p *para, a, b int) bool {
+	for k := a + 1; k < b; k++ {
+		if p.toks[k-1].orig == "," && pairConj[p.toks[k].low] {
+			return true
+		}
+	}
+	return false
 }
 
 // dateFrom dates m by best, the most precise date of c, widened by the

@@ -450,6 +450,23 @@ func TestEarlierRounds(t *testing.T) {
 			not:  []string{"CN,US@Geneva 2026-03-04"},
 		},
 		{
+			name: "a span's start is no meeting's day",
+			text: "Ukrainian and US envoys will meet in Miami on Friday. The plan has been reworked several times since November, most recently during talks with US envoys in Geneva.",
+			want: []string{"UA,US@Miami 2026-03-06"},
+			not:  []string{"UA,US@Geneva 2025-11-01"},
+		},
+		{
+			name: "a date after ', and' belongs to what follows",
+			text: "Envoys of Armenia and Azerbaijan met in Tbilisi on Tuesday. In May, Armenian and Azerbaijani delegations met in Vienna, and in August, the US president hosted the two leaders.",
+			want: []string{"AM,AZ@Vienna 2025-05-01"},
+		},
+		{
+			name: "a photo caption is no report",
+			text: "Ukrainian and US negotiators met in Paris on Tuesday.\n\nPhoto caption: Leaders at the Elysee Palace on Tuesday. Last month's Berlin talks are pictured inset.",
+			want: []string{"UA,US@Paris 2026-03-03"},
+			not:  []string{"UA,US@Berlin 2026-02-01"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",
