@@ -110,7 +110,10 @@ func afterSeam(p string) string {
 	run := 0
 	prev := rune(0)
 	for i, r := range p {
-		next, _ := utf8.DecodeRuneInString(p[i+utf8.RuneLen(r):])
+		// The width read, not RuneLen: an invalid byte reads as U+FFFD,
+		// one byte wide but three to encode.
+		_, w := utf8.DecodeRuneInString(p[i:])
+		next, _ := utf8.DecodeRuneInString(p[i+w:])
 		if unicode.IsUpper(r) && unicode.IsLower(next) && (run >= 3 || prev == '.' && run == 0 && i > 0) {
 			return p[i:]
 		}
