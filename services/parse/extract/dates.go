@@ -468,10 +468,22 @@ func (r *monthDate) year() int {
 	}
 }
 
-// part narrows the month [s, e] to the part of it the word before names.
-// "early March", "mid-May", "late June": the third of the month it names.
+// part narrows the month [s, e] to the part of it the words before name.
+// "early March", "mid-May", "late June", "the end of March": the third of
+// the month they name.
 func (r *monthDate) part(s, e time.Time) (time.Time, time.Time) {
 	t, a, i := r.t, r.a, r.i
+	if i-2 >= a && t[i-1].low == "of" {
+		// "the middle of December", "the end of March"
+		switch t[i-2].low {
+		case "beginning", "start":
+			return s, addDays(s, 9)
+		case "middle":
+			return addDays(s, 10), addDays(s, 19)
+		case "end":
+			return addDays(s, 20), e
+		}
+	}
 	if i-1 >= a {
 		switch w := t[i-1].low; {
 		case w == "early" || w == "начале" || w == "початку":
