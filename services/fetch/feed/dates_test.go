@@ -84,7 +84,7 @@ func TestParseDatesLeftAlone(t *testing.T) {
 		"two texts of one instant": rssWith(gmt,
 			"<title>a</title><pubDate>"+gmt+"</pubDate>", "<title>b</title><pubDate>Tue, 17 Feb 2026 08:00:00 UTC</pubDate>"),
 		"markup the scan does not follow": rssWith(gmt, "<title>a</title><description>x</p></description><pubDate>"+gmt+"</pubDate>"),
-		"a date with attributes": rssWith(gmt, `<title>a</title><pubDate x="1">`+gmt+"</pubDate>"),
+		"a date with attributes":          rssWith(gmt, `<title>a</title><pubDate x="1">`+gmt+"</pubDate>"),
 		"atom": []byte(`<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><title>a</title><pubDate>` + gmt +
 			`</pubDate><updated>` + rfc3339 + `</updated></entry></feed>`),
 	}
