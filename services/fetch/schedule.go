@@ -3,8 +3,11 @@ package fetch
 import (
 	"container/heap"
 	"context"
+	"net/url"
 	"sync"
 	"time"
+
+	"github.com/parleyhq/parley/services/fetch/limit"
 )
 
 // schedule runs each feed's polls at their due times. Feeds wait in a heap ordered by due
@@ -19,7 +22,10 @@ type schedule struct {
 	// out of the queue until the replicas change: checking each of them against every
 	// replica every interval was work that each replica did for all the feeds, so the
 	// total grew with the replicas.
-	owners   owners
+	owners owners
+	// limiter is the one the feed client's requests go through; nil in tests of the schedule
+	// alone, which then starts polls without it.
+	limiter  *limit.Limiter
 	wake     chan struct{}
 	wg       sync.WaitGroup
 	maxPolls int
@@ -52,10 +58,16 @@ type slot struct {
 	cancel  context.CancelFunc
 	ctx     context.Context
 	removed bool
+	// res is the slot of the feed's host that its next poll will use (see admit); waiting
+	// says the feed waits, out of the queue, to be told that one of its host's slots is free.
+	res     *limit.Reservation
+	waiting bool
+	// host is the host name of hostOf, the feed's URL when it was last looked at.
+	host, hostOf string
 }
 
-func newSchedule(ctx context.Context, maxPolls int, o owners) *schedule {
-	return &schedule{ctx: ctx, owners: o, wake: make(chan struct{}, 1), maxPolls: max(maxPolls, 1),
+func newSchedule(ctx context.Context, maxPolls int, o owners, l *limit.Limiter) *schedule {
+	return &schedule{ctx: ctx, owners: o, limiter: l, wake: make(chan struct{}, 1), maxPolls: max(maxPolls, 1),
 		due: make(chan *slot), parked: map[*slot]struct{}{}, pollFeed: (*worker).poll}
 }
 
@@ -75,12 +87,17 @@ func (s *schedule) add(w *worker) *slot {
 func (s *schedule) remove(sl *slot) {
 	s.mu.Lock()
 	sl.removed = true
+	var res *limit.Reservation
 	if sl.index >= 0 {
 		heap.Remove(&s.queue, sl.index)
+		res, sl.res = sl.res, nil
 	}
 	delete(s.parked, sl)
 	s.mu.Unlock()
 	sl.cancel()
+	if res != nil {
+		res.Cancel() // outside mu: it may wake another feed of the host
+	}
 }
 
 func (s *schedule) poke() {
@@ -98,6 +115,7 @@ func (s *schedule) run() {
 	t := time.NewTimer(time.Hour)
 	defer t.Stop()
 	var ready []*slot
+	var unused []*limit.Reservation
 	retired := time.Now()
 	for {
 		s.mu.Lock()
@@ -118,6 +136,13 @@ func (s *schedule) run() {
 				next.w.forget()
 				next.at = now.Add(next.w.next.Load().Interval)
 				s.parked[next] = struct{}{}
+				if next.res != nil {
+					unused = append(unused, next.res)
+					next.res = nil
+				}
+				continue
+			}
+			if !s.admit(next, now) {
 				continue
 			}
 			s.running++
@@ -125,6 +150,11 @@ func (s *schedule) run() {
 		}
 		idle := s.workers - s.running
 		s.mu.Unlock()
+		for i, res := range unused {
+			res.Cancel()
+			unused[i] = nil
+		}
+		unused = unused[:0]
 		// Handed over outside the lock, which a finishing poll takes.
 		for i, sl := range ready {
 			s.hand(sl)
@@ -144,6 +174,55 @@ func (s *schedule) run() {
 		case <-s.owners.changed():
 		}
 	}
+}
+
+// admit takes a slot of sl's host for its poll and says whether the poll can start now.
+// When the host's turn under the rate bound is still to come, sl goes back to the queue for
+// that time, the slot held; when every slot of the host is held, sl waits out of the queue
+// until the limiter says one is free (see woken). Called with mu held.
+func (s *schedule) admit(sl *slot, now time.Time) bool {
+	if s.limiter == nil || sl.res != nil {
+		return true
+	}
+	res, start := s.limiter.Reserve(sl.hostname(), now, func() bool { return s.woken(sl) })
+	if res == nil {
+		sl.waiting = true
+		return false
+	}
+	sl.res = res
+	if start.After(now) {
+		sl.at = start
+		heap.Push(&s.queue, sl)
+		return false
+	}
+	return true
+}
+
+// woken queues sl again, due now, once a slot of its host is free; false when it no longer
+// waits for one (removed, or the schedule ended), so the limiter tells the next feed.
+func (s *schedule) woken(sl *slot) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !sl.waiting || sl.removed || s.ctx.Err() != nil {
+		return false
+	}
+	sl.waiting = false
+	sl.at = time.Now()
+	heap.Push(&s.queue, sl)
+	s.poke()
+	return true
+}
+
+// hostname is the host of the feed's URL, as the feed client's limiter knows it. Called
+// with mu held.
+func (sl *slot) hostname() string {
+	if u := sl.w.next.Load().URL; u != sl.hostOf {
+		sl.hostOf, sl.host = u, ""
+		if p, err := url.Parse(u); err == nil {
+			sl.host = p.Hostname()
+		}
+	}
+	return sl.host
 }
 
 // unpark queues the parked feeds again once the replicas changed, each at the time it was
@@ -210,7 +289,12 @@ func (s *schedule) retire(n int) {
 func (s *schedule) poll(sl *slot) {
 	w := sl.w
 	w.feed = *w.next.Load()
+	w.res = sl.res // the slot is the poll's now, and not in the queue: nothing else reads res
 	next := s.pollFeed(w, sl.ctx)
+	if sl.res != nil {
+		sl.res.Cancel() // unless the poll used it: not every poll makes a request
+		sl.res, w.res = nil, nil
+	}
 	s.mu.Lock()
 	s.running--
 	if !sl.removed && sl.ctx.Err() == nil {

@@ -95,6 +95,10 @@ type Request struct {
 	ETag         string
 	LastModified string
 	Accept       string
+	// Reservation, when set, is the caller's slot of the Limiter for the URL's host
+	// (Limiter.Reserve), whose start has come: Get waits only for a global slot, and gives
+	// both back when done.
+	Reservation *limit.Reservation
 }
 
 // Response is a complete, successful (2xx or 304) response.
@@ -148,8 +152,13 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %w", r.URL, err)
 	}
-	if c.o.Limiter != nil {
-		release, err := c.o.Limiter.Acquire(ctx, req.URL.Hostname())
+	if r.Reservation != nil || c.o.Limiter != nil {
+		var release func()
+		if r.Reservation != nil {
+			release, err = r.Reservation.Acquire(ctx)
+		} else {
+			release, err = c.o.Limiter.Acquire(ctx, req.URL.Hostname())
+		}
 		if err != nil {
 			return nil, fmt.Errorf("GET %s: waiting for a request slot: %w", r.URL, err)
 		}
