@@ -123,7 +123,7 @@ func (s *schedule) run() {
 		s.unpark()
 		wait := time.Hour
 		for s.queue.Len() > 0 && s.running < s.maxPolls {
-			next := s.queue[0]
+			next := s.queue[0].sl
 			if d := next.at.Sub(now); d > 0 {
 				wait = d
 				break
@@ -305,24 +305,34 @@ func (s *schedule) poll(sl *slot) {
 	s.poke()
 }
 
-// dueQueue is a min-heap of slots by due time.
-type dueQueue []*slot
+// dueQueue is a min-heap of slots by due time. Each entry carries its slot's due time, so
+// that ordering 10,000 feeds, a score of comparisons a poll, reads the heap's array alone
+// rather than every slot it compares.
+type dueQueue []dueEntry
+
+type dueEntry struct {
+	at time.Duration // the slot's at, since queueEpoch
+	sl *slot
+}
+
+// queueEpoch is the origin of dueEntry's times; measured on the monotonic clock, as at is.
+var queueEpoch = time.Now()
 
 func (q dueQueue) Len() int           { return len(q) }
-func (q dueQueue) Less(i, j int) bool { return q[i].at.Before(q[j].at) }
+func (q dueQueue) Less(i, j int) bool { return q[i].at < q[j].at }
 func (q dueQueue) Swap(i, j int) {
 	q[i], q[j] = q[j], q[i]
-	q[i].index, q[j].index = i, j
+	q[i].sl.index, q[j].sl.index = i, j
 }
 func (q *dueQueue) Push(x any) {
 	sl := x.(*slot)
 	sl.index = len(*q)
-	*q = append(*q, sl)
+	*q = append(*q, dueEntry{at: sl.at.Sub(queueEpoch), sl: sl})
 }
 func (q *dueQueue) Pop() any {
 	old := *q
-	sl := old[len(old)-1]
-	old[len(old)-1] = nil
+	sl := old[len(old)-1].sl
+	old[len(old)-1] = dueEntry{}
 	sl.index = -1
 	*q = old[:len(old)-1]
 	return sl
