@@ -147,21 +147,25 @@ func (e *TimeoutError) Error() string {
 
 // Get performs one GET, reading the whole body. A 304 is a Response, not an error.
 func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
-	// Built first, so the URL is parsed once: the limiter needs its host.
-	req, err := c.newRequest(ctx, r)
-	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", r.URL, err)
+	var req *http.Request
+	var release func()
+	var err error
+	switch {
+	case r.Reservation != nil:
+		// The host is the reservation's: the request is built once the slot is held, with
+		// the context it is made under, rather than built and then copied for that context.
+		release, err = r.Reservation.Acquire(ctx)
+	case c.o.Limiter != nil:
+		// Built first, so the URL is parsed once: the limiter needs its host.
+		if req, err = c.newRequest(ctx, r); err != nil {
+			return nil, fmt.Errorf("GET %s: %w", r.URL, err)
+		}
+		release, err = c.o.Limiter.Acquire(ctx, req.URL.Hostname())
 	}
-	if r.Reservation != nil || c.o.Limiter != nil {
-		var release func()
-		if r.Reservation != nil {
-			release, err = r.Reservation.Acquire(ctx)
-		} else {
-			release, err = c.o.Limiter.Acquire(ctx, req.URL.Hostname())
-		}
-		if err != nil {
-			return nil, fmt.Errorf("GET %s: waiting for a request slot: %w", r.URL, err)
-		}
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: waiting for a request slot: %w", r.URL, err)
+	}
+	if release != nil {
 		defer release()
 	}
 	// The timeout starts once a slot is held: time spent queueing is not the server's fault.
@@ -169,6 +173,13 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, c.o.Timeout, &TimeoutError{Limit: c.o.Timeout})
 		defer cancel()
+	}
+	if req == nil {
+		req, err = c.newRequest(ctx, r)
+		if err != nil {
+			return nil, fmt.Errorf("GET %s: %w", r.URL, err)
+		}
+	} else if c.o.Timeout > 0 {
 		req = req.WithContext(ctx)
 	}
 	resp, err := c.do(req)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+	"github.com/parleyhq/parley/services/fetch/limit"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
 )
@@ -162,6 +163,34 @@ func TestGetRedirects(t *testing.T) {
 	var se *StatusError
 	if _, err := c.Get(ctx, Request{URL: srv.URL + "/nowhere"}); !errors.As(err, &se) || se.StatusCode != http.StatusFound {
 		t.Errorf("redirect without a location: err = %v", err)
+	}
+}
+
+// A poll whose host slot the schedule reserved takes only a global slot, and gives both back.
+func TestGetReserved(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("body")) }))
+	defer srv.Close()
+	l := limit.New(1, 1, 0)
+	c := newClient(Options{Timeout: time.Second, Limiter: l})
+	defer c.Close()
+	host := strings.Split(strings.TrimPrefix(srv.URL, "http://"), ":")[0]
+	for range 2 {
+		res, _ := l.Reserve(host, time.Now(), nil)
+		if res == nil {
+			t.Fatal("the host's slot was not given back")
+		}
+		if r, err := c.Get(context.Background(), Request{URL: srv.URL, Reservation: res}); err != nil || string(r.Body) != "body" {
+			t.Fatalf("reserved GET: %+v, %v", r, err)
+		}
+	}
+	res, _ := l.Reserve(host, time.Now(), nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := c.Get(ctx, Request{URL: srv.URL, Reservation: res}); err == nil {
+		t.Fatal("a GET under a cancelled context")
+	}
+	if r, err := c.Get(context.Background(), Request{URL: srv.URL}); err != nil || string(r.Body) != "body" {
+		t.Fatalf("GET after a reserved one gave up: %+v, %v", r, err)
 	}
 }
 
