@@ -40,6 +40,11 @@ type schedule struct {
 	parked map[*slot]struct{} // others' feeds
 	// generation is owners' generation when the parked feeds were last put back.
 	generation uint64
+
+	// ready are the feeds takeDue found ready to poll, and unused the host slots it found
+	// unused, both for run to deal with outside mu; only run's goroutine touches them.
+	ready  []*slot
+	unused []*limit.Reservation
 }
 
 // owners decides which replica polls a feed.
@@ -114,53 +119,25 @@ func (s *schedule) run() {
 	defer close(s.due)
 	t := time.NewTimer(time.Hour)
 	defer t.Stop()
-	var ready []*slot
-	var unused []*limit.Reservation
+	var freed <-chan struct{} // none without a limiter
+	if s.limiter != nil {
+		freed = s.limiter.Freed()
+	}
 	retired := time.Now()
 	for {
-		s.mu.Lock()
 		now := time.Now()
-		s.unpark()
-		wait := time.Hour
-		for s.queue.Len() > 0 && s.running < s.maxPolls {
-			next := s.queue[0].sl
-			if d := next.at.Sub(now); d > 0 {
-				wait = d
-				break
-			}
-			heap.Pop(&s.queue)
-			if !s.owners.owns(next.w.hash) {
-				// Forget the state: the owner has it now, and polls will read it afresh
-				// should the feed come back. It would have been checked again an
-				// interval from now; it comes back then at the earliest (see unpark).
-				next.w.forget()
-				next.at = now.Add(next.w.next.Load().Interval)
-				s.parked[next] = struct{}{}
-				if next.res != nil {
-					unused = append(unused, next.res)
-					next.res = nil
-				}
-				continue
-			}
-			if !s.admit(next, now) {
-				continue
-			}
-			s.running++
-			ready = append(ready, next)
-		}
-		idle := s.workers - s.running
-		s.mu.Unlock()
-		for i, res := range unused {
+		wait, idle := s.takeDue(now)
+		for i, res := range s.unused {
 			res.Cancel()
-			unused[i] = nil
+			s.unused[i] = nil
 		}
-		unused = unused[:0]
+		s.unused = s.unused[:0]
 		// Handed over outside the lock, which a finishing poll takes.
-		for i, sl := range ready {
+		for i, sl := range s.ready {
 			s.hand(sl)
-			ready[i] = nil
+			s.ready[i] = nil
 		}
-		ready = ready[:0]
+		s.ready = s.ready[:0]
 		if now.Sub(retired) >= time.Second {
 			retired = now
 			s.retire(idle - idleWorkers)
@@ -171,8 +148,55 @@ func (s *schedule) run() {
 			return
 		case <-t.C:
 		case <-s.wake:
+		case <-freed:
 		case <-s.owners.changed():
 		}
+	}
+}
+
+// takeDue moves the feeds due by now that can start into ready, as many as maxPolls allows,
+// and returns how long until the next is due and how many poll goroutines are idle.
+func (s *schedule) takeDue(now time.Time) (wait time.Duration, idle int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unpark()
+	wait = time.Hour
+	for s.queue.Len() > 0 && s.running < s.maxPolls {
+		next := s.queue[0].sl
+		if d := next.at.Sub(now); d > 0 {
+			wait = d
+			break
+		}
+		heap.Pop(&s.queue)
+		if !s.owners.owns(next.w.hash) {
+			s.park(next, now)
+			continue
+		}
+		if !s.admit(next, now) {
+			continue
+		}
+		if next.res != nil && !next.res.TryGlobal() {
+			// Every request slot is in use: the feed waits, first in the queue and with
+			// its host's slot, until the limiter says one is free.
+			heap.Push(&s.queue, next)
+			break
+		}
+		s.running++
+		s.ready = append(s.ready, next)
+	}
+	return wait, s.workers - s.running
+}
+
+// park sets aside another replica's feed. Its state is forgotten: the owner has it now, and
+// polls will read it afresh should the feed come back. It would have been checked again an
+// interval from now; it comes back then at the earliest (see unpark). Called with mu held.
+func (s *schedule) park(sl *slot, now time.Time) {
+	sl.w.forget()
+	sl.at = now.Add(sl.w.next.Load().Interval)
+	s.parked[sl] = struct{}{}
+	if sl.res != nil {
+		s.unused = append(s.unused, sl.res) // given back outside mu, as it may wake a feed
+		sl.res = nil
 	}
 }
 

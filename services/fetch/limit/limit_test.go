@@ -249,3 +249,43 @@ func TestReserve(t *testing.T) {
 		}
 	})
 }
+
+// TestTryGlobal: a reservation takes a free global slot without waiting, or finds none; the
+// slot is given back by Acquire's release or by Cancel, and each giving back is signalled.
+func TestTryGlobal(t *testing.T) {
+	l := New(1, 4, 0)
+	now := time.Now()
+	r1, _ := l.Reserve("a", now, nil)
+	r2, _ := l.Reserve("b", now, nil)
+	if !r1.TryGlobal() || !r1.TryGlobal() || r2.TryGlobal() {
+		t.Fatal("one global slot: the first reservation takes it, the second finds none")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	release, err := r1.Acquire(ctx) // holds its slot already: nothing to wait for
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-l.Freed():
+		t.Fatal("freed signalled while the slot was held")
+	default:
+	}
+	release()
+	<-l.Freed()
+	if !r2.TryGlobal() {
+		t.Fatal("the slot given back was not free")
+	}
+	r2.Cancel()
+	<-l.Freed()
+	r3, _ := l.Reserve("a", now, nil)
+	if !r3.TryGlobal() {
+		t.Fatal("a cancelled reservation kept its global slot")
+	}
+	r3.Cancel()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.hosts) != 0 {
+		t.Errorf("%d idle hosts still tracked", len(l.hosts))
+	}
+}
