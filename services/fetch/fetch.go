@@ -182,12 +182,11 @@ func serve(ctx context.Context, c Config) error {
 // seedGrace is how long shutdown waits for the registry writes of a seed.
 const seedGrace = 5 * time.Second
 
-// maxPolls bounds polls under way at once. A poll starts only with a request slot in hand
-// (see schedule.admit) and gives it back before it publishes, so polls beyond the request
-// slots are those publishing to NATS; each is a goroutine whose stack grew while parsing, so
-// not far beyond. Before feeds waited for their host and for a request slot in the schedule,
-// it was 16 times the slots, and some 2,000 goroutines waited, costing 40 MB and 3 % of the
-// CPU.
+// maxPolls bounds polls under way at once. Much of a poll's time is spent waiting for a
+// global request slot or NATS, so it is above the HTTP concurrency; each is a goroutine whose
+// stack grew while parsing, so not far above. A feed waiting for its host holds none (see
+// schedule.admit): at 16 times the concurrency, as before that, some 2,000 goroutines waited
+// about, costing 40 MB and 3 % of the CPU.
 func maxPolls(c Config) int { return max(256, 4*c.Concurrency) }
 
 // initialEntries reads the registry's current contents from a fresh watcher.

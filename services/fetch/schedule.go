@@ -119,10 +119,6 @@ func (s *schedule) run() {
 	defer close(s.due)
 	t := time.NewTimer(time.Hour)
 	defer t.Stop()
-	var freed <-chan struct{} // none without a limiter
-	if s.limiter != nil {
-		freed = s.limiter.Freed()
-	}
 	retired := time.Now()
 	for {
 		now := time.Now()
@@ -148,7 +144,6 @@ func (s *schedule) run() {
 			return
 		case <-t.C:
 		case <-s.wake:
-		case <-freed:
 		case <-s.owners.changed():
 		}
 	}
@@ -174,12 +169,6 @@ func (s *schedule) takeDue(now time.Time) (wait time.Duration, idle int) {
 		}
 		if !s.admit(next, now) {
 			continue
-		}
-		if next.res != nil && !next.res.TryGlobal() {
-			// Every request slot is in use: the feed waits, first in the queue and with
-			// its host's slot, until the limiter says one is free.
-			heap.Push(&s.queue, next)
-			break
 		}
 		s.running++
 		s.ready = append(s.ready, next)

@@ -15,7 +15,6 @@ import (
 // Limiter hands out request slots. The zero value is not usable; call New.
 type Limiter struct {
 	global  chan struct{}
-	freed   chan struct{} // see Freed
 	perHost int
 	gap     time.Duration // between request starts to one host; 0: no rate bound
 
@@ -48,7 +47,6 @@ func (h *hostSlots) idle(now time.Time) bool {
 func New(global, perHost int, perSecond float64) *Limiter {
 	l := &Limiter{
 		global:  make(chan struct{}, max(global, 1)),
-		freed:   make(chan struct{}, 1),
 		perHost: max(perHost, 1),
 		hosts:   map[string]*hostSlots{},
 	}
@@ -82,21 +80,9 @@ func (l *Limiter) Acquire(ctx context.Context, host string) (release func(), err
 		if done.Swap(true) {
 			return
 		}
-		l.releaseGlobal()
+		<-l.global
 		l.releaseHost(host, h)
 	}, nil
-}
-
-// Freed is signalled, the signals coalescing, whenever a global slot is given back: for one
-// listener that takes slots with Reservation.TryGlobal rather than waiting for them.
-func (l *Limiter) Freed() <-chan struct{} { return l.freed }
-
-func (l *Limiter) releaseGlobal() {
-	<-l.global
-	select {
-	case l.freed <- struct{}{}:
-	default:
-	}
 }
 
 // hostSlot takes one of host's slots, waiting in line when all are held.
@@ -199,44 +185,26 @@ func maxTime(a, b time.Time) time.Time {
 	return a
 }
 
-// Reservation is a host slot taken by Reserve, and maybe a global slot (TryGlobal). Acquire
-// or Cancel gives them back.
+// Reservation is a host slot taken by Reserve. Acquire or Cancel gives it back.
 type Reservation struct {
-	l      *Limiter
-	host   string
-	h      *hostSlots
-	global bool        // TryGlobal took a global slot
-	done   atomic.Bool // the slots are given back, or are Acquire's release's to give back
+	l    *Limiter
+	host string
+	h    *hostSlots
+	done atomic.Bool // the host slot is given back, or is Acquire's release's to give back
 }
 
-// TryGlobal takes a global slot for the reserved request if one is free, so that its
-// Acquire need not wait; it says whether it did (or had).
-func (r *Reservation) TryGlobal() bool {
-	if !r.global {
-		select {
-		case r.l.global <- struct{}{}:
-			r.global = true
-		default:
-		}
-	}
-	return r.global
-}
-
-// Acquire takes a global slot for the reserved request, waiting for one unless TryGlobal
-// took it, and returns the function that gives back both slots; it must be called once, and
-// a second call does nothing. On error the slots are given back at once.
+// Acquire waits for a global slot for the reserved request and returns the function that
+// gives back both slots; it must be called once, and a second call does nothing. On error
+// the host slot is given back at once.
 func (r *Reservation) Acquire(ctx context.Context) (release func(), err error) {
-	if !r.global {
-		select {
-		case r.l.global <- struct{}{}:
-			r.global = true
-		case <-ctx.Done():
-			r.Cancel()
-			return nil, ctx.Err()
-		}
+	select {
+	case r.l.global <- struct{}{}:
+	case <-ctx.Done():
+		r.Cancel()
+		return nil, ctx.Err()
 	}
 	if r.done.Swap(true) {
-		r.l.releaseGlobal()
+		<-r.l.global
 		return nil, errors.New("limit: reservation used after it was given back")
 	}
 	var released atomic.Bool
@@ -244,17 +212,14 @@ func (r *Reservation) Acquire(ctx context.Context) (release func(), err error) {
 		if released.Swap(true) {
 			return
 		}
-		r.l.releaseGlobal()
+		<-r.l.global
 		r.l.releaseHost(r.host, r.h)
 	}, nil
 }
 
-// Cancel gives the slots back unless Acquire took them over; a second call does nothing.
+// Cancel gives the host slot back unless Acquire took it over; a second call does nothing.
 func (r *Reservation) Cancel() {
 	if !r.done.Swap(true) {
-		if r.global {
-			r.l.releaseGlobal()
-		}
 		r.l.releaseHost(r.host, r.h)
 	}
 }
