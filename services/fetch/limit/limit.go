@@ -156,7 +156,7 @@ func (l *Limiter) releaseHost(host string, h *hostSlots) {
 // waiting for its host need not hold a goroutine. When every slot of the host is held it
 // returns nil and calls wake, once, when one is released; wake must not block, and whether
 // the slot is still free by then is for a second Reserve to find out. A wake that returns
-// false (its caller has gone) passes the turn to the next.
+// false (its caller has gone) passes the turn to the next; a nil wake is not told.
 func (l *Limiter) Reserve(host string, now time.Time, wake func() bool) (r *Reservation, start time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -166,7 +166,9 @@ func (l *Limiter) Reserve(host string, now time.Time, wake func() bool) (r *Rese
 		l.hosts[host] = h
 	}
 	if h.busy >= l.perHost || len(h.waiting) > 0 {
-		h.wakers = append(h.wakers, wake)
+		if wake != nil {
+			h.wakers = append(h.wakers, wake)
+		}
 		return nil, time.Time{}
 	}
 	h.busy++
