@@ -116,12 +116,13 @@ func serve(ctx context.Context, c Config) error {
 		c.Logger.Info("feed registry seeded from the config", "writes", len(writes), "took", time.Since(start))
 	}()
 
+	limiter := limit.New(c.Concurrency, c.HostConcurrency, c.HostRate)
 	client := feed.NewClient(feed.Options{
 		UserAgent:           c.UserAgent,
 		Timeout:             c.Timeout,
 		MaxBodyBytes:        c.MaxBodyBytes,
 		Control:             guard.Control(c.AllowPrivateAddresses),
-		Limiter:             limit.New(c.Concurrency, c.HostConcurrency, c.HostRate),
+		Limiter:             limiter,
 		MaxIdleConnsPerHost: c.HostConcurrency,
 	})
 	defer client.Close()
@@ -134,7 +135,7 @@ func serve(ctx context.Context, c Config) error {
 		r.websub = newWebSub(r, c)
 		c.Mux.Handle(WebSubPath, r.websub)
 	}
-	p := &pool{r: r, ctx: ctx, sched: newSchedule(ctx, maxPolls(c), mem), workers: map[string]*slot{}}
+	p := &pool{r: r, ctx: ctx, sched: newSchedule(ctx, maxPolls(c), mem, limiter), workers: map[string]*slot{}}
 	p.preload, err = loadAllStates(ctx, states)
 	if err != nil {
 		// Each feed reads its own at its first poll instead.
@@ -181,10 +182,12 @@ func serve(ctx context.Context, c Config) error {
 // seedGrace is how long shutdown waits for the registry writes of a seed.
 const seedGrace = 5 * time.Second
 
-// maxPolls bounds polls under way at once. Much of a poll's time is spent waiting for an
-// HTTP slot or NATS, so it is above the HTTP concurrency; each is a goroutine whose stack
-// grew while parsing, so not far above.
-func maxPolls(c Config) int { return max(256, 16*c.Concurrency) }
+// maxPolls bounds polls under way at once. Much of a poll's time is spent waiting for a
+// global request slot or NATS, so it is above the HTTP concurrency; each is a goroutine whose
+// stack grew while parsing, so not far above. A feed waiting for its host holds none (see
+// schedule.admit): at 16 times the concurrency, as before that, some 2,000 goroutines waited
+// about, costing 40 MB and 3 % of the CPU.
+func maxPolls(c Config) int { return max(256, 4*c.Concurrency) }
 
 // initialEntries reads the registry's current contents from a fresh watcher.
 func initialEntries(ctx context.Context, w jetstream.KeyWatcher, log *slog.Logger) (map[string]Entry, error) {

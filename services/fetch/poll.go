@@ -16,6 +16,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/parleyhq/parley/platform/bus"
 	"github.com/parleyhq/parley/services/fetch/feed"
+	"github.com/parleyhq/parley/services/fetch/limit"
 )
 
 const (
@@ -45,6 +46,8 @@ type worker struct {
 	pre *State
 	// written is the poll time of the state last handed to the bucket.
 	written time.Time
+	// res is the slot of the feed's host that the schedule took for this poll (see admit).
+	res *limit.Reservation
 }
 
 // stateRefresh is how often the record of a feed that keeps answering 304 is written
@@ -253,6 +256,7 @@ func (w *worker) fetch(ctx context.Context) outcome {
 		ETag:         w.st.ETag,
 		LastModified: w.st.LastModified,
 		Accept:       feed.AcceptFeed,
+		Reservation:  w.res,
 	})
 	if ctx.Err() != nil {
 		return outcome{interrupted: true}

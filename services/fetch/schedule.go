@@ -3,8 +3,11 @@ package fetch
 import (
 	"container/heap"
 	"context"
+	"net/url"
 	"sync"
 	"time"
+
+	"github.com/parleyhq/parley/services/fetch/limit"
 )
 
 // schedule runs each feed's polls at their due times. Feeds wait in a heap ordered by due
@@ -19,7 +22,10 @@ type schedule struct {
 	// out of the queue until the replicas change: checking each of them against every
 	// replica every interval was work that each replica did for all the feeds, so the
 	// total grew with the replicas.
-	owners   owners
+	owners owners
+	// limiter is the one the feed client's requests go through; nil in tests of the schedule
+	// alone, which then starts polls without it.
+	limiter  *limit.Limiter
 	wake     chan struct{}
 	wg       sync.WaitGroup
 	maxPolls int
@@ -34,6 +40,11 @@ type schedule struct {
 	parked map[*slot]struct{} // others' feeds
 	// generation is owners' generation when the parked feeds were last put back.
 	generation uint64
+
+	// ready are the feeds takeDue found ready to poll, and unused the host slots it found
+	// unused, both for run to deal with outside mu; only run's goroutine touches them.
+	ready  []*slot
+	unused []*limit.Reservation
 }
 
 // owners decides which replica polls a feed.
@@ -52,10 +63,16 @@ type slot struct {
 	cancel  context.CancelFunc
 	ctx     context.Context
 	removed bool
+	// res is the slot of the feed's host that its next poll will use (see admit); waiting
+	// says the feed waits, out of the queue, to be told that one of its host's slots is free.
+	res     *limit.Reservation
+	waiting bool
+	// host is the host name of hostOf, the feed's URL when it was last looked at.
+	host, hostOf string
 }
 
-func newSchedule(ctx context.Context, maxPolls int, o owners) *schedule {
-	return &schedule{ctx: ctx, owners: o, wake: make(chan struct{}, 1), maxPolls: max(maxPolls, 1),
+func newSchedule(ctx context.Context, maxPolls int, o owners, l *limit.Limiter) *schedule {
+	return &schedule{ctx: ctx, owners: o, limiter: l, wake: make(chan struct{}, 1), maxPolls: max(maxPolls, 1),
 		due: make(chan *slot), parked: map[*slot]struct{}{}, pollFeed: (*worker).poll}
 }
 
@@ -75,12 +92,17 @@ func (s *schedule) add(w *worker) *slot {
 func (s *schedule) remove(sl *slot) {
 	s.mu.Lock()
 	sl.removed = true
+	var res *limit.Reservation
 	if sl.index >= 0 {
 		heap.Remove(&s.queue, sl.index)
+		res, sl.res = sl.res, nil
 	}
 	delete(s.parked, sl)
 	s.mu.Unlock()
 	sl.cancel()
+	if res != nil {
+		res.Cancel() // outside mu: it may wake another feed of the host
+	}
 }
 
 func (s *schedule) poke() {
@@ -97,40 +119,21 @@ func (s *schedule) run() {
 	defer close(s.due)
 	t := time.NewTimer(time.Hour)
 	defer t.Stop()
-	var ready []*slot
 	retired := time.Now()
 	for {
-		s.mu.Lock()
 		now := time.Now()
-		s.unpark()
-		wait := time.Hour
-		for s.queue.Len() > 0 && s.running < s.maxPolls {
-			next := s.queue[0]
-			if d := next.at.Sub(now); d > 0 {
-				wait = d
-				break
-			}
-			heap.Pop(&s.queue)
-			if !s.owners.owns(next.w.hash) {
-				// Forget the state: the owner has it now, and polls will read it afresh
-				// should the feed come back. It would have been checked again an
-				// interval from now; it comes back then at the earliest (see unpark).
-				next.w.forget()
-				next.at = now.Add(next.w.next.Load().Interval)
-				s.parked[next] = struct{}{}
-				continue
-			}
-			s.running++
-			ready = append(ready, next)
+		wait, idle := s.takeDue(now)
+		for i, res := range s.unused {
+			res.Cancel()
+			s.unused[i] = nil
 		}
-		idle := s.workers - s.running
-		s.mu.Unlock()
+		s.unused = s.unused[:0]
 		// Handed over outside the lock, which a finishing poll takes.
-		for i, sl := range ready {
+		for i, sl := range s.ready {
 			s.hand(sl)
-			ready[i] = nil
+			s.ready[i] = nil
 		}
-		ready = ready[:0]
+		s.ready = s.ready[:0]
 		if now.Sub(retired) >= time.Second {
 			retired = now
 			s.retire(idle - idleWorkers)
@@ -144,6 +147,95 @@ func (s *schedule) run() {
 		case <-s.owners.changed():
 		}
 	}
+}
+
+// takeDue moves the feeds due by now that can start into ready, as many as maxPolls allows,
+// and returns how long until the next is due and how many poll goroutines are idle.
+func (s *schedule) takeDue(now time.Time) (wait time.Duration, idle int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unpark()
+	wait = time.Hour
+	for s.queue.Len() > 0 && s.running < s.maxPolls {
+		next := s.queue[0].sl
+		if d := next.at.Sub(now); d > 0 {
+			wait = d
+			break
+		}
+		heap.Pop(&s.queue)
+		if !s.owners.owns(next.w.hash) {
+			s.park(next, now)
+			continue
+		}
+		if !s.admit(next, now) {
+			continue
+		}
+		s.running++
+		s.ready = append(s.ready, next)
+	}
+	return wait, s.workers - s.running
+}
+
+// park sets aside another replica's feed. Its state is forgotten: the owner has it now, and
+// polls will read it afresh should the feed come back. It would have been checked again an
+// interval from now; it comes back then at the earliest (see unpark). Called with mu held.
+func (s *schedule) park(sl *slot, now time.Time) {
+	sl.w.forget()
+	sl.at = now.Add(sl.w.next.Load().Interval)
+	s.parked[sl] = struct{}{}
+	if sl.res != nil {
+		s.unused = append(s.unused, sl.res) // given back outside mu, as it may wake a feed
+		sl.res = nil
+	}
+}
+
+// admit takes a slot of sl's host for its poll and says whether the poll can start now.
+// When the host's turn under the rate bound is still to come, sl goes back to the queue for
+// that time, the slot held; when every slot of the host is held, sl waits out of the queue
+// until the limiter says one is free (see woken). Called with mu held.
+func (s *schedule) admit(sl *slot, now time.Time) bool {
+	if s.limiter == nil || sl.res != nil {
+		return true
+	}
+	res, start := s.limiter.Reserve(sl.hostname(), now, func() bool { return s.woken(sl) })
+	if res == nil {
+		sl.waiting = true
+		return false
+	}
+	sl.res = res
+	if start.After(now) {
+		sl.at = start
+		heap.Push(&s.queue, sl)
+		return false
+	}
+	return true
+}
+
+// woken queues sl again, due now, once a slot of its host is free; false when it no longer
+// waits for one (removed, or the schedule ended), so the limiter tells the next feed.
+func (s *schedule) woken(sl *slot) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !sl.waiting || sl.removed || s.ctx.Err() != nil {
+		return false
+	}
+	sl.waiting = false
+	sl.at = time.Now()
+	heap.Push(&s.queue, sl)
+	s.poke()
+	return true
+}
+
+// hostname is the host of the feed's URL, as the feed client's limiter knows it. Called
+// with mu held.
+func (sl *slot) hostname() string {
+	if u := sl.w.next.Load().URL; u != sl.hostOf {
+		sl.hostOf, sl.host = u, ""
+		if p, err := url.Parse(u); err == nil {
+			sl.host = p.Hostname()
+		}
+	}
+	return sl.host
 }
 
 // unpark queues the parked feeds again once the replicas changed, each at the time it was
@@ -210,7 +302,12 @@ func (s *schedule) retire(n int) {
 func (s *schedule) poll(sl *slot) {
 	w := sl.w
 	w.feed = *w.next.Load()
+	w.res = sl.res // the slot is the poll's now, and not in the queue: nothing else reads res
 	next := s.pollFeed(w, sl.ctx)
+	if sl.res != nil {
+		sl.res.Cancel() // unless the poll used it: not every poll makes a request
+		sl.res, w.res = nil, nil
+	}
 	s.mu.Lock()
 	s.running--
 	if !sl.removed && sl.ctx.Err() == nil {
@@ -221,24 +318,34 @@ func (s *schedule) poll(sl *slot) {
 	s.poke()
 }
 
-// dueQueue is a min-heap of slots by due time.
-type dueQueue []*slot
+// dueQueue is a min-heap of slots by due time. Each entry carries its slot's due time, so
+// that ordering 10,000 feeds, a score of comparisons a poll, reads the heap's array alone
+// rather than every slot it compares.
+type dueQueue []dueEntry
+
+type dueEntry struct {
+	at time.Duration // the slot's at, since queueEpoch
+	sl *slot
+}
+
+// queueEpoch is the origin of dueEntry's times; measured on the monotonic clock, as at is.
+var queueEpoch = time.Now()
 
 func (q dueQueue) Len() int           { return len(q) }
-func (q dueQueue) Less(i, j int) bool { return q[i].at.Before(q[j].at) }
+func (q dueQueue) Less(i, j int) bool { return q[i].at < q[j].at }
 func (q dueQueue) Swap(i, j int) {
 	q[i], q[j] = q[j], q[i]
-	q[i].index, q[j].index = i, j
+	q[i].sl.index, q[j].sl.index = i, j
 }
 func (q *dueQueue) Push(x any) {
 	sl := x.(*slot)
 	sl.index = len(*q)
-	*q = append(*q, sl)
+	*q = append(*q, dueEntry{at: sl.at.Sub(queueEpoch), sl: sl})
 }
 func (q *dueQueue) Pop() any {
 	old := *q
-	sl := old[len(old)-1]
-	old[len(old)-1] = nil
+	sl := old[len(old)-1].sl
+	old[len(old)-1] = dueEntry{}
 	sl.index = -1
 	*q = old[:len(old)-1]
 	return sl

@@ -2,11 +2,16 @@ package fetch
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/parleyhq/parley/services/fetch/limit"
 )
 
 // fakeOwners gives this replica the feeds in mine and counts the checks of each feed.
@@ -51,7 +56,7 @@ func TestScheduleParksOthersFeeds(t *testing.T) {
 		const every = time.Second
 		ctx, cancel := context.WithCancel(t.Context())
 		o := &fakeOwners{mine: map[uint64]bool{}, checks: map[uint64]int{}, change: make(chan struct{}, 1)}
-		s := newSchedule(ctx, 4, o)
+		s := newSchedule(ctx, 4, o, nil)
 		var mu sync.Mutex
 		polls := map[string][]time.Time{}
 		s.pollFeed = func(w *worker, _ context.Context) time.Time {
@@ -102,4 +107,108 @@ func TestScheduleParksOthersFeeds(t *testing.T) {
 		cancel()
 		<-done
 	})
+}
+
+// TestScheduleHostWaitsHoldNoPoll: feeds waiting for their host, for its rate or for one of
+// its slots, do not take up the polls under way, so a publisher hosting many feeds does not
+// hold up another host's feed; and every one of the publisher's feeds is still polled, one
+// removed while it waited included, at the host's rate and within its slots.
+func TestScheduleHostWaitsHoldNoPoll(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		l        func() *limit.Limiter // made in the bubble, so that waits on it are durable
+		takes    time.Duration         // how long a poll of the busy host holds its slot
+		interval time.Duration         // between starts to the busy host, at least
+	}{
+		{"rate", func() *limit.Limiter { return limit.New(8, 4, 1) }, 0, time.Second},
+		{"slots", func() *limit.Limiter { return limit.New(8, 1, 0) }, time.Second, time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) { testHostWaits(t, tc.l(), tc.takes, tc.interval) })
+		})
+	}
+}
+
+func testHostWaits(t *testing.T, l *limit.Limiter, takes, interval time.Duration) {
+	ctx, cancel := context.WithCancel(t.Context())
+	o := &fakeOwners{mine: map[uint64]bool{}, checks: map[uint64]int{}, change: make(chan struct{}, 1)}
+	s := newSchedule(ctx, 2, o, l)
+	var mu sync.Mutex
+	polls := map[string][]time.Time{}
+	// As a real poll: the request goes through the limiter, with the schedule's slot if any.
+	s.pollFeed = func(w *worker, ctx context.Context) time.Time {
+		var release func()
+		var err error
+		if w.res != nil {
+			release, err = w.res.Acquire(ctx)
+		} else {
+			release, err = l.Acquire(ctx, strings.Split(w.feed.URL, "/")[2])
+		}
+		if err != nil {
+			return time.Now().Add(w.feed.Interval)
+		}
+		mu.Lock()
+		polls[w.id] = append(polls[w.id], time.Now())
+		mu.Unlock()
+		if strings.Contains(w.feed.URL, "busy") {
+			time.Sleep(takes)
+		}
+		release()
+		return time.Now().Add(w.feed.Interval)
+	}
+	add := func(id string) *slot {
+		f := Feed{URL: "http://" + id, Interval: time.Hour}
+		w := &worker{id: id, hash: feedHash(id), feed: f}
+		w.next.Store(&f)
+		o.mine[w.hash] = true
+		return s.add(w)
+	}
+	const busy = 30
+	slots := make([]*slot, busy)
+	for i := range busy {
+		slots[i] = add(fmt.Sprintf("busy.example/%d", i))
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); s.run() }()
+	time.Sleep(3 * time.Second) // every busy feed due, most waiting for the host
+	gone := -1
+	mu.Lock()
+	for i := range busy {
+		if len(polls[fmt.Sprintf("busy.example/%d", i)]) == 0 {
+			gone = i
+		}
+	}
+	mu.Unlock()
+	s.remove(slots[gone])
+	added := time.Now()
+	add("other.example/feed")
+	time.Sleep(3 * time.Second)
+	mu.Lock()
+	other := polls["other.example/feed"]
+	mu.Unlock()
+	if len(other) != 1 || other[0].Sub(added) > 2*time.Second+takes {
+		t.Errorf("another host's feed polled at %v, %s after it was added; want once, at once", other, time.Since(added))
+	}
+	time.Sleep(busy * interval)
+	mu.Lock()
+	defer mu.Unlock()
+	var starts []time.Time
+	for i := range busy {
+		p := polls[fmt.Sprintf("busy.example/%d", i)]
+		switch {
+		case i == gone && len(p) != 0:
+			t.Errorf("a feed removed while it waited for its host was polled")
+		case i != gone && len(p) != 1:
+			t.Errorf("busy feed %d polled %d times, want once", i, len(p))
+		}
+		starts = append(starts, p...)
+	}
+	slices.SortFunc(starts, time.Time.Compare)
+	for i := 1; i < len(starts); i++ {
+		if d := starts[i].Sub(starts[i-1]); d < interval {
+			t.Errorf("busy host's polls %d and %d %s apart, want at least %s", i-1, i, d, interval)
+		}
+	}
+	cancel()
+	<-done
 }

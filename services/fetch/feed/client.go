@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"syscall"
@@ -34,7 +35,6 @@ type Options struct {
 
 // Client makes fetch's HTTP requests. It is safe for concurrent use.
 type Client struct {
-	http      *http.Client
 	transport *http.Transport
 	o         Options
 	userAgent []string // the header's value, shared by every request (nil: none)
@@ -48,20 +48,7 @@ func NewClient(o Options) *Client {
 	if o.MaxIdleConnsPerHost <= 0 {
 		o.MaxIdleConnsPerHost = 8
 	}
-	tr := NewTransport(o)
-	c := &http.Client{
-		Transport: tr,
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= maxRedirects {
-				return fmt.Errorf("stopped after %d redirects", maxRedirects)
-			}
-			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-				return fmt.Errorf("redirect to unsupported scheme %q", req.URL.Scheme)
-			}
-			return nil
-		},
-	}
-	client := &Client{http: c, transport: tr, o: o}
+	client := &Client{transport: NewTransport(o), o: o}
 	if o.UserAgent != "" {
 		client.userAgent = []string{o.UserAgent}
 	}
@@ -108,6 +95,10 @@ type Request struct {
 	ETag         string
 	LastModified string
 	Accept       string
+	// Reservation, when set, is the caller's slot of the Limiter for the URL's host
+	// (Limiter.Reserve), whose start has come: Get waits only for a global slot, and gives
+	// both back when done.
+	Reservation *limit.Reservation
 }
 
 // Response is a complete, successful (2xx or 304) response.
@@ -156,16 +147,25 @@ func (e *TimeoutError) Error() string {
 
 // Get performs one GET, reading the whole body. A 304 is a Response, not an error.
 func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
-	// Built first, so the URL is parsed once: the limiter needs its host.
-	req, err := c.newRequest(ctx, r)
-	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", r.URL, err)
-	}
-	if c.o.Limiter != nil {
-		release, err := c.o.Limiter.Acquire(ctx, req.URL.Hostname())
-		if err != nil {
-			return nil, fmt.Errorf("GET %s: waiting for a request slot: %w", r.URL, err)
+	var req *http.Request
+	var release func()
+	var err error
+	switch {
+	case r.Reservation != nil:
+		// The host is the reservation's: the request is built once the slot is held, with
+		// the context it is made under, rather than built and then copied for that context.
+		release, err = r.Reservation.Acquire(ctx)
+	case c.o.Limiter != nil:
+		// Built first, so the URL is parsed once: the limiter needs its host.
+		if req, err = c.newRequest(ctx, r); err != nil {
+			return nil, fmt.Errorf("GET %s: %w", r.URL, err)
 		}
+		release, err = c.o.Limiter.Acquire(ctx, req.URL.Hostname())
+	}
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: waiting for a request slot: %w", r.URL, err)
+	}
+	if release != nil {
 		defer release()
 	}
 	// The timeout starts once a slot is held: time spent queueing is not the server's fault.
@@ -173,6 +173,13 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, c.o.Timeout, &TimeoutError{Limit: c.o.Timeout})
 		defer cancel()
+	}
+	if req == nil {
+		req, err = c.newRequest(ctx, r)
+		if err != nil {
+			return nil, fmt.Errorf("GET %s: %w", r.URL, err)
+		}
+	} else if c.o.Timeout > 0 {
 		req = req.WithContext(ctx)
 	}
 	resp, err := c.do(req)
@@ -181,6 +188,10 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 	}
 	return resp, nil
 }
+
+// acceptFeed is the Accept header of every poll. Requests share it: nothing writes to a
+// request's headers once it is built (follow copies them for a redirect).
+var acceptFeed = []string{AcceptFeed}
 
 // newRequest builds the GET of r. Header values are set as slices directly: Header.Set would
 // canonicalise each key and allocate a slice for each value on every poll.
@@ -193,7 +204,11 @@ func (c *Client) newRequest(ctx context.Context, r Request) (*http.Request, erro
 	if c.userAgent != nil {
 		h["User-Agent"] = c.userAgent
 	}
-	if r.Accept != "" {
+	switch r.Accept {
+	case "":
+	case AcceptFeed:
+		h["Accept"] = acceptFeed
+	default:
 		h["Accept"] = []string{r.Accept}
 	}
 	if r.ETag != "" {
@@ -207,7 +222,7 @@ func (c *Client) newRequest(ctx context.Context, r Request) (*http.Request, erro
 }
 
 func (c *Client) do(req *http.Request) (*Response, error) {
-	resp, err := c.http.Do(req)
+	resp, err := c.follow(req)
 	if err != nil {
 		return nil, err
 	}
@@ -252,6 +267,69 @@ func (c *Client) do(req *http.Request) (*Response, error) {
 	}
 	out.Body = b
 	return out, nil
+}
+
+// follow makes req and the requests its redirects lead to, as http.Client does for a GET
+// (the same headers, a Referer unless the redirect leaves HTTPS), stopping after
+// maxRedirects or at a scheme other than HTTP's. It calls the transport itself: http.Client
+// copied the request's headers on every poll, against the rare redirect.
+func (c *Client) follow(req *http.Request) (*http.Response, error) {
+	for redirects := 0; ; redirects++ {
+		resp, err := c.transport.RoundTrip(req)
+		if err != nil {
+			return nil, err
+		}
+		loc := resp.Header.Get("Location")
+		if !redirect(resp.StatusCode) || loc == "" {
+			return resp, nil
+		}
+		to, err := redirectTarget(req.URL, loc, redirects+1)
+		// What http.Client reads of a redirect's body, so a small one's connection is reused.
+		if resp.ContentLength == -1 || resp.ContentLength <= 2<<10 {
+			_, _ = io.CopyN(io.Discard, resp.Body, 2<<10)
+		}
+		_ = resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		next, err := http.NewRequestWithContext(req.Context(), http.MethodGet, to.String(), nil)
+		if err != nil {
+			return nil, fmt.Errorf("redirect to %q: %w", loc, err)
+		}
+		next.Header = req.Header.Clone()
+		delete(next.Header, "Referer")
+		if req.URL.Scheme != "https" || to.Scheme == "https" {
+			from := *req.URL
+			from.User = nil
+			next.Header["Referer"] = []string{from.String()}
+		}
+		req = next
+	}
+}
+
+// redirectTarget is where the redirects-th redirect, to loc, leads from u, or why it is not
+// followed.
+func redirectTarget(u *url.URL, loc string, redirects int) (*url.URL, error) {
+	to, err := u.Parse(loc)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("failed to parse Location header %q: %w", loc, err)
+	case redirects >= maxRedirects:
+		return nil, fmt.Errorf("stopped after %d redirects", maxRedirects)
+	case to.Scheme != "http" && to.Scheme != "https":
+		return nil, fmt.Errorf("redirect to unsupported scheme %q", to.Scheme)
+	}
+	return to, nil
+}
+
+// redirect says whether http.Client follows a GET answered with status.
+func redirect(status int) bool {
+	switch status {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return true
+	}
+	return false
 }
 
 // presizeCap bounds the buffer a declared length alone can make readBody allocate, for a

@@ -8,11 +8,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mmcdole/gofeed"
+	"github.com/parleyhq/parley/services/fetch/limit"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
 )
@@ -103,6 +105,92 @@ func TestGetConditional(t *testing.T) {
 	r, err = c.Get(context.Background(), Request{URL: srv.URL, ETag: `"x"`, LastModified: "Mon, 12 May 2025 08:00:00 GMT"})
 	if err != nil || !r.NotModified() {
 		t.Fatalf("conditional GET: %+v, %v", r, err)
+	}
+}
+
+// Redirects are followed as http.Client follows them: conditional headers kept, a Referer
+// added, relative locations resolved, at most four hops, HTTP schemes only.
+func TestGetRedirects(t *testing.T) {
+	mux := http.NewServeMux()
+	var srvURL string
+	mux.HandleFunc("/old", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "new?x=1", http.StatusMovedPermanently)
+	})
+	mux.HandleFunc("/new", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("If-None-Match") == `"x"` && r.Header.Get("User-Agent") == "test" && r.Header.Get("Accept") == AcceptFeed &&
+			r.Header.Get("Referer") == srvURL+"/old" {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		_, _ = w.Write([]byte("body of " + r.URL.String() + " from " + r.Header.Get("Referer")))
+	})
+	mux.HandleFunc("/hop/", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/hop/"))
+		if n == 0 {
+			_, _ = w.Write([]byte("arrived"))
+			return
+		}
+		http.Redirect(w, r, "/hop/"+strconv.Itoa(n-1), http.StatusTemporaryRedirect)
+	})
+	mux.HandleFunc("/ftp", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "ftp://example.org/feed", http.StatusFound)
+	})
+	mux.HandleFunc("/nowhere", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusFound) })
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	srvURL = srv.URL
+	c := newClient(Options{Timeout: time.Second, UserAgent: "test"})
+	defer c.Close()
+	ctx := context.Background()
+
+	r, err := c.Get(ctx, Request{URL: srv.URL + "/old", ETag: `"x"`, Accept: AcceptFeed})
+	if err != nil || !r.NotModified() {
+		t.Errorf("conditional GET redirected: %+v, %v", r, err)
+	}
+	r, err = c.Get(ctx, Request{URL: srv.URL + "/old"})
+	if want := "body of /new?x=1 from " + srv.URL + "/old"; err != nil || string(r.Body) != want || r.URL != srv.URL+"/new?x=1" {
+		t.Errorf("GET redirected: %+v, %v; want %q from %s", r, err, want, srv.URL+"/new?x=1")
+	}
+	if r, err := c.Get(ctx, Request{URL: srv.URL + "/hop/4"}); err != nil || string(r.Body) != "arrived" {
+		t.Errorf("four redirects: %+v, %v", r, err)
+	}
+	if _, err := c.Get(ctx, Request{URL: srv.URL + "/hop/5"}); err == nil || !strings.Contains(err.Error(), "stopped after 5 redirects") {
+		t.Errorf("five redirects: err = %v", err)
+	}
+	if _, err := c.Get(ctx, Request{URL: srv.URL + "/ftp"}); err == nil || !strings.Contains(err.Error(), `unsupported scheme "ftp"`) {
+		t.Errorf("redirect to ftp: err = %v", err)
+	}
+	var se *StatusError
+	if _, err := c.Get(ctx, Request{URL: srv.URL + "/nowhere"}); !errors.As(err, &se) || se.StatusCode != http.StatusFound {
+		t.Errorf("redirect without a location: err = %v", err)
+	}
+}
+
+// A poll whose host slot the schedule reserved takes only a global slot, and gives both back.
+func TestGetReserved(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("body")) }))
+	defer srv.Close()
+	l := limit.New(1, 1, 0)
+	c := newClient(Options{Timeout: time.Second, Limiter: l})
+	defer c.Close()
+	host := strings.Split(strings.TrimPrefix(srv.URL, "http://"), ":")[0]
+	for range 2 {
+		res, _ := l.Reserve(host, time.Now(), nil)
+		if res == nil {
+			t.Fatal("the host's slot was not given back")
+		}
+		if r, err := c.Get(context.Background(), Request{URL: srv.URL, Reservation: res}); err != nil || string(r.Body) != "body" {
+			t.Fatalf("reserved GET: %+v, %v", r, err)
+		}
+	}
+	res, _ := l.Reserve(host, time.Now(), nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := c.Get(ctx, Request{URL: srv.URL, Reservation: res}); err == nil {
+		t.Fatal("a GET under a cancelled context")
+	}
+	if r, err := c.Get(context.Background(), Request{URL: srv.URL}); err != nil || string(r.Body) != "body" {
+		t.Fatalf("GET after a reserved one gave up: %+v, %v", r, err)
 	}
 }
 

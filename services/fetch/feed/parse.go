@@ -25,12 +25,14 @@ func Parse(body []byte, contentType string) (*gofeed.Feed, error) {
 	if err != nil {
 		return nil, err
 	}
+	utf8Body, originals := rfc3339Dates(utf8Body)
 	p := gofeed.NewParser()
 	p.RSSTranslator = rssTranslator
 	f, err := p.Parse(bytes.NewReader(utf8Body))
 	if err != nil {
 		return nil, fmt.Errorf("parse feed: %w", err)
 	}
+	restoreDates(f, originals)
 	return f, nil
 }
 

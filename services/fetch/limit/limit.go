@@ -5,6 +5,7 @@ package limit
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -30,12 +31,14 @@ type hostSlots struct {
 	// waiting are the requests queued for a slot, first come first served; each channel is
 	// closed when a released slot passes to it, so busy already counts it.
 	waiting []chan struct{}
-	next    time.Time // when the next request to the host may start
+	// wakers are Reserve's callers that found every slot held, to be told when one frees.
+	wakers []func() bool
+	next   time.Time // when the next request to the host may start
 }
 
 // idle says whether nobody holds, awaits or paces the host, so its entry can go.
 func (h *hostSlots) idle(now time.Time) bool {
-	return h.busy == 0 && len(h.waiting) == 0 && !h.next.After(now)
+	return h.busy == 0 && len(h.waiting) == 0 && len(h.wakers) == 0 && !h.next.After(now)
 }
 
 // New returns a limiter allowing global requests at once, perHost to any one host, and at
@@ -120,18 +123,106 @@ func (l *Limiter) hostSlot(ctx context.Context, host string) (*hostSlots, error)
 	return nil, ctx.Err()
 }
 
-// releaseHost passes a slot of host to the first in line, or frees it.
+// releaseHost passes a slot of host to the first in line, or frees it and tells the first
+// waker.
 func (l *Limiter) releaseHost(host string, h *hostSlots) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	if len(h.waiting) > 0 {
 		close(h.waiting[0])
 		h.waiting = slices.Delete(h.waiting, 0, 1)
+		l.mu.Unlock()
 		return
 	}
 	h.busy--
-	if h.idle(time.Now()) {
-		delete(l.hosts, host)
+	for {
+		var wake func() bool
+		if len(h.wakers) > 0 {
+			wake = h.wakers[0]
+			h.wakers = slices.Delete(h.wakers, 0, 1)
+		}
+		if h.idle(time.Now()) {
+			delete(l.hosts, host)
+		}
+		l.mu.Unlock()
+		if wake == nil || wake() {
+			return
+		}
+		l.mu.Lock()
+	}
+}
+
+// Reserve takes one of host's slots without waiting, for a request the caller makes once
+// start has come (the host's turn under the rate bound, booked now), so that a request
+// waiting for its host need not hold a goroutine. When every slot of the host is held it
+// returns nil and calls wake, once, when one is released; wake must not block, and whether
+// the slot is still free by then is for a second Reserve to find out. A wake that returns
+// false (its caller has gone) passes the turn to the next; a nil wake is not told.
+func (l *Limiter) Reserve(host string, now time.Time, wake func() bool) (r *Reservation, start time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h := l.hosts[host]
+	if h == nil {
+		h = &hostSlots{}
+		l.hosts[host] = h
+	}
+	if h.busy >= l.perHost || len(h.waiting) > 0 {
+		if wake != nil {
+			h.wakers = append(h.wakers, wake)
+		}
+		return nil, time.Time{}
+	}
+	h.busy++
+	start = now
+	if l.gap > 0 {
+		start = maxTime(now, h.next)
+		h.next = start.Add(l.gap)
+	}
+	return &Reservation{l: l, host: host, h: h}, start
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// Reservation is a host slot taken by Reserve. Acquire or Cancel gives it back.
+type Reservation struct {
+	l    *Limiter
+	host string
+	h    *hostSlots
+	done atomic.Bool // the host slot is given back, or is Acquire's release's to give back
+}
+
+// Acquire waits for a global slot for the reserved request and returns the function that
+// gives back both slots; it must be called once, and a second call does nothing. On error
+// the host slot is given back at once.
+func (r *Reservation) Acquire(ctx context.Context) (release func(), err error) {
+	select {
+	case r.l.global <- struct{}{}:
+	case <-ctx.Done():
+		r.Cancel()
+		return nil, ctx.Err()
+	}
+	if r.done.Swap(true) {
+		<-r.l.global
+		return nil, errors.New("limit: reservation used after it was given back")
+	}
+	var released atomic.Bool
+	return func() {
+		if released.Swap(true) {
+			return
+		}
+		<-r.l.global
+		r.l.releaseHost(r.host, r.h)
+	}, nil
+}
+
+// Cancel gives the host slot back unless Acquire took it over; a second call does nothing.
+func (r *Reservation) Cancel() {
+	if !r.done.Swap(true) {
+		r.l.releaseHost(r.host, r.h)
 	}
 }
 

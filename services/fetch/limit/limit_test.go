@@ -2,6 +2,7 @@ package limit
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -180,6 +181,69 @@ func TestWaitersInLine(t *testing.T) {
 		(<-got)()
 		l.mu.Lock()
 		defer l.mu.Unlock()
+		if len(l.hosts) != 0 {
+			t.Errorf("%d idle hosts still tracked", len(l.hosts))
+		}
+	})
+}
+
+// TestReserve: a reservation holds a host slot and books the host's next start without
+// waiting; when every slot is held the caller is told once one frees, a caller that has gone
+// passes the turn on, and the host is forgotten once all are done.
+func TestReserve(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const gap = 100 * time.Millisecond
+		l := New(1, 2, float64(time.Second/gap))
+		now := time.Now()
+		r1, start1 := l.Reserve("a", now, nil)
+		r2, start2 := l.Reserve("a", now, nil)
+		if r1 == nil || r2 == nil || !start1.Equal(now) || !start2.Equal(now.Add(gap)) {
+			t.Fatalf("reservations %v at %s, %v at %s; want both, %s apart", r1, start1.Sub(now), r2, start2.Sub(now), gap)
+		}
+		var woken []string
+		wake := func(name string, here bool) func() bool {
+			return func() bool { woken = append(woken, name); return here }
+		}
+		if r, _ := l.Reserve("a", now, wake("gone", false)); r != nil {
+			t.Fatal("a third reservation of a host with two slots")
+		}
+		if r, _ := l.Reserve("a", now, wake("third", true)); r != nil {
+			t.Fatal("a third reservation of a host with two slots")
+		}
+		if r, start := l.Reserve("b", now, nil); r == nil || !start.Equal(now) {
+			t.Fatalf("host b: %v at %s", r, start.Sub(now))
+		} else {
+			r.Cancel()
+		}
+		release, err := r1.Acquire(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The global slot is taken: a second request waits for it, or gives up.
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := r2.Acquire(ctx); err == nil {
+			t.Fatal("a reservation took the only global slot while it was held")
+		}
+		// r2's host slot went back: the first waker has gone, so the second is told.
+		if want := []string{"gone", "third"}; !slices.Equal(woken, want) {
+			t.Errorf("woken %v after a reservation gave up, want %v", woken, want)
+		}
+		release()
+		release()
+		if len(woken) != 2 {
+			t.Errorf("woken %v: a waker told twice", woken)
+		}
+		r3, start3 := l.Reserve("a", time.Now(), nil)
+		if r3 == nil || !start3.Equal(now.Add(2*gap)) {
+			t.Fatalf("after the slots came back: %v at %s, want the start booked after the others'", r3, start3.Sub(now))
+		}
+		r3.Cancel()
+		r3.Cancel()
+		time.Sleep(3 * gap)
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.sweep()
 		if len(l.hosts) != 0 {
 			t.Errorf("%d idle hosts still tracked", len(l.hosts))
 		}
