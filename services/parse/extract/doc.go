@@ -63,7 +63,7 @@ func splitParagraphs(text string) []string {
 	return out
 }
 
-var captionDate = regexp.MustCompile(`(?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8}), (?:19|20)\d\d\.?\)?\s*$`)
+var captionDate = regexp.MustCompile(`(?:[A-Z][a-z]{2,8}\.? \d{1,2}|\d{1,2} [A-Z][a-z]{2,8}), (?:19|20)\d\d(?:\s*[.)])*\s*$`)
 
 // furniture reports whether a paragraph is page furniture (read-more lines,
 // bylines, captions, newsletter boxes) rather than article text.

@@ -467,6 +467,14 @@ func TestEarlierRounds(t *testing.T) {
 			not:  []string{"UA,US@Berlin 2026-02-01"},
 		},
 		{
+			name: "photo captions with stray dots and handout credits",
+			text: "Armenian and Azerbaijani envoys met in Vienna on Tuesday.\n\n" +
+				"Armenian Foreign Minister Ararat Mirzoyan listens to a question during a news conference with the Greek foreign minister, following their meeting in Athens, Saturday, Feb. 28, 2026. .\n\n" +
+				"Armenia's prime minister meets the Georgian prime minister in Tbilisi, Georgia February 6, 2026. Press Service/Handout via REUTERS",
+			want: []string{"AM,AZ@Vienna 2026-03-03"},
+			not:  []string{"AM,GR@Athens 2026-02-28", "AM,GE@Tbilisi 2026-02-06"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",
