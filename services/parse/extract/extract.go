@@ -1034,8 +1034,13 @@ func leadCluster(cls []*cluster) *cluster {
 func (x *Extractor) sidesNamed(p *para) []string {
 	var out []string
 	for _, an := range p.anns {
-		if an.a > 0 && p.endM[an.a-1]&(cLocPrep|cObjPrep) != 0 {
-			continue // "in Oman", "sanctions against Russia"
+		// "in Oman", "sanctions against Russia"; but "on the Pak-Afghan
+		// ceasefire" names the two sides.
+		if an.a > 0 && p.endM[an.a-1]&(cLocPrep|cObjPrep) != 0 && !(an.b+1 < len(p.toks) && p.toks[an.b].orig == "-" && p.annAt[an.b+1] >= 0) {
+			continue
+		}
+		if helperAfter(p, an.b) {
+			continue // "Qatar-Turkey mediation", "Qatari mediators"
 		}
 		if code, ok := x.countryOf(an); ok && !slices.Contains(out, code) {
 			out = append(out, code)
@@ -1050,6 +1055,20 @@ func (x *Extractor) sidesNamed(p *para) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// helperAfter: a word for a go-between follows the name ending at b,
+// across a list of other names ("Qatar-Turkey mediation").
+func helperAfter(p *para, b int) bool {
+	for k := b; k < len(p.toks) && k <= b+4; k++ {
+		if p.startM[k]&cMediator != 0 {
+			return true
+		}
+		if p.annAt[k] < 0 && p.toks[k].orig != "-" && p.toks[k].orig != "," && p.toks[k].low != "and" {
+			return false
+		}
+	}
+	return false
 }
 
 func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32, titleSides []string) []Event {

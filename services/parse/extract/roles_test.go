@@ -306,6 +306,12 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"CN", "US"}, city: "Geneva", start: "2026-02-10", status: StatusHeld,
 		},
 		{
+			name:    "a headline's helpers and its 'Pak-Afghan' sides",
+			title:   "Minister optimistic about Qatar-Turkey mediation on Pak-Afghan ceasefire",
+			text:    "The agreement sets a principal-level meeting for 6 March in Istanbul to finalise implementation.",
+			parties: []string{"AF", "PK"}, city: "Istanbul", start: "2026-03-06", status: StatusScheduled,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
