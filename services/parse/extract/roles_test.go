@@ -312,6 +312,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AF", "PK"}, city: "Istanbul", start: "2026-03-06", status: StatusScheduled,
 		},
 		{
+			name:    "the two communities of one island",
+			text:    "Greek Cypriot leader Nikos Christodoulides and Turkish Cypriot leader Tufan Erhurman will meet in Geneva next week for informal talks on the divided island.",
+			parties: []string{"CY"}, city: "Geneva", status: StatusScheduled,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
