@@ -209,7 +209,7 @@ func (s *dateScan) readWord(i int, tenseAt func(int) tense) (dateCand, bool, int
 	switch tk := &t[i]; tk.low {
 	case "later", "earlier", "next", "following", "previous":
 		c, ok = relativeToPrev(t, a, b, i, s.p.prevDay)
-	case "the":
+	case "the", "on":
 		if c, ok = dayOfMonth(s.x, t, a, b, i, pd, tenseAt(i)); ok {
 			return c, true, c.b - 1
 		}
@@ -786,11 +786,12 @@ func relativeToPrev(t []token, a, b, i int, prev time.Time) (dateCand, bool) {
 	}
 }
 
-// dayOfMonth reads "on the 14th" (a day of a month left unsaid): the
+// dayOfMonth reads "on the 14th", "on 14th" (a day of a month left unsaid): the
 // nearest such day in the direction of the tense.
 func dayOfMonth(x *Extractor, t []token, a, b, i int, pd time.Time, tn tense) (dateCand, bool) {
 	k := i + 1
-	if i-1 < a || t[i-1].low != "on" || k >= b || t[k].kind != tNum || t[k].numLen == len(t[k].orig) || t[k].numLen > 2 {
+	on := t[i].low == "on" || i-1 >= a && t[i-1].low == "on" // "on 25th", "on the 25th"
+	if !on || k >= b || t[k].kind != tNum || t[k].numLen == len(t[k].orig) || t[k].numLen > 2 {
 		return dateCand{}, false
 	}
 	dn := t[k].num
@@ -830,7 +831,11 @@ func dayOfMonth(x *Extractor, t []token, a, b, i int, pd time.Time, tn tense) (d
 	if d.IsZero() {
 		return dateCand{}, false
 	}
-	return dateCand{start: d, end: d, prec: PrecisionDay, a: i - 1, b: k + 1}, true
+	from := i - 1
+	if t[i].low == "on" {
+		from = i
+	}
+	return dateCand{start: d, end: d, prec: PrecisionDay, a: from, b: k + 1}, true
 }
 
 // parseCyrillicWeek reads "на этой неделе", "на следующей неделе",
