@@ -259,6 +259,7 @@ func (x *Extractor) readParas(a Article) []*para {
 				continue
 			}
 		}
+
 		p := mk(ptxt, false, body)
 		// The dateline opens the story, which may come after a repeated
 		// headline, a byline or a caption.
@@ -559,6 +560,11 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 	}
 	// "preparations for the next round": not the round already begun
 	if m.c.next && !m.hasDate && cl.hasDate && !cl.start.After(pd) {
+		return -1
+	}
+	// "delegations have arrived in Barbados to continue talks" is today's
+	// news; "three days of talks last week" is the round before.
+	if m.hasDate && !cl.hasDate && (m.end.Before(addDays(pd, -1)) || m.prec != PrecisionDay && m.end.Before(pd)) && slices.ContainsFunc(cl.ms, func(o *mention) bool { return o.titleDay && o.c.mask&cArrive != 0 }) {
 		return -1
 	}
 	// "the talks", "both sides" with nothing of their own are the

@@ -317,6 +317,12 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"CY"}, city: "Geneva", status: StatusScheduled,
 		},
 		{
+			name:    "arrived today to continue talks held last week",
+			title:   "Venezuelan sides reopen talks in Barbados",
+			text:    "Venezuelan sides reopen talks in Barbados\n\nCaracas (AFP) –\n\nRepresentatives of the Venezuelan government and the opposition have arrived in Barbados to continue talks.\n\nLast week, the rival factions agreed to set up a platform for ongoing negotiations, mediated by Norway, after three days of talks on the island.",
+			parties: []string{"VE"}, start: "2026-03-04",
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
