@@ -22,9 +22,9 @@ var realdevFloors = map[string]float64{
 	FieldParties:   0.92,
 	FieldCity:      0.94,
 	FieldStart:     0.88,
-	FieldStatus:    0.90,
+	FieldStatus:    0.91,
 	FieldNegatives: 0.97,
-	FieldSecondary: 0.64,
+	FieldSecondary: 0.62,
 	FieldPrecision: 0.80,
 }
 
