@@ -323,6 +323,16 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"VE"}, start: "2026-03-04",
 		},
 		{
+			name:    "a cancellation told with a verb, in Russian",
+			text:    "Переговоры Армении и Азербайджана в Вене, запланированные на пятницу, отменили.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", status: StatusCancelled,
+		},
+		{
+			name:    "a cancellation told with a verb, in Ukrainian",
+			text:    "Переговори Вірменії та Азербайджану у Відні, заплановані на п'ятницю, скасували.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", status: StatusCancelled,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
