@@ -1436,8 +1436,8 @@ func perfect(c *clause) bool {
 func (x *Extractor) dayOrdinal(c *clause) int {
 	t := c.p.toks
 	for i := c.a; i+1 < c.b; i++ {
-		if n, ok := x.ordinals[t[i].low]; ok && n >= 1 && n <= 7 && t[i+1].low == "day" {
-			return n
+		if n, ok := x.ordinals[t[i].low]; ok && n >= 1 && n <= 7 && dayNoun(t[i+1].low) {
+			return n // "the second day", "второй день", "другий день"
 		}
 		if t[i].low == "day" {
 			if n, ok := x.ordinals[t[i+1].low]; ok && n >= 1 && n <= 7 {
@@ -1446,6 +1446,15 @@ func (x *Extractor) dayOrdinal(c *clause) int {
 		}
 	}
 	return 0
+}
+
+// dayNoun: w is the word for a day of a meeting.
+func dayNoun(w string) bool {
+	switch w {
+	case "day", "день", "дня", "дне", "дні":
+		return true
+	}
+	return false
 }
 
 // maxTextBytes bounds what one article may cost: no news article comes near

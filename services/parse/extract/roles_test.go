@@ -333,6 +333,16 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Vienna", status: StatusCancelled,
 		},
 		{
+			name:    "the second day of talks, in Ukrainian",
+			text:    "Переговори Вірменії та Азербайджану у Відні тривають другий день.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-03", status: StatusUnderway,
+		},
+		{
+			name:    "talks put off, in Ukrainian",
+			text:    "Переговори Вірменії та Азербайджану у Відні відклали на тиждень.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", status: StatusPostponed,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
