@@ -178,7 +178,8 @@ type clauseReader struct {
 	remote bool
 	// sentCue: a meeting word anywhere in the sentence.
 	sentCue bool
-	// pronoun: the clause opens with "it" or "they" for the meeting before.
+	// pronoun: the clause opens with "it" (or "она", "вона"…) for the
+	// meeting of the sentence before.
 	pronoun bool
 }
 
