@@ -12,6 +12,9 @@ const (
 	tensePast
 	tensePresent
 	tenseFuture
+	// tensePastFirm is the past of a verb right before a date; only
+	// inferYear tells it from tensePast.
+	tensePastFirm
 )
 
 // dateCand is a date expression found in a clause.
@@ -302,6 +305,27 @@ func parseYear(t []token, k, b int, pd time.Time) (y int, ok bool, next int) {
 	return 0, false, k
 }
 
+// pastJustBefore: a past verb stands at most four tokens before token i
+// ("was signed in China on Jan. 11"). So near its date, the past is no
+// mere nudge: the date is not months ahead.
+func pastJustBefore(p *para, a, i int) bool {
+	for k := i - 1; k >= a && k >= i-5; k-- {
+		if p.toks[k].kind == tPunct {
+			return false
+		}
+		if p.startM[k]&cPast != 0 && p.toks[k].low != "last" {
+			return true
+		}
+		if t := &p.toks[k]; k > a && strings.HasSuffix(t.low, "ed") {
+			switch p.toks[k-1].low {
+			case "was", "were", "been":
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // inferYear picks the year putting month/day nearest the publication day,
 // nudged by tense.
 func inferYear(m time.Month, d int, pd time.Time, tn tense) int {
@@ -314,6 +338,9 @@ func inferYear(m time.Month, d int, pd time.Time, tn tense) int {
 		diff := absDays(dt, pd)
 		if tn == tensePast && dt.After(addDays(pd, 3)) {
 			diff += 300
+		}
+		if tn == tensePastFirm && dt.After(addDays(pd, 3)) {
+			diff += 1000
 		}
 		if tn == tenseFuture && dt.Before(addDays(pd, -3)) {
 			diff += 300
@@ -332,6 +359,9 @@ func (x *Extractor) parseMonth(p *para, a, b, i int, m time.Month, pd time.Time,
 		j++
 	}
 	r := monthDate{x: x, t: t, a: a, b: b, i: i, j: j, m: m, pd: pd, tn: tenseAt(i)}
+	if r.tn == tensePast && pastJustBefore(p, a, i) {
+		r.tn = tensePastFirm
+	}
 	// "January 23", "Jan. 23-24", "January 31 to February 1", "January 23, 2026"
 	if j < b && dayNum(&t[j]) {
 		return r.dayAfter()

@@ -417,6 +417,13 @@ func TestEarlierRounds(t *testing.T) {
 			want: []string{"RU,UA,US@Geneva 2026-03-03", "RU,UA,US@Abu Dhabi 2026-02-04"},
 		},
 		{
+			name: "a past verb right before its date: not a date weeks ahead",
+			text: "A new round of China-brokered talks between the Myanmar military and the Myanmar National Democratic Alliance Army opened in Kunming on Tuesday. " +
+				"A truce was signed in China on March 30 between the military and the MNDAA, after a year of rapid rebel gains in the north.",
+			want: []string{"MM@Kunming 2026-03-03", "MM@ 2025-03-30"},
+			not:  []string{"MM@ 2026-03-30"},
+		},
+		{
 			name: "an earlier round dated by its month",
 			text: "Armenian and Azerbaijani envoys will hold border talks in Tbilisi on Friday. The last round of these talks was held in Vienna in December 2024.",
 			want: []string{"AM,AZ@Tbilisi 2026-03-06", "AM,AZ@Vienna 2024-12-01"},
