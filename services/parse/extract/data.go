@@ -238,6 +238,8 @@ type Extractor struct {
 	cityByName   map[string]int32
 	// capital maps a country code to its capital ("the Omani capital").
 	capital map[string]int32
+	// mediations: the tracks whose sides meet through standing mediators
+	mediations []mediation
 }
 
 type rawLexicon struct {
@@ -285,7 +287,8 @@ type rawCity struct {
 }
 
 type rawTrack struct {
-	Track  string `yaml:"track"`
+	Track  string        `yaml:"track"`
+	Talks  *rawMediation `yaml:"talks"`
 	People []struct {
 		Name    string   `yaml:"name"`
 		Party   string   `yaml:"party"`
@@ -549,6 +552,11 @@ func (x *Extractor) loadPeople() error {
 		var tr rawTrack
 		if err := loadYAML(f, &tr); err != nil {
 			return err
+		}
+		if tr.Talks != nil {
+			if err := x.compileMediation(path.Base(f), tr.Talks); err != nil {
+				return err
+			}
 		}
 		for _, p := range tr.People {
 			if p.Name == "" || p.Party == "" {

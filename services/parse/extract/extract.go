@@ -77,6 +77,7 @@ func (x *Extractor) extract(a Article) []Event {
 		}
 	}
 	evs := x.events(clusters, pub, r.topics, r.titleSides)
+	x.mediatedRounds(evs, r.named)
 	x.placedByDateline(evs, r.dateline)
 	return evs
 }
@@ -163,7 +164,27 @@ func (x *Extractor) mentions(a Article) *reading {
 	if len(paras) > 0 && paras[0].title {
 		r.titleSides = x.sidesNamed(paras[0])
 	}
+	r.named = x.namedCodes(paras)
 	return r
+}
+
+// namedCodes are the sides every country, group or known person of the
+// article speaks for.
+func (x *Extractor) namedCodes(paras []*para) map[string]bool {
+	named := map[string]bool{}
+	for _, p := range paras {
+		for _, an := range p.anns {
+			for _, en := range an.entries {
+				switch en.kind {
+				case kEntity:
+					named[x.entities[en.idx].code] = true
+				case kPerson:
+					named[x.people[en.idx].party] = true
+				}
+			}
+		}
+	}
+	return named
 }
 
 // reading is what mentions finds in an article.
@@ -174,6 +195,8 @@ type reading struct {
 	// titleSides: the sides the headline names
 	titleSides []string
 	arrivals   []arrival
+	// named: the codes of every country, group and person's side named
+	named map[string]bool
 }
 
 // arrival: someone is to arrive in a city on a day, with no meeting word

@@ -30,6 +30,17 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
 		},
 		{
+			name: "one side and the mediators of a track's standing talks",
+			text: "Israeli, American and Qatari delegations arrived in Cairo on Tuesday to press on with the negotiations over a ceasefire in Gaza. " +
+				"Hamas said its negotiators were ready.",
+			parties: []string{"IL", "PS"}, mediators: []string{"EG", "QA", "US"}, city: "Cairo", start: "2026-03-03",
+		},
+		{
+			name:    "one side and a mediator, not in a mediator's country, stay sides",
+			text:    "Israeli and American officials met in Jerusalem on Tuesday to discuss the ceasefire in Gaza, as Hamas weighed the latest offer.",
+			parties: []string{"IL", "US"}, city: "Jerusalem", start: "2026-03-03",
+		},
+		{
 			name:    "the war the talks are about",
 			text:    "Negotiators from Ukraine and the United States will meet in Geneva on Friday to discuss ending the war with Russia.",
 			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-06", status: StatusScheduled,
@@ -568,5 +579,21 @@ func TestFormatNeedsMembers(t *testing.T) {
 	_, err := x.loadEntities([]rawEntity{{Code: "QUAD", Kind: "format", Names: []string{"the Quad"}}})
 	if err == nil || !strings.Contains(err.Error(), "members:") {
 		t.Fatalf("err = %v, want one that says to add members", err)
+	}
+}
+
+func TestTalksNeedKnownCodes(t *testing.T) {
+	x := newTestExtractor(t)
+	for _, tc := range []struct {
+		raw  rawMediation
+		want string
+	}{
+		{rawMediation{Sides: []string{"IL", "XX"}, Mediators: []string{"QA"}}, `"XX"`},
+		{rawMediation{Sides: []string{"IL"}, Mediators: []string{"QA"}}, "at least two sides"},
+	} {
+		err := x.compileMediation("t.yaml", &tc.raw)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want one naming %s", tc.raw, err, tc.want)
+		}
 	}
 }

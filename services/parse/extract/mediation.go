@@ -1,0 +1,96 @@
+package extract
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+)
+
+// mediation is a track's standing arrangement: its sides negotiate through
+// its mediators ("talks": in a track file). Israel and Hamas meet through
+// Qatar, Egypt, the US and Türkiye, and reports of those talks often name
+// one side and the mediators' delegations only.
+type mediation struct {
+	sides, mediators []string
+}
+
+// rawMediation is a track file's "talks:" section.
+type rawMediation struct {
+	Sides     []string `yaml:"sides"`
+	Mediators []string `yaml:"mediators"`
+}
+
+// compileMediation checks a track's talks against the gazetteer's codes.
+func (x *Extractor) compileMediation(file string, r *rawMediation) error {
+	if len(r.Sides) < 2 || len(r.Mediators) == 0 {
+		return fmt.Errorf("extract: %s: talks need at least two sides and one mediator", file)
+	}
+	known := map[string]bool{}
+	for _, e := range x.entities {
+		known[e.code] = true
+	}
+	for _, c := range slices.Concat(r.Sides, r.Mediators) {
+		if !known[c] {
+			return fmt.Errorf("extract: %s: talks name %q, which no entity of countries.yaml has as its code; add the entity or fix the code", file, c)
+		}
+	}
+	x.mediations = append(x.mediations, mediation{sides: slices.Sorted(slices.Values(r.Sides)), mediators: r.Mediators})
+	return nil
+}
+
+// mediatedRounds reads a meeting of one side of a track with its
+// mediators, held in a mediator's country, as a round of the track's talks
+// when the article names the other sides too: "Israeli, US, Turkish and
+// Qatari delegations arrived in Sharm el-Sheikh" for talks with Hamas.
+// The mediators who were read as sides go back to being mediators.
+func (x *Extractor) mediatedRounds(evs []Event, named map[string]bool) {
+	for i := range evs {
+		ev := &evs[i]
+		for _, md := range x.mediations {
+			if md.applies(ev, named) {
+				// The host of mediated talks is one of their mediators.
+				helpers := []string{ev.Location.Country}
+				for _, p := range ev.Parties {
+					if !slices.Contains(md.sides, p) {
+						helpers = append(helpers, p)
+					}
+				}
+				ev.Parties = slices.Clone(md.sides)
+				for _, h := range helpers {
+					if !slices.Contains(ev.Mediators, h) {
+						ev.Mediators = append(ev.Mediators, h)
+					}
+				}
+				sort.Strings(ev.Mediators)
+				break
+			}
+		}
+	}
+}
+
+func (md *mediation) applies(ev *Event, named map[string]bool) bool {
+	host := ev.Location.Country
+	if !slices.Contains(md.mediators, host) || slices.Contains(md.sides, host) {
+		return false
+	}
+	side, helper := false, false
+	for _, p := range ev.Parties {
+		switch {
+		case slices.Contains(md.sides, p):
+			side = true
+		case slices.Contains(md.mediators, p):
+			helper = true
+		default:
+			return false
+		}
+	}
+	if !side || !helper {
+		return false
+	}
+	for _, s := range md.sides {
+		if !named[s] {
+			return false
+		}
+	}
+	return true
+}
