@@ -58,6 +58,9 @@ type clause struct {
 	topics uint32
 	round  int
 	days   int // stated duration ("two-day talks")
+	// longAgo: the clause dates itself by a year long past ("the treaty
+	// was signed there in 1991").
+	longAgo bool
 	// daysBefore: the duration ends at the clause's date ("after two days").
 	daysBefore bool
 }
@@ -155,10 +158,27 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 	}
 	cr.readRound()
 	cr.readDays()
+	c.longAgo = yearLongAgo(p, a, b, pub)
 	if cr.pronoun && !c.hasCue() && c.mask&(cStart|cEnd|cFinish|cContinue) != 0 && len(c.ents) == 0 {
 		c.mask |= cMeetNoun
 	}
 	return c
+}
+
+// yearLongAgo: "in 1991", a year at least two before pub, dates the
+// clause.
+func yearLongAgo(p *para, a, b int, pub time.Time) bool {
+	for i := a; i+1 < b; i++ {
+		switch p.toks[i].low {
+		case "in", "в", "у":
+		default:
+			continue
+		}
+		if y := &p.toks[i+1]; y.kind == tNum && y.numLen == 4 && y.num >= 1900 && y.num <= pub.Year()-2 {
+			return true
+		}
+	}
+	return false
 }
 
 // clauseReader reads the clause [a, b) of p, within its sentence [sa, sb),

@@ -320,6 +320,11 @@ func (x *Extractor) clauseMention(c *clause, pub time.Time) *mention {
 	if c.hypothetical() {
 		return nil
 	}
+	// "the venue where the treaty was signed in 1991": history, which
+	// no meeting of the news takes its sides from.
+	if c.longAgo && !c.hasDate() {
+		return nil
+	}
 	m := x.newMention(c, pub)
 	if weak {
 		m.weak, m.hasDate = true, false

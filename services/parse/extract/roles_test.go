@@ -41,6 +41,12 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"IL", "US"}, city: "Jerusalem", start: "2026-03-03",
 		},
 		{
+			name: "history told beside the meeting lends it no sides",
+			text: "Chile and Peru signed a fisheries accord in Lima on Saturday. " +
+				"The signing took place at the Torre Tagle Palace, the same hall where a border treaty was signed in 1929 between Chile, Peru and Bolivia.",
+			parties: []string{"CL", "PE"}, city: "Lima", start: "2026-02-28",
+		},
+		{
 			name:    "the war the talks are about",
 			text:    "Negotiators from Ukraine and the United States will meet in Geneva on Friday to discuss ending the war with Russia.",
 			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-06", status: StatusScheduled,
