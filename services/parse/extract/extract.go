@@ -113,7 +113,7 @@ func datedByHeadline(cls []*cluster, pd time.Time) {
 		for _, m := range cl.ms {
 			if m.titleDay {
 				cl.start, cl.end, cl.prec, cl.hasDate, cl.endTn = pd, pd, PrecisionDay, true, tensePresent
-				if m.c.mask&(cEnd|cFinish) != 0 {
+				if m.c.mask&(cEnd|cFinish) != 0 || m.c.mask&cPast != 0 && m.c.mask&cPresent == 0 {
 					cl.endTn = tensePast
 				}
 				break
@@ -348,6 +348,9 @@ func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
 		x.impliedDate(m, c, pub)
 	}
 	m.newsOfTheDay(c, pub)
+	if !m.hasDate && !pub.IsZero() && x.leadNews(c) {
+		m.titleDay = true
+	}
 	m.tn = clauseTense(c)
 	m.strong = strongCodes(c)
 	return m
@@ -486,6 +489,31 @@ func (x *Extractor) impliedDate(m *mention, c *clause, pub time.Time) {
 			m.endTn = tensePast
 		}
 	}
+}
+
+// leadNews: c is in the lead sentence, which reports what talks just
+// gave and dates nothing ("Pakistan and Afghanistan agreed to extend the
+// truce during talks in Istanbul"): the day's news. Only a meeting the
+// body leaves undated takes the day (see datedByHeadline).
+func (x *Extractor) leadNews(c *clause) bool {
+	p := c.p
+	if p.title || p.index != 0 || len(p.sents) == 0 || c.a >= p.sents[0][1] || !c.hasCue() ||
+		c.mask&(cPast|cEnd|cFinish) == 0 || c.mask&(cFuture|cHypo) != 0 {
+		return false
+	}
+	for i := p.sents[0][0]; i < p.sents[0][1]; i++ {
+		t := &p.toks[i]
+		if _, ok := x.weekdays[t.low]; ok {
+			return false
+		}
+		if _, ok := x.relDays[t.low]; ok {
+			return false
+		}
+		if x.isMonth(t) {
+			return false
+		}
+	}
+	return true
 }
 
 // newsOfTheDay marks an undated mention that reports the meeting as the
@@ -1017,7 +1045,14 @@ func cuesOf(cl *cluster) clusterCues {
 	for _, m := range cl.ms {
 		c := m.c
 		k.hard = k.hard || c.hard
-		k.mask |= c.mask
+		mask := c.mask
+		if m.weak {
+			// "the EU envoy said the deal would take effect": the tense
+			// of a clause that only names who is at the meeting is not
+			// the meeting's.
+			mask &^= cFuture | cPast | cPresent
+		}
+		k.mask |= mask
 		k.metPast = k.metPast || c.metPast
 		k.topics |= c.topics
 		if c.mask&cMeetNoun != 0 {
@@ -1338,8 +1373,8 @@ func status(mask cueMask, metPast bool, cl *cluster, pd time.Time) Status {
 		return StatusScheduled // "will meet today", "talks open on Friday"
 	}
 	if cl.end.Equal(pd) {
-		if cl.endTn == tensePast && (ended || metPast) {
-			return StatusHeld // "ended on Saturday", "met on Friday"
+		if cl.endTn == tensePast && (ended || metPast || !started && !future && mask&cPresent == 0) {
+			return StatusHeld // "ended on Saturday", "met on Friday", "agreed during the talks"
 		}
 		if cl.start.Equal(pd) && metPast && !started && cl.endTn != tenseFuture {
 			return StatusHeld

@@ -47,6 +47,12 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"CL", "PE"}, city: "Lima", start: "2026-02-28",
 		},
 		{
+			name: "an undated lead that reports what talks gave is the day's news",
+			text: "Serbia and Kosovo agreed to reopen a border crossing during talks in Brussels.\n\n" +
+				"The EU envoy said the deal would be put into effect within weeks.",
+			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-04", status: StatusHeld,
+		},
+		{
 			name:    "the war the talks are about",
 			text:    "Negotiators from Ukraine and the United States will meet in Geneva on Friday to discuss ending the war with Russia.",
 			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-06", status: StatusScheduled,
