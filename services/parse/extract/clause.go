@@ -61,6 +61,9 @@ type clause struct {
 	// longAgo: the clause dates itself by a year long past ("the treaty
 	// was signed there in 1991").
 	longAgo bool
+	// maybe: the clause opens with a word of possibility, split off a
+	// meeting held ("…, possibly at a summit on Monday"): all of it may be.
+	maybe bool
 	// daysBefore: the duration ends at the clause's date ("after two days").
 	daysBefore bool
 }
@@ -133,6 +136,9 @@ func (c *clause) merge(o *clause, fill bool) {
 func (c *clause) hypothetical() bool {
 	if c.mask&cDeny != 0 {
 		return true // "denied that officials had met": no meeting, whatever the tense
+	}
+	if c.maybe {
+		return true
 	}
 	if c.mask&cHypo == 0 {
 		return false

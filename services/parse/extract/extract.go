@@ -32,6 +32,9 @@ type mention struct {
 	titleDay bool
 	// presentDay: the present tense says the meeting is on today
 	presentDay bool
+	// arrivedOn: start..end is the day people arrived for the meeting,
+	// not the meeting's
+	arrivedOn bool
 }
 
 type cluster struct {
@@ -67,6 +70,7 @@ func (x *Extractor) extract(a Article) []Event {
 	}
 	pub := a.Published.UTC()
 	clusters := x.clusterMentions(r.mentions, day(pub))
+	datedByArrivalDay(clusters)
 	datedByArrival(clusters, r.arrivals)
 	datedByHeadline(clusters, day(pub))
 	// "Oman will host the talks" names only the country; a reporter filing
@@ -221,6 +225,44 @@ func arrivalOf(c *clause, pub time.Time) (arrival, bool) {
 	return arrival{city: loc.city, day: d.start, end: d.end, prec: d.prec}, true
 }
 
+// arrivedFor: the clause tells of an arrival on its date for the meeting
+// named after "for" ("arrived in Doha on Sunday for talks with Hamas").
+func arrivedFor(c *clause, d *dateCand) bool {
+	if c.mask&cArrive == 0 {
+		return false
+	}
+	p := c.p
+	for i := c.a; i < c.b; i++ {
+		if p.startM[i]&cMeeting == 0 {
+			continue
+		}
+		// the first meeting word, with "for" at most four words before it
+		for k := i - 1; k >= c.a && k >= i-4; k-- {
+			if p.toks[k].low == "for" {
+				return d.b <= k
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// datedByArrivalDay dates a meeting nothing else dates by the day its
+// people arrived for it.
+func datedByArrivalDay(cls []*cluster) {
+	for _, cl := range cls {
+		if cl.hasDate {
+			continue
+		}
+		for _, m := range cl.ms {
+			if m.arrivedOn {
+				cl.start, cl.end, cl.prec, cl.hasDate, cl.endTn = m.start, m.end, m.prec, true, m.endTn
+				break
+			}
+		}
+	}
+}
+
 // datedByArrival dates an undated meeting still to come in a city by the
 // one day the article says its people arrive there.
 func datedByArrival(cls []*cluster, arrivals []arrival) {
@@ -342,6 +384,12 @@ func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
 		// today to then.
 		if best.until && c.mask&cContinue != 0 && m.start.After(day(pub)) {
 			m.start = day(pub)
+		}
+		// "arrived in Washington on Wednesday for a second round of
+		// talks": the day is the arrival's. The talks take it only when
+		// nothing else dates them (see datedByArrivalDay).
+		if m.hasDate && arrivedFor(c, best) {
+			m.hasDate, m.arrivedOn = false, true
 		}
 	}
 	if !m.hasDate {

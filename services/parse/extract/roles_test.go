@@ -53,6 +53,22 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-04", status: StatusHeld,
 		},
 		{
+			name: "the day of an arrival for talks is not the talks' day",
+			text: "Trade negotiator Ryosei Akazawa arrived in Washington on Tuesday for a third round of tariff talks. " +
+				"He is due to hold discussions on Thursday with Commerce Secretary Howard Lutnick.",
+			parties: []string{"JP", "US"}, city: "Washington", start: "2026-03-05", status: StatusScheduled,
+		},
+		{
+			name:    "an arrival for talks dates them when nothing else does",
+			text:    "Trade negotiator Ryosei Akazawa arrived in Washington on Tuesday for a third round of tariff talks with Howard Lutnick.",
+			parties: []string{"JP", "US"}, city: "Washington", start: "2026-03-03",
+		},
+		{
+			name:    "a meeting that only may happen lends no day to one held",
+			text:    "Akazawa and Lutnick held long discussions in Washington to close the deal, possibly at a meeting of the two leaders at a summit set to open on Monday in Canada.",
+			parties: []string{"JP", "US"}, city: "Washington", start: "", status: StatusHeld,
+		},
+		{
 			name:    "the war the talks are about",
 			text:    "Negotiators from Ukraine and the United States will meet in Geneva on Friday to discuss ending the war with Russia.",
 			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-06", status: StatusScheduled,

@@ -64,11 +64,46 @@ func (x *Extractor) splitPairs(p *para, cs []*clause, a, b int, pub time.Time) [
 		if l == nil {
 			l, r = splitPlaceList(p, c)
 		}
+		if l == nil {
+			l, r = x.splitHypo(p, c, a, b, pub)
+		}
 		if l != nil {
 			cs = append(cs[:i], append([]*clause{l, r}, cs[i+1:]...)...)
 		}
 	}
 	return cs
+}
+
+// splitHypo splits a clause that reports a meeting held and goes on to
+// one that may happen: "they held talks to reach a deal, possibly at a
+// meeting of the leaders at the summit on Monday". The date and place
+// after the word of possibility are the possible meeting's.
+func (x *Extractor) splitHypo(p *para, c *clause, a, b int, pub time.Time) (*clause, *clause) {
+	if !c.metPast && c.mask&cPast == 0 {
+		return nil, nil
+	}
+	meet := -1
+	for i := c.a; i < c.b; i++ {
+		switch {
+		case p.startM[i]&cMeeting != 0 && meet < 0:
+			meet = i
+		case p.startM[i]&cHypo != 0 && meet >= 0 && meetingAfter(p, i, c.b):
+			r := x.analyzeClause(p, i, c.b, a, b, pub)
+			r.maybe = true
+			return x.analyzeClause(p, c.a, i, a, b, pub), r
+		}
+	}
+	return nil, nil
+}
+
+// meetingAfter: a meeting word stands in [i+1, b).
+func meetingAfter(p *para, i, b int) bool {
+	for k := i + 1; k < b; k++ {
+		if p.startM[k]&cMeeting != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // splitDateList splits c when it dates its meeting twice with days far
@@ -252,7 +287,8 @@ func joinTarget(c *clause, before, after []*clause) *clause {
 	// "…, after talks with Ukrainian officials": a meeting between
 	// other sides is another meeting, not a detail of this one.
 	joins := func(o *clause) bool {
-		return o.hasCue() && o.hasAnchor() && !otherSides(strongCodes(c), strongCodes(o))
+		// Nor does a meeting that only may happen lend its anchors.
+		return o.hasCue() && o.hasAnchor() && !otherSides(strongCodes(c), strongCodes(o)) && (c.hypothetical() || !o.hypothetical())
 	}
 	for k := len(before) - 1; k >= 0; k-- {
 		if joins(before[k]) {
