@@ -1019,11 +1019,14 @@ func (cr *clauseReader) readPerson(st *annSite, en entry) {
 	}
 	speech := cr.speaks(s, e)
 	ev := entEv{code: pr.party, score: 2}
+	// "LeBlanc's office said the minister met Lutnick": an office speaks
+	// of what its own minister did, so its side is at the meeting.
+	office := speech && cr.officeSpeaks(e)
 	if cr.remote && !pr.mediator {
 		// "had spoken to Putin by phone before the meeting"
 		speech = true
 	}
-	if speech {
+	if speech && !office {
 		ev.score = 1
 	}
 	// "a ceremony hosted by President X": the host, not a side.
@@ -1043,6 +1046,26 @@ func (cr *clauseReader) readPerson(st *annSite, en entry) {
 	}
 	c.ents = append(c.ents, ev)
 	c.people = append(c.people, personEv{idx: en.idx, participant: !speech})
+}
+
+// officeSpeaks: the person named before e is the possessor of an office
+// that speaks ("LeBlanc's office said").
+func (cr *clauseReader) officeSpeaks(e int) bool {
+	t := cr.t
+	if !t[e-1].poss || e >= cr.sb {
+		return false
+	}
+	switch t[e].low {
+	case "office", "ministry", "press", "aides":
+	default:
+		return false
+	}
+	for q := e + 1; q < cr.sb && q <= e+2; q++ {
+		if cr.p.startM[q]&cSpeech != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // speaks: the person named [s, e) is quoted, a source rather than at the

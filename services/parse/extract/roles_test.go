@@ -69,6 +69,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"JP", "US"}, city: "Washington", start: "", status: StatusHeld,
 		},
 		{
+			name:    "an office speaks of what its minister did",
+			text:    "Dominic LeBlanc's office said the minister spent two hours with Howard Lutnick in Washington on Tuesday in a constructive meeting.",
+			parties: []string{"CA", "US"}, city: "Washington", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "the war the talks are about",
 			text:    "Negotiators from Ukraine and the United States will meet in Geneva on Friday to discuss ending the war with Russia.",
 			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-06", status: StatusScheduled,
