@@ -52,6 +52,7 @@ func TestDateResolution(t *testing.T) {
 		{"They will meet in Geneva at the end of March.", "2026-03-21", "2026-03-31", PrecisionMonth},
 		{"They will meet in Geneva on 25th.", "2026-01-25", "2026-01-25", PrecisionDay},
 		{"Chile and Peru signed a fisheries accord in Lima on Saturday.", "2026-01-17", "2026-01-17", PrecisionDay},
+		{"Talks in Geneva are set to begin shortly.", "2026-01-21", "2026-01-21", PrecisionDay},
 		{"A truce was signed in Geneva on Feb. 10 between the two armies.", "2025-02-10", "2025-02-10", PrecisionDay},
 		{"Переговоры пройдут в Женеве 23 января.", "2026-01-23", "2026-01-23", PrecisionDay},
 		{"Переговоры в Женеве состоялись в субботу.", "2026-01-17", "2026-01-17", PrecisionDay},
