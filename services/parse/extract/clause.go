@@ -162,6 +162,7 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 		}
 		cr.readAnn(an)
 	}
+	cr.readHeOrShe()
 	cr.readRound()
 	cr.readDays()
 	c.longAgo = yearLongAgo(p, a, b, pub)
@@ -169,6 +170,23 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 		c.mask |= cMeetNoun
 	}
 	return c
+}
+
+// readHeOrShe reads "he" or "she" opening the sentence of a meeting
+// as the person a sentence before opened with: "He is due to hold talks
+// on Sunday with counterparts from France, Britain and Germany."
+func (cr *clauseReader) readHeOrShe() {
+	p, a := cr.p, cr.a
+	if a != cr.sa || p.prevPerson < 0 || !cr.c.hasCue() {
+		return
+	}
+	switch cr.t[a].low {
+	case "he", "she", "он", "она", "він", "вона":
+	default:
+		return
+	}
+	st := annSite{s: a, e: a + 1, k: cr.prevTok(a)}
+	cr.readPerson(&st, entry{kind: kPerson, idx: p.prevPerson})
 }
 
 // yearLongAgo: "in 1991", a year at least two before pub, dates the

@@ -40,6 +40,9 @@ type para struct {
 	// prevMeeting: the sentence before the one being read reports a
 	// meeting, which "It started on Wednesday" refers back to.
 	prevMeeting bool
+	// prevPerson: the person a sentence before opened with, whom "he" or
+	// "she" opening the sentence being read stands for; -1 for none.
+	prevPerson int32
 }
 
 // splitParagraphs splits text at blank lines. Single newlines inside a

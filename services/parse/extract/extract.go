@@ -135,6 +135,7 @@ func (x *Extractor) mentions(a Article) *reading {
 	r := &reading{dateline: -1}
 	var prevDay time.Time
 	prevMeeting := false
+	prevPerson := int32(-1)
 	for _, p := range paras {
 		if p.dateln != "" && r.dateline < 0 {
 			r.dateline = p.datelineCity
@@ -143,8 +144,11 @@ func (x *Extractor) mentions(a Article) *reading {
 			r.topics |= m
 		}
 		for _, sr := range p.sents {
-			p.prevDay, p.prevMeeting = prevDay, prevMeeting
+			p.prevDay, p.prevMeeting, p.prevPerson = prevDay, prevMeeting, prevPerson
 			prevMeeting = false
+			if pr := openingPerson(p, sr[0], sr[1]); pr >= 0 {
+				prevPerson = pr
+			}
 			for _, c := range x.sentenceClauses(p, sr[0], sr[1], pub) {
 				if ar, ok := arrivalOf(c, pub); ok {
 					r.arrivals = append(r.arrivals, ar)
@@ -189,6 +193,23 @@ func (x *Extractor) namedCodes(paras []*para) map[string]bool {
 		}
 	}
 	return named
+}
+
+// openingPerson is the known person the sentence [a, b) opens with, its
+// subject as news writes it ("Canadian minister Dominic LeBlanc left …");
+// -1 for none.
+func openingPerson(p *para, a, b int) int32 {
+	for _, an := range p.anns {
+		if an.a < a || an.a >= b || an.a >= a+8 {
+			continue
+		}
+		for _, en := range an.entries {
+			if en.kind == kPerson {
+				return en.idx
+			}
+		}
+	}
+	return -1
 }
 
 // reading is what mentions finds in an article.
@@ -300,7 +321,7 @@ func (x *Extractor) readParas(a Article) []*para {
 	mk := func(text string, title bool, idx int) *para {
 		start := len(toks)
 		toks = tokenize(toks, text)
-		p := &para{text: text, toks: toks[start:len(toks):len(toks)], title: title, index: idx, datelineCity: -1, script: sc}
+		p := &para{text: text, toks: toks[start:len(toks):len(toks)], title: title, index: idx, datelineCity: -1, prevPerson: -1, script: sc}
 		x.annotate(p, &scratch)
 		return p
 	}

@@ -74,6 +74,12 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"CA", "US"}, city: "Washington", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name: "he opening a sentence is the person the one before opened with",
+			text: "Ryosei Akazawa landed in Washington on Monday, his fourth trip in two months. " +
+				"He will hold talks in Washington on Wednesday with American officials.",
+			parties: []string{"JP", "US"}, city: "Washington", start: "2026-03-04",
+		},
+		{
 			name:    "the war the talks are about",
 			text:    "Negotiators from Ukraine and the United States will meet in Geneva on Friday to discuss ending the war with Russia.",
 			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-06", status: StatusScheduled,
