@@ -551,12 +551,10 @@ func (x *Extractor) impliedDate(m *mention, c *clause, pub time.Time) {
 		}
 	}
 	if perfect(c) {
-		// "the meeting has ended", "the talks have begun": today.
-		m.hasDate = true
-		m.start, m.end, m.prec, m.endTn = day(pub), day(pub), PrecisionDay, tensePresent
-		if c.mask&cEnd != 0 {
-			m.endTn = tensePast
-		}
+		// "the meeting has ended", "the talks have begun": today, unless
+		// another report dates the meeting ("have concluded the fifth
+		// round … The talks, which took place from July 14 to 17").
+		m.titleDay = true
 	}
 }
 

@@ -80,6 +80,12 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"JP", "US"}, city: "Washington", start: "2026-03-04",
 		},
 		{
+			name: "a perfect tense dates the talks today only when nothing else does",
+			text: "Indian and American negotiators have concluded a fifth round of trade talks in Washington. " +
+				"The talks, which took place over four days from February 23 to 26, covered farm goods.",
+			parties: []string{"IN", "US"}, city: "Washington", start: "2026-02-23", status: StatusHeld,
+		},
+		{
 			name:    "the war the talks are about",
 			text:    "Negotiators from Ukraine and the United States will meet in Geneva on Friday to discuss ending the war with Russia.",
 			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-06", status: StatusScheduled,
