@@ -480,6 +480,13 @@ func TestEarlierRounds(t *testing.T) {
 			not:  []string{"MM@ 2026-03-30"},
 		},
 		{
+			name: "a relative clause takes the place before it, not the date",
+			text: "Armenian and Azerbaijani negotiators will meet in Geneva on Friday. " +
+				"The two countries swapped prisoners on Tuesday in Vienna, which hosted two rounds of their peace talks.",
+			want: []string{"AM,AZ@Geneva 2026-03-06"},
+			not:  []string{"AM,AZ@Vienna 2026-03-03"},
+		},
+		{
 			name: "an earlier round dated by its month",
 			text: "Armenian and Azerbaijani envoys will hold border talks in Tbilisi on Friday. The last round of these talks was held in Vienna in December 2024.",
 			want: []string{"AM,AZ@Tbilisi 2026-03-06", "AM,AZ@Vienna 2024-12-01"},

@@ -320,7 +320,29 @@ func mergeAnchor(p *para, c *clause, before, after []*clause) bool {
 	// talks in the resort": the subject and the date sit in the
 	// clause before the meeting word.
 	if len(before) == 0 && len(after) > 0 && after[0].hasCue() && !otherSides(strongCodes(after[0]), strongCodes(c)) {
+		if relative(p, after[0]) {
+			// "a prisoner exchange on Oct. 2 in Istanbul, which hosted
+			// three rounds of talks": the relative clause tells of the
+			// place; the date is the exchange's.
+			placeOnly := *c
+			placeOnly.dates = nil
+			after[0].merge(&placeOnly, true)
+			return true
+		}
 		after[0].merge(c, true)
+		return true
+	}
+	return false
+}
+
+// relative: c opens with a relative pronoun (", which", "where").
+func relative(p *para, c *clause) bool {
+	i := c.a
+	if p.toks[i].orig == "," && i+1 < c.b {
+		i++
+	}
+	switch p.toks[i].low {
+	case "which", "where", "who", "который", "которая", "которые", "где", "який", "яка", "які", "де":
 		return true
 	}
 	return false
