@@ -86,6 +86,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"IN", "US"}, city: "Washington", start: "2026-02-23", status: StatusHeld,
 		},
 		{
+			name:    "a border meeting point is the place",
+			text:    "Indian and Chinese corps commanders will hold their next round of talks on Friday at Moldo, on the Chinese side of the line.",
+			parties: []string{"CN", "IN"}, city: "Moldo", start: "2026-03-06", status: StatusScheduled,
+		},
+		{
 			name:    "the war the talks are about",
 			text:    "Negotiators from Ukraine and the United States will meet in Geneva on Friday to discuss ending the war with Russia.",
 			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-06", status: StatusScheduled,
