@@ -558,6 +558,10 @@ func (cr *clauseReader) site(an *ann) annSite {
 			st.prep = true
 		}
 	}
+	// "his Turnberry resort": a place named by the kind of place after it.
+	if !st.prep && e < sb && p.startM[e]&cCityNoun != 0 && hasKind(*an, kCity) {
+		st.prep = true
+	}
 	st.compound = e < sb && (p.startM[e]&cMeetNoun != 0 || t[e].orig == "-" && e+1 < sb && p.startM[e+1]&(cMeetNoun|cMediator) != 0) ||
 		t[e-1].poss && e < sb && p.startM[e]&cMeetNoun != 0
 	st.locScore = cr.locScore(&st)

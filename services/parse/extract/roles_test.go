@@ -91,6 +91,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"CN", "IN"}, city: "Moldo", start: "2026-03-06", status: StatusScheduled,
 		},
 		{
+			name:    "a handshake is a meeting, at a place named by its kind",
+			text:    "Donald Trump shook hands with Ursula von der Leyen on Sunday in the ballroom of his Turnberry resort.",
+			parties: []string{"EU", "US"}, city: "Turnberry", start: "2026-03-01", status: StatusHeld,
+		},
+		{
 			name:    "the war the talks are about",
 			text:    "Negotiators from Ukraine and the United States will meet in Geneva on Friday to discuss ending the war with Russia.",
 			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-06", status: StatusScheduled,
