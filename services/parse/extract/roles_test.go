@@ -96,6 +96,16 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"EU", "US"}, city: "Turnberry", start: "2026-03-01", status: StatusHeld,
 		},
 		{
+			name:    "a breakaway authority takes its state's code (Ukrainian)",
+			text:    "Представники Молдови та Придністров'я зустрілися у вівторок у Бендерах за посередництва ОБСЄ.",
+			parties: []string{"MD"}, mediators: []string{"OSCE"}, city: "Bender", start: "2026-03-03", status: StatusHeld,
+		},
+		{
+			name:    "a city's older name (Russian)",
+			text:    "Делегации Армении и Азербайджана провели во вторник в Алма-Ате переговоры по делимитации границы.",
+			parties: []string{"AM", "AZ"}, city: "Almaty", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "the war the talks are about",
 			text:    "Negotiators from Ukraine and the United States will meet in Geneva on Friday to discuss ending the war with Russia.",
 			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-06", status: StatusScheduled,
