@@ -73,7 +73,8 @@ var seasons = map[string]time.Month{ // first month of the season
 }
 
 var numberWords = map[string]int{"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4,
-	"five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "several": 3, "few": 3}
+	"five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "several": 3, "few": 3,
+	"две": 2, "два": 2, "три": 3, "четыре": 4, "пять": 5, "дві": 2, "чотири": 4, "п'ять": 5}
 
 var speechGap = map[string]bool{"on": true, "in": true, "late": true, "early": true, ",": true,
 	"a": true, "an": true, "the": true, "his": true, "her": true, "its": true, "their": true,
@@ -218,9 +219,13 @@ func (s *dateScan) readWord(i int, tenseAt func(int) tense) (dateCand, bool, int
 		}
 	case "week", "weekend":
 		c, ok = parseWeek(t, a, i, pd, tenseAt(i))
+	case "weeks", "days", "недель", "тижнів", "дня", "дней", "днів", "дні":
+		c, ok = s.within(i)
 	case "неделе", "неделю", "неделя", "недели", "тижня", "тиждень", "тижні":
-		c, ok = parseCyrillicWeek(t, a, i, pd, tenseAt(i))
-	case "month":
+		if c, ok = parseCyrillicWeek(t, a, i, pd, tenseAt(i)); !ok {
+			c, ok = s.within(i) // "через две недели"
+		}
+	case "month", "месяца", "месяце", "месяц", "місяця", "місяці", "місяць":
 		c, ok = parseRelMonth(t, a, i, pd)
 	case "ago":
 		c, ok = s.ago(i)
@@ -254,6 +259,35 @@ func (s *dateScan) ago(i int) (dateCand, bool) {
 		return dateCand{start: d, end: addDays(d, 6), prec: PrecisionWeek, a: i - 2, b: i + 1}, true
 	}
 	return dateCand{}, false
+}
+
+// within reads "in two weeks", "in three days", "через две недели": so
+// long from the publication day.
+func (s *dateScan) within(i int) (dateCand, bool) {
+	t, pd := s.t, s.pd
+	if i-2 < s.a {
+		return dateCand{}, false
+	}
+	switch t[i-2].low {
+	case "in", "через":
+	default:
+		return dateCand{}, false
+	}
+	n, ok := numberWords[t[i-1].low]
+	if t[i-1].kind == tNum {
+		n, ok = t[i-1].num, true
+	}
+	if !ok || n < 1 || n > 31 {
+		return dateCand{}, false
+	}
+	switch t[i].low {
+	case "days", "дня", "дней", "днів", "дні":
+		d := addDays(pd, n)
+		return dateCand{start: d, end: d, prec: PrecisionDay, a: i - 2, b: i + 1}, true
+	}
+	// "in two weeks": the week around that day
+	d := addDays(pd, 7*n)
+	return dateCand{start: addDays(d, -3), end: addDays(d, 3), prec: PrecisionWeek, a: i - 2, b: i + 1}, true
 }
 
 func isLatin(s string) bool {
@@ -713,17 +747,29 @@ func parseRelMonth(t []token, a, i int, pd time.Time) (dateCand, bool) {
 	}
 	first := time.Date(pd.Year(), pd.Month(), 1, 0, 0, 0, 0, time.UTC)
 	var s time.Time
-	switch t[i-1].low {
-	case "this":
+	switch mod := t[i-1].low; {
+	case mod == "this" || strings.HasPrefix(mod, "эт") || strings.HasPrefix(mod, "ць") || strings.HasPrefix(mod, "цей") || strings.HasPrefix(mod, "поточн") || strings.HasPrefix(mod, "текущ"):
 		s = first
-	case "next":
+	case mod == "next" || strings.HasPrefix(mod, "следующ") || strings.HasPrefix(mod, "наступн") || strings.HasPrefix(mod, "будущ"):
 		s = first.AddDate(0, 1, 0)
-	case "last", "past", "previous":
+	case mod == "last" || mod == "past" || mod == "previous" || strings.HasPrefix(mod, "прошл") || strings.HasPrefix(mod, "минул"):
 		s = first.AddDate(0, -1, 0)
 	default:
 		return dateCand{}, false
 	}
-	return dateCand{start: s, end: s.AddDate(0, 1, -1), prec: PrecisionMonth, a: i - 1, b: i + 1}, true
+	c := dateCand{start: s, end: s.AddDate(0, 1, -1), prec: PrecisionMonth, a: i - 1, b: i + 1}
+	// "early next month", "в начале следующего месяца", "наприкінці цього місяця"
+	if k := i - 2; k >= a {
+		switch w := t[k].low; {
+		case w == "early" || w == "начале" || w == "початку":
+			c.end, c.a = addDays(s, 9), k
+		case w == "mid" || w == "середине" || w == "середині":
+			c.start, c.end, c.a = addDays(s, 10), addDays(s, 19), k
+		case w == "late" || w == "конце" || w == "кінці" || w == "наприкінці":
+			c.start, c.a = addDays(s, 20), k
+		}
+	}
+	return c, true
 }
 
 func parseSeason(t []token, a, i int, sm time.Month, pd time.Time, tn tense) (dateCand, bool) {

@@ -1319,7 +1319,10 @@ func inheritSides(ev *Event, cl *cluster, k clusterCues, inherit []string, pd ti
 	}
 	// A day, or for a round that is over a week or month: "the last
 	// round was held in New Delhi in December 2019".
-	if cl.prec != PrecisionDay && (precisionRank(cl.prec) < precisionRank(PrecisionMonth) || !cl.end.Before(pd)) {
+	// Or "the next round will be held in Yerevan early next month": the
+	// round announced after the one in the news.
+	next := slices.ContainsFunc(cl.ms, func(m *mention) bool { return m.c.next }) && cl.start.After(pd)
+	if cl.prec != PrecisionDay && !next && (precisionRank(cl.prec) < precisionRank(PrecisionMonth) || !cl.end.Before(pd)) {
 		return false
 	}
 	for _, p := range ev.Parties {

@@ -507,6 +507,17 @@ func TestEarlierRounds(t *testing.T) {
 			not:  []string{"AM,AZ@Vienna 2026-03-03"},
 		},
 		{
+			name: "the next round, placed and dated by its month (Russian)",
+			text: "Делегации Армении и Азербайджана провели во вторник в Вене переговоры. " +
+				"Следующий раунд пройдет в Тбилиси в начале следующего месяца.",
+			want: []string{"AM,AZ@Vienna 2026-03-03", "AM,AZ@Tbilisi 2026-04-01"},
+		},
+		{
+			name: "the next round, placed and dated by its month",
+			text: "Armenian and Azerbaijani envoys held talks in Vienna on Tuesday. The next round will be held in Tbilisi early next month.",
+			want: []string{"AM,AZ@Vienna 2026-03-03", "AM,AZ@Tbilisi 2026-04-01"},
+		},
+		{
 			name: "an earlier round dated by its month",
 			text: "Armenian and Azerbaijani envoys will hold border talks in Tbilisi on Friday. The last round of these talks was held in Vienna in December 2024.",
 			want: []string{"AM,AZ@Tbilisi 2026-03-06", "AM,AZ@Vienna 2024-12-01"},
