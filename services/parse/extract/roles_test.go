@@ -106,6 +106,16 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Almaty", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "a host's residence is a venue as well as its government's name",
+			text:    "Prime Minister Keir Starmer will host Ukrainian President Volodymyr Zelensky at Downing Street on Monday for talks on security guarantees.",
+			parties: []string{"GB", "UA"}, city: "London", start: "2026-03-09", status: StatusScheduled,
+		},
+		{
+			name:    "a declined city name (Ukrainian)",
+			text:    "Зеленський і Трамп зустрінуться в Гаазі 24 червня.",
+			parties: []string{"UA", "US"}, city: "The Hague", start: "2026-06-24", status: StatusScheduled,
+		},
+		{
 			name:    "the war the talks are about",
 			text:    "Negotiators from Ukraine and the United States will meet in Geneva on Friday to discuss ending the war with Russia.",
 			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-06", status: StatusScheduled,
