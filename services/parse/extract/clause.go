@@ -956,8 +956,14 @@ func (cr *clauseReader) meetingAfter(st *annSite, r int) bool {
 			}
 		}
 	}
-	// "X and Y delegations", "X and Y will hold a second round"
-	for q := r; q < sb && q < r+5; q++ {
+	// "X and Y delegations", "X and Y will hold a second round"; the
+	// words for the other side of one country are not counted ("X's
+	// government and opposition resumed their dialogue").
+	lim := r + 5
+	for q := r; q < sb && q < lim; q++ {
+		if p.startM[q]&cInternal != 0 || t[q].low == "government" {
+			lim++
+		}
 		if t[q].kind == tPunct && t[q].orig != "-" {
 			break
 		}

@@ -120,6 +120,7 @@ func TestNegativeSentences(t *testing.T) {
 		"EU foreign ministers will adopt new sanctions against Russia at a meeting in Brussels on Monday.",
 		"Turkey has offered to host talks between Russia and Ukraine in Istanbul.",
 		"No date has been set for a meeting between Putin and Zelensky.",
+		"The foreign ministers of India and Pakistan are not expected to meet at the regional summit in Astana next week.",
 	} {
 		if evs := x.Extract(Article{Published: pub, Text: text}); evs != nil {
 			t.Errorf("%q: want no event, got %s", text, describe(evs))

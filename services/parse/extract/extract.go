@@ -1339,7 +1339,7 @@ func inheritSides(ev *Event, cl *cluster, k clusterCues, inherit []string, pd ti
 func concrete(cl *cluster, k clusterCues, n int, internal bool) bool {
 	// A bare country with no date ("talks in Ukraine") names no meeting.
 	placed := cl.hasLoc && (cl.loc.city >= 0 || cl.loc.venue >= 0)
-	if !k.hard && !placed {
+	if !k.hard && !cl.hasLoc {
 		return false // "discussions" with no place: as likely a call as a meeting
 	}
 	ok := (n >= 2 || internal && n == 1) && (placed || cl.hasDate)

@@ -116,6 +116,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"UA", "US"}, city: "The Hague", start: "2026-06-24", status: StatusScheduled,
 		},
 		{
+			name:    "a dialogue placed in a country is no call",
+			text:    "Venezuela's government and opposition resumed their dialogue in Barbados on Tuesday with Norwegian mediation.",
+			parties: []string{"VE"}, mediators: []string{"NO"}, start: "2026-03-03",
+		},
+		{
 			name:    "the war the talks are about",
 			text:    "Negotiators from Ukraine and the United States will meet in Geneva on Friday to discuss ending the war with Russia.",
 			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-06", status: StatusScheduled,
