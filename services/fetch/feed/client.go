@@ -38,6 +38,8 @@ type Client struct {
 	transport *http.Transport
 	o         Options
 	userAgent []string // the header's value, shared by every request (nil: none)
+	// timedOut is the cause of every request's timeout: one error, not one a poll.
+	timedOut *TimeoutError
 }
 
 const maxRedirects = 5
@@ -48,7 +50,7 @@ func NewClient(o Options) *Client {
 	if o.MaxIdleConnsPerHost <= 0 {
 		o.MaxIdleConnsPerHost = 8
 	}
-	client := &Client{transport: NewTransport(o), o: o}
+	client := &Client{transport: NewTransport(o), o: o, timedOut: &TimeoutError{Limit: o.Timeout}}
 	if o.UserAgent != "" {
 		client.userAgent = []string{o.UserAgent}
 	}
@@ -171,7 +173,7 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 	// The timeout starts once a slot is held: time spent queueing is not the server's fault.
 	if c.o.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeoutCause(ctx, c.o.Timeout, &TimeoutError{Limit: c.o.Timeout})
+		ctx, cancel = context.WithTimeoutCause(ctx, c.o.Timeout, c.timedOut)
 		defer cancel()
 	}
 	if req == nil {
@@ -228,11 +230,13 @@ func (c *Client) do(req *http.Request) (*Response, error) {
 	}
 	defer resp.Body.Close()
 
+	// The transport canonicalises the response's header keys, so they are looked up as
+	// written: Header.Get canonicalised each key again on every poll.
 	out := &Response{
 		StatusCode:   resp.StatusCode,
-		ContentType:  resp.Header.Get("Content-Type"),
-		ETag:         resp.Header.Get("ETag"),
-		LastModified: resp.Header.Get("Last-Modified"),
+		ContentType:  first(resp.Header["Content-Type"]),
+		ETag:         first(resp.Header["Etag"]),
+		LastModified: first(resp.Header["Last-Modified"]),
 	}
 	if resp.StatusCode == http.StatusNotModified {
 		return out, nil
@@ -267,6 +271,14 @@ func (c *Client) do(req *http.Request) (*Response, error) {
 	}
 	out.Body = b
 	return out, nil
+}
+
+// first is a header's first value, or "".
+func first(values []string) string {
+	if len(values) == 0 {
+		return ""
+	}
+	return values[0]
 }
 
 // follow makes req and the requests its redirects lead to, as http.Client does for a GET
