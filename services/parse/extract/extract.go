@@ -1314,7 +1314,7 @@ func (t *sideTally) hostAndMediators(cl *cluster, mask cueMask, parties []string
 // word for talks, a city, or a day (a week or month will do for a meeting
 // that is over).
 func inheritSides(ev *Event, cl *cluster, k clusterCues, inherit []string, pd time.Time) bool {
-	if len(ev.Parties) >= 2 || !k.meetNoun || !k.hard || !cl.hasDate || !cl.hasLoc || cl.loc.city < 0 {
+	if len(ev.Parties) >= 2 || !k.meetNoun && k.mask&cMeetVerb == 0 || !k.hard || !cl.hasDate || !cl.hasLoc || cl.loc.city < 0 {
 		return false
 	}
 	// A day, or for a round that is over a week or month: "the last

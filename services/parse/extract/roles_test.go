@@ -533,6 +533,11 @@ func TestEarlierRounds(t *testing.T) {
 			want: []string{"AM,AZ@Vienna 2026-03-03", "AM,AZ@Tbilisi 2026-04-01"},
 		},
 		{
+			name: "an earlier meeting told with a verb takes the article's sides",
+			text: "Serbian and Kosovar leaders failed to agree at talks in Brussels on Tuesday. The two leaders last met in Ohrid in March 2025.",
+			want: []string{"RS,XK@Brussels 2026-03-03", "RS,XK@Ohrid 2025-03-01"},
+		},
+		{
 			name: "an earlier round dated by its month",
 			text: "Armenian and Azerbaijani envoys will hold border talks in Tbilisi on Friday. The last round of these talks was held in Vienna in December 2024.",
 			want: []string{"AM,AZ@Tbilisi 2026-03-06", "AM,AZ@Vienna 2024-12-01"},
