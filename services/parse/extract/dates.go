@@ -62,7 +62,7 @@ func isRangeSep(t *token) bool {
 var monthCtx = map[string]bool{
 	"in": true, "early": true, "late": true, "mid": true, "since": true, "until": true, "by": true,
 	"of": true, "last": true, "next": true, "this": true, "during": true, "before": true, "after": true,
-	"from": true, "throughout": true, "between": true, "end": true, "start": true, "beginning": true, "в": true, "у": true, "начале": true, "середине": true, "конце": true, "початку": true, "середині": true, "кінці": true,
+	"from": true, "throughout": true, "between": true, "end": true, "start": true, "beginning": true, "в": true, "у": true, "на": true, "до": true, "с": true, "з": true, "начале": true, "середине": true, "конце": true, "початку": true, "середині": true, "кінці": true, "наприкінці": true,
 }
 
 var seasons = map[string]time.Month{ // first month of the season
@@ -119,6 +119,32 @@ type dateScan struct {
 
 // setRole marks c as the date of a statement or of an ending by the words
 // before it.
+// opensBeforeSpeech: c stands at the start of its clause ("On Monday,")
+// and a word of speech follows within eight tokens, before any word of
+// meeting.
+func (s *dateScan) opensBeforeSpeech(c *dateCand) bool {
+	t, p := s.t, s.p
+	first := c.a
+	if first-1 >= s.a {
+		switch t[first-1].low {
+		case "on", "in", "в", "у":
+			first--
+		}
+	}
+	if first != s.a {
+		return false
+	}
+	for k := c.b; k < s.b && k < c.b+8; k++ {
+		if p.startM[k]&cMeeting != 0 {
+			return false
+		}
+		if p.startM[k]&cSpeech != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *dateScan) setRole(c *dateCand) {
 	t, a := s.t, s.a
 	// speech dates: "said on Monday", "in a statement on Tuesday"
@@ -138,6 +164,11 @@ func (s *dateScan) setRole(c *dateCand) {
 		if k >= a && s.p.endM[k]&cSpeech != 0 {
 			c.speech = true
 		}
+	}
+	// "On Monday, the ministry said that …", "В марте министерство
+	// сообщило, что …": a date that opens the clause before its speaker.
+	if !c.speech && s.opensBeforeSpeech(c) {
+		c.speech = true
 	}
 	for k := max(c.a-1, a); k <= c.a; k++ {
 		switch t[k].low {

@@ -538,6 +538,13 @@ func TestEarlierRounds(t *testing.T) {
 			want: []string{"RS,XK@Brussels 2026-03-03", "RS,XK@Ohrid 2025-03-01"},
 		},
 		{
+			name: "a date opening the sentence before its speaker dates the statement",
+			text: "Пашинян и Алиев проведут переговоры в Абу-Даби в пятницу. " +
+				"В марте 2025 года МИД Армении сообщил, что Армения и Азербайджан завершили переговоры по тексту договора.",
+			want: []string{"AM,AZ@Abu Dhabi 2026-03-06"},
+			not:  []string{"AM,AZ@ 2025-03-01"},
+		},
+		{
 			name: "an earlier round dated by its month",
 			text: "Armenian and Azerbaijani envoys will hold border talks in Tbilisi on Friday. The last round of these talks was held in Vienna in December 2024.",
 			want: []string{"AM,AZ@Tbilisi 2026-03-06", "AM,AZ@Vienna 2024-12-01"},
