@@ -778,7 +778,19 @@ func parseRelMonth(t []token, a, i int, pd time.Time) (dateCand, bool) {
 	}
 	first := time.Date(pd.Year(), pd.Month(), 1, 0, 0, 0, 0, time.UTC)
 	var s time.Time
+	// "в конце месяца", "наприкінці місяця": of this month
+	part := i - 2
+	switch t[i-1].low {
+	case "начале", "середине", "конце", "початку", "середині", "кінці", "наприкінці":
+		part = i - 1
+	}
+	// "at the end of the month"
+	if t[i-1].low == "the" && i-3 >= a && t[i-2].low == "of" {
+		part = i - 3
+	}
 	switch mod := t[i-1].low; {
+	case part == i-1 || part == i-3:
+		s = first
 	case mod == "this" || strings.HasPrefix(mod, "эт") || strings.HasPrefix(mod, "ць") || strings.HasPrefix(mod, "цей") || strings.HasPrefix(mod, "поточн") || strings.HasPrefix(mod, "текущ"):
 		s = first
 	case mod == "next" || strings.HasPrefix(mod, "следующ") || strings.HasPrefix(mod, "наступн") || strings.HasPrefix(mod, "будущ"):
@@ -790,14 +802,18 @@ func parseRelMonth(t []token, a, i int, pd time.Time) (dateCand, bool) {
 	}
 	c := dateCand{start: s, end: s.AddDate(0, 1, -1), prec: PrecisionMonth, a: i - 1, b: i + 1}
 	// "early next month", "в начале следующего месяца", "наприкінці цього місяця"
-	if k := i - 2; k >= a {
+	if k := part; k >= a {
 		switch w := t[k].low; {
-		case w == "early" || w == "начале" || w == "початку":
+		case w == "early" || w == "beginning" || w == "start" || w == "начале" || w == "початку":
 			c.end, c.a = addDays(s, 9), k
-		case w == "mid" || w == "середине" || w == "середині":
+		case w == "mid" || w == "middle" || w == "середине" || w == "середині":
 			c.start, c.end, c.a = addDays(s, 10), addDays(s, 19), k
-		case w == "late" || w == "конце" || w == "кінці" || w == "наприкінці":
+		case w == "late" || w == "end" || w == "конце" || w == "кінці" || w == "наприкінці":
 			c.start, c.a = addDays(s, 20), k
+		default:
+			if part == i-3 {
+				return dateCand{}, false // "one of the month's …"
+			}
 		}
 	}
 	return c, true
