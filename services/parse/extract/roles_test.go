@@ -121,6 +121,16 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"VE"}, mediators: []string{"NO"}, start: "2026-03-03",
 		},
 		{
+			name:    "a leader known by name alone",
+			text:    "The summit between Donald Trump and Kim Jong Un in Hanoi ended abruptly on Tuesday without an agreement.",
+			parties: []string{"KP", "US"}, city: "Hanoi", start: "2026-03-03", status: StatusHeld,
+		},
+		{
+			name:    "under the auspices of a peacekeeping force",
+			text:    "Israeli and Lebanese military officers met at the UN post in Naqoura on Tuesday under the auspices of UNIFIL.",
+			parties: []string{"IL", "LB"}, mediators: []string{"UN"}, city: "Naqoura", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "the war the talks are about",
 			text:    "Negotiators from Ukraine and the United States will meet in Geneva on Friday to discuss ending the war with Russia.",
 			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-06", status: StatusScheduled,
