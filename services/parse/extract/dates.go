@@ -25,7 +25,9 @@ type dateCand struct {
 	speech     bool // the date of a statement ("said on Monday"), not of a meeting
 	finish     bool // the date is when something ended ("ended on Saturday")
 	until      bool // "until Wednesday": the last day of something under way
-	tn         tense
+	// moved: the new day of a postponed meeting ("postponed to next week")
+	moved bool
+	tn    tense
 }
 
 func day(t time.Time) time.Time {
@@ -165,6 +167,17 @@ func (s *dateScan) setRole(c *dateCand) {
 			c.speech = true
 		}
 	}
+	// "were postponed to next week", "перенесены на следующую неделю"
+	if k := c.a - 1; k-1 >= a {
+		switch t[k].low {
+		case "to", "until", "till", "на", "до":
+			for q := k - 1; q >= a && q >= k-3; q-- {
+				if s.p.startM[q]&cPostpone != 0 {
+					c.moved = true
+				}
+			}
+		}
+	}
 	// "On Monday, the ministry said that …", "В марте министерство
 	// сообщило, что …": a date that opens the clause before its speaker.
 	if !c.speech && s.opensBeforeSpeech(c) {
@@ -173,7 +186,8 @@ func (s *dateScan) setRole(c *dateCand) {
 	for k := max(c.a-1, a); k <= c.a; k++ {
 		switch t[k].low {
 		case "until", "till", "through":
-			c.until = true
+			// "postponed until mid-week" is the new day, not a last day
+			c.until = !c.moved
 		case "since":
 			// "reworked several times since November": when a span
 			// began, not the day of a meeting, unless it names the day
@@ -250,6 +264,8 @@ func (s *dateScan) readWord(i int, tenseAt func(int) tense) (dateCand, bool, int
 		}
 	case "week", "weekend":
 		c, ok = parseWeek(t, a, i, pd, tenseAt(i))
+	case "midweek":
+		c, ok = midweek(t, a, i, i+1, pd)
 	case "weeks", "days", "недель", "тижнів", "дня", "дней", "днів", "дні":
 		c, ok = s.within(i)
 	case "неделе", "неделю", "неделя", "недели", "тижня", "тиждень", "тижні":
@@ -662,9 +678,25 @@ func parseWeek(t []token, a, i int, pd time.Time, tn tense) (dateCand, bool) {
 		pre = t[i-2].low
 	}
 	if t[i].low == "week" {
+		switch {
+		case mod == "mid":
+			return midweek(t, a, i-1, i+1, pd)
+		case mod == "-" && pre == "mid":
+			return midweek(t, a, i-2, i+1, pd)
+		}
 		return namedWeek(mod, pre, i, pd, tn)
 	}
 	return weekend(mod, pre, i, pd, tn)
+}
+
+// midweek reads "mid-week", "midweek": Tuesday to Thursday of this week,
+// or of the next when said on its Wednesday or later.
+func midweek(t []token, a, first, b int, pd time.Time) (dateCand, bool) {
+	mon := mondayOf(pd)
+	if wd := pd.Weekday(); wd >= time.Wednesday || wd == time.Sunday {
+		mon = addDays(mon, 7)
+	}
+	return dateCand{start: addDays(mon, 1), end: addDays(mon, 3), prec: PrecisionWeek, a: first, b: b}, true
 }
 
 // namedWeek reads "this week", "next week", "earlier this week" ending at

@@ -61,6 +61,8 @@ func TestDateResolution(t *testing.T) {
 		{"Наступний раунд переговорів відбудеться в Женеві наприкінці цього місяця.", "2026-01-21", "2026-01-31", PrecisionMonth},
 		{"Лидеры двух стран встретились в Женеве в четверг.", "2026-01-15", "2026-01-15", PrecisionDay},
 		{"Лідери двох країн зустрілися в Женеві в четвер.", "2026-01-15", "2026-01-15", PrecisionDay},
+		{"Talks in Geneva set for Friday were postponed to next week.", "2026-01-26", "2026-02-01", PrecisionWeek},
+		{"Talks in Geneva have been postponed until mid-week.", "2026-01-27", "2026-01-29", PrecisionWeek},
 		{"The next round will be held in Geneva at the end of the month.", "2026-01-21", "2026-01-31", PrecisionMonth},
 		{"Следующий раунд пройдет в Женеве в конце месяца.", "2026-01-21", "2026-01-31", PrecisionMonth},
 		{"В декабре стороны встретились в Женеве.", "2025-12-01", "2025-12-31", PrecisionMonth},

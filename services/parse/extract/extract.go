@@ -448,6 +448,9 @@ func bestDate(c *clause) *dateCand {
 		if d.speech {
 			continue
 		}
+		if d.moved {
+			return d // the day a postponed meeting moved to
+		}
 		// Of equally precise dates, the one nearest a meeting word: "the
 		// agreement, brokered on 30 October, sets a meeting for 6 November".
 		gap := cueGap(c, d)
@@ -661,6 +664,11 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 			}
 			score += 4
 		case m.loc.country != cl.loc.country && m.loc.country != "" && cl.loc.country != "":
+			// "peace talks in Ukraine" may name what the talks are about;
+			// a city elsewhere ("in Abu Dhabi") does not contradict it.
+			if (m.loc.city < 0) != (cl.loc.city < 0) {
+				break
+			}
 			return -1
 		default:
 			score += 2

@@ -131,6 +131,13 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"IL", "LB"}, mediators: []string{"UN"}, city: "Naqoura", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:  "a headline's country of the war does not part the talks from their city",
+			title: "New round of peace talks in Ukraine postponed until mid-week",
+			text: "A new round of trilateral talks between Russia, Ukraine and the United States has been postponed until mid-week. " +
+				"Zelensky said the meeting would be held on March 11-12 in Abu Dhabi.",
+			parties: []string{"RU", "UA", "US"}, city: "Abu Dhabi", start: "2026-03-11", status: StatusPostponed,
+		},
+		{
 			name:    "the war the talks are about",
 			text:    "Negotiators from Ukraine and the United States will meet in Geneva on Friday to discuss ending the war with Russia.",
 			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-06", status: StatusScheduled,
