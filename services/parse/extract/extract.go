@@ -844,7 +844,27 @@ func (x *Extractor) clusterMentions(ms []*mention, pd time.Time) []*cluster {
 		}
 		cur = best
 	}
+	// "Umerov and Witkoff are meeting right now": no place or date, but
+	// a meeting of the day all the same (see datedByHeadline).
+	if len(cls) == 0 {
+		if i := slices.IndexFunc(pending, meetingNow); i >= 0 {
+			cl := &cluster{strong: map[string]bool{}}
+			cl.add(pending[i])
+			for _, pm := range pending {
+				if pm != pending[i] && fit(cl, pm, pd) >= 0 {
+					cl.add(pm)
+				}
+			}
+			cls = append(cls, cl)
+		}
+	}
 	return cls
+}
+
+// meetingNow: two named sides meet as the article is written ("are
+// meeting right now", "зустрічаються прямо зараз").
+func meetingNow(m *mention) bool {
+	return m.presentDay && m.c.hasCue() && m.c.mask&cHypo == 0 && len(m.strong) >= 2
 }
 
 // leadScore rates how much the article is about cl: headline, lead, mentions.

@@ -138,6 +138,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"RU", "UA", "US"}, city: "Abu Dhabi", start: "2026-03-11", status: StatusPostponed,
 		},
 		{
+			name:    "a meeting going on as the article is written, with no place or date",
+			text:    "Умеров і Віткофф знову зустрічаються прямо зараз, повідомили джерела.",
+			parties: []string{"UA", "US"}, start: "2026-03-04", status: StatusUnderway,
+		},
+		{
 			name:    "the war the talks are about",
 			text:    "Negotiators from Ukraine and the United States will meet in Geneva on Friday to discuss ending the war with Russia.",
 			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-06", status: StatusScheduled,
