@@ -81,7 +81,9 @@ func (x *Extractor) extract(a Article) []Event {
 		}
 	}
 	evs := x.events(clusters, pub, r.topics, r.titleSides)
-	x.mediatedRounds(evs, r.named)
+	if len(evs) > 0 && len(x.mediations) > 0 {
+		x.mediatedRounds(evs, x.namedCodes(r.paras))
+	}
 	x.placedByDateline(evs, r.dateline)
 	return evs
 }
@@ -172,7 +174,7 @@ func (x *Extractor) mentions(a Article) *reading {
 	if len(paras) > 0 && paras[0].title {
 		r.titleSides = x.sidesNamed(paras[0])
 	}
-	r.named = x.namedCodes(paras)
+	r.paras = paras
 	return r
 }
 
@@ -220,8 +222,7 @@ type reading struct {
 	// titleSides: the sides the headline names
 	titleSides []string
 	arrivals   []arrival
-	// named: the codes of every country, group and person's side named
-	named map[string]bool
+	paras []*para
 }
 
 // arrival: someone is to arrive in a city on a day, with no meeting word
