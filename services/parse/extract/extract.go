@@ -222,7 +222,7 @@ type reading struct {
 	// titleSides: the sides the headline names
 	titleSides []string
 	arrivals   []arrival
-	paras []*para
+	paras      []*para
 }
 
 // arrival: someone is to arrive in a city on a day, with no meeting word
