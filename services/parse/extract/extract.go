@@ -222,7 +222,9 @@ type reading struct {
 	// titleSides: the sides the headline names
 	titleSides []string
 	arrivals   []arrival
-	paras      []*para
+	// paras: the article as read, for what looks at all of it after the
+	// meetings are found (a track's standing talks)
+	paras []*para
 }
 
 // arrival: someone is to arrive in a city on a day, with no meeting word
