@@ -154,6 +154,7 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 	cr := &clauseReader{x: x, c: c, p: p, t: p.toks, a: a, b: b, sa: sa, sb: sb, pub: pub}
 	cr.scanCues()
 	cr.scanStatus()
+	cr.afterPast()
 	c.dates = x.parseDates(p, a, b, pub, cr.tenseAt)
 	for ai := range p.anns {
 		an := &p.anns[ai]
@@ -321,6 +322,27 @@ func (cr *clauseReader) scanStatus() {
 	}
 	if len(cr.tcues) == 0 {
 		cr.pastByForm()
+	}
+}
+
+// afterPast reads "a statement issued after a meeting of the delegations":
+// a meeting something already done came after is over.
+func (cr *clauseReader) afterPast() {
+	p, t, a := cr.p, cr.t, cr.a
+	if t[a].low != "after" || a-1 < cr.sa || a+3 >= cr.b {
+		return
+	}
+	prev := &t[a-1]
+	done := p.endM[a-1]&(cPast|cSpeech) != 0 || prev.kind == tWord && !prev.upper && len(prev.low) > 4 && strings.HasSuffix(prev.low, "ed")
+	if !done {
+		return
+	}
+	for k := a + 1; k <= a+3; k++ {
+		if p.startM[k]&cMeetNoun != 0 {
+			cr.c.metPast = true
+			cr.tcues = append(cr.tcues, tenseCue{a, tensePast})
+			return
+		}
 	}
 }
 

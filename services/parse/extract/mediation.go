@@ -12,12 +12,17 @@ import (
 // one side and the mediators' delegations only.
 type mediation struct {
 	sides, mediators []string
+	// partisans: mediators that are also a side's ally; what they hold
+	// with that side at home is their own meeting ("Netanyahu at the
+	// White House")
+	partisans []string
 }
 
 // rawMediation is a track file's "talks:" section.
 type rawMediation struct {
 	Sides     []string `yaml:"sides"`
 	Mediators []string `yaml:"mediators"`
+	Partisans []string `yaml:"partisans"`
 }
 
 // compileMediation checks a track's talks against the gazetteer's codes.
@@ -29,12 +34,17 @@ func (x *Extractor) compileMediation(file string, r *rawMediation) error {
 	for _, e := range x.entities {
 		known[e.code] = true
 	}
+	for _, c := range r.Partisans {
+		if !slices.Contains(r.Mediators, c) {
+			return fmt.Errorf("extract: %s: talks name %q as a partisan, which is none of their mediators; add it to mediators or drop it", file, c)
+		}
+	}
 	for _, c := range slices.Concat(r.Sides, r.Mediators) {
 		if !known[c] {
 			return fmt.Errorf("extract: %s: talks name %q, which no entity of countries.yaml has as its code; add the entity or fix the code", file, c)
 		}
 	}
-	x.mediations = append(x.mediations, mediation{sides: slices.Sorted(slices.Values(r.Sides)), mediators: r.Mediators})
+	x.mediations = append(x.mediations, mediation{sides: slices.Sorted(slices.Values(r.Sides)), mediators: r.Mediators, partisans: r.Partisans})
 	return nil
 }
 
@@ -69,8 +79,11 @@ func (x *Extractor) mediatedRounds(evs []Event, named map[string]bool) {
 }
 
 func (md *mediation) applies(ev *Event, named map[string]bool) bool {
+	// Hamas's delegation with Egypt's mediators in Cairo is a round of
+	// the talks; Netanyahu with Trump at the White House is not.
 	host := ev.Location.Country
-	if !slices.Contains(md.mediators, host) || slices.Contains(md.sides, host) {
+	if !slices.Contains(md.mediators, host) || slices.Contains(md.sides, host) ||
+		slices.Contains(md.partisans, host) && slices.Contains(ev.Parties, host) {
 		return false
 	}
 	side, helper := false, false

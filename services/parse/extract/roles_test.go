@@ -36,6 +36,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"IL", "PS"}, mediators: []string{"EG", "QA", "US"}, city: "Cairo", start: "2026-03-03",
 		},
 		{
+			name:    "one side and a partisan mediator at home stay sides",
+			text:    "Netanyahu met Trump at the White House on Tuesday to discuss the ceasefire in Gaza, as Hamas weighed the latest offer.",
+			parties: []string{"IL", "US"}, city: "Washington", start: "2026-03-03",
+		},
+		{
 			name:    "one side and a mediator, not in a mediator's country, stay sides",
 			text:    "Israeli and American officials met in Jerusalem on Tuesday to discuss the ceasefire in Gaza, as Hamas weighed the latest offer.",
 			parties: []string{"IL", "US"}, city: "Jerusalem", start: "2026-03-03",
@@ -141,6 +146,11 @@ func TestReadingByRoles(t *testing.T) {
 			name:    "a meeting going on as the article is written, with no place or date",
 			text:    "Умеров і Віткофф знову зустрічаються прямо зараз, повідомили джерела.",
 			parties: []string{"UA", "US"}, start: "2026-03-04", status: StatusUnderway,
+		},
+		{
+			name:    "a meeting something already done came after is over",
+			text:    "The United States will resume aid, according to a joint statement issued after a meeting of the Ukrainian and American delegations in Jeddah on Wednesday.",
+			parties: []string{"UA", "US"}, city: "Jeddah", start: "2026-03-04", status: StatusHeld,
 		},
 		{
 			name:    "the war the talks are about",
@@ -722,6 +732,7 @@ func TestTalksNeedKnownCodes(t *testing.T) {
 	}{
 		{rawMediation{Sides: []string{"IL", "XX"}, Mediators: []string{"QA"}}, `"XX"`},
 		{rawMediation{Sides: []string{"IL"}, Mediators: []string{"QA"}}, "at least two sides"},
+		{rawMediation{Sides: []string{"IL", "PS"}, Mediators: []string{"QA"}, Partisans: []string{"US"}}, "partisan"},
 	} {
 		err := x.compileMediation("t.yaml", &tc.raw)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
