@@ -333,7 +333,7 @@ func (cr *clauseReader) afterPast() {
 		return
 	}
 	prev := &t[a-1]
-	done := p.endM[a-1]&(cPast|cSpeech) != 0 || prev.kind == tWord && !prev.upper && len(prev.low) > 4 && strings.HasSuffix(prev.low, "ed")
+	done := p.endM[a-1]&(cPast|cSpeech) != 0 || edForm(prev)
 	if !done {
 		return
 	}
@@ -346,13 +346,19 @@ func (cr *clauseReader) afterPast() {
 	}
 }
 
+// edForm: t is a lower-case English word in -ed ("collapsed", "issued"),
+// a past form whatever the lexicon holds.
+func edForm(t *token) bool {
+	return t.kind == tWord && !t.upper && len(t.low) >= 5 && strings.HasSuffix(t.low, "ed")
+}
+
 // pastByForm takes an English verb in -ed ("collapsed", "stalled") for the
 // past when the clause has no tense word of the lexicon: news tells most
 // of what happened in the simple past, with verbs no list can hold.
 func (cr *clauseReader) pastByForm() {
 	for i := cr.a; i < cr.b; i++ {
 		t := cr.t[i]
-		if t.kind != tWord || t.upper || len(t.low) < 5 || !strings.HasSuffix(t.low, "ed") || cr.p.startM[i] != 0 || cr.p.endM[i] != 0 {
+		if !edForm(&t) || cr.p.startM[i] != 0 || cr.p.endM[i] != 0 {
 			continue
 		}
 		// "the proposed talks", "a planned meeting": an adjective before its noun.

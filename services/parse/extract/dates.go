@@ -397,7 +397,7 @@ func pastJustBefore(p *para, a, i int) bool {
 		if p.startM[k]&cPast != 0 && p.toks[k].low != "last" {
 			return true
 		}
-		if t := &p.toks[k]; k > a && strings.HasSuffix(t.low, "ed") {
+		if k > a && edForm(&p.toks[k]) {
 			switch p.toks[k-1].low {
 			case "was", "were", "been":
 				return true

@@ -87,7 +87,7 @@ func (x *Extractor) splitHypo(p *para, c *clause, a, b int, pub time.Time) (*cla
 		switch {
 		case p.startM[i]&cMeeting != 0 && meet < 0:
 			meet = i
-		case p.startM[i]&cHypo != 0 && meet >= 0 && meetingAfter(p, i, c.b):
+		case p.startM[i]&cHypo != 0 && meet >= 0 && meetingWordIn(p, i+1, c.b):
 			r := x.analyzeClause(p, i, c.b, a, b, pub)
 			r.maybe = true
 			return x.analyzeClause(p, c.a, i, a, b, pub), r
@@ -96,9 +96,9 @@ func (x *Extractor) splitHypo(p *para, c *clause, a, b int, pub time.Time) (*cla
 	return nil, nil
 }
 
-// meetingAfter: a meeting word stands in [i+1, b).
-func meetingAfter(p *para, i, b int) bool {
-	for k := i + 1; k < b; k++ {
+// meetingWordIn: a meeting word stands in [a, b).
+func meetingWordIn(p *para, a, b int) bool {
+	for k := a; k < b; k++ {
 		if p.startM[k]&cMeeting != 0 {
 			return true
 		}
