@@ -67,6 +67,7 @@ const (
 	cNearly
 	cRecall
 	cDeadline
+	cPrepare
 )
 
 var cueNames = map[string]cueMask{
@@ -78,7 +79,7 @@ var cueNames = map[string]cueMask{
 	"between": cBetween, "list": cList, "rel": cRel, "city_noun": cCityNoun, "back": cBack,
 	"clause_break": cBreak, "block": cBlock, "end": cEnd, "ally": cAlly, "continuation": cContinue, "object_prep": cObjPrep,
 	"remote": cRemote, "denial": cDeny, "place_adjective": cPlaceAdj,
-	"absent": cAbsent, "three_way": cThreeWay, "seat": cSeat, "title": cTitle, "soft_meeting": cSoftMeet, "internal": cInternal, "conflict": cConflict, "about": cAbout, "arrival": cArrive, "indirect": cIndirect, "nearly": cNearly, "recall": cRecall, "deadline": cDeadline,
+	"absent": cAbsent, "three_way": cThreeWay, "seat": cSeat, "title": cTitle, "soft_meeting": cSoftMeet, "internal": cInternal, "conflict": cConflict, "about": cAbout, "arrival": cArrive, "indirect": cIndirect, "nearly": cNearly, "recall": cRecall, "deadline": cDeadline, "prepare": cPrepare,
 }
 
 const cMeeting = cMeetNoun | cMeetVerb

@@ -147,6 +147,32 @@ func (s *dateScan) opensBeforeSpeech(c *dateCand) bool {
 	return false
 }
 
+// preparesAfter: a word of preparing follows c in its clause before any
+// word of meeting, and a meeting follows it. A meeting before c is dated by
+// it: "met on Monday to finalise preparations for the talks".
+func (s *dateScan) preparesAfter(c *dateCand) bool {
+	for k := s.a; k < c.a; k++ {
+		if s.p.startM[k]&cMeeting != 0 {
+			return false
+		}
+	}
+	for k := c.b; k < s.b; k++ {
+		m := s.p.startM[k]
+		if m&cMeeting != 0 {
+			return false
+		}
+		if m&cPrepare != 0 {
+			for q := k + 1; q < s.b; q++ {
+				if s.p.startM[q]&cMeeting != 0 {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return false
+}
+
 func (s *dateScan) setRole(c *dateCand) {
 	t, a := s.t, s.a
 	// speech dates: "said on Monday", "in a statement on Tuesday"
@@ -194,6 +220,11 @@ func (s *dateScan) setRole(c *dateCand) {
 			// talks began ("under way since Monday").
 			c.speech = c.prec != PrecisionDay
 		}
+	}
+	// "Today I discussed the preparation of another meeting": the day of
+	// the work towards a meeting named after it, not the meeting's.
+	if s.preparesAfter(c) {
+		c.speech = true
 	}
 	// "a Thanksgiving deadline—November 27", "the August 1 deadline": the
 	// day something is due, no meeting's.

@@ -672,6 +672,20 @@ func TestEarlierRounds(t *testing.T) {
 			not:  []string{"AM,GR@Athens 2026-02-28", "AM,GE@Tbilisi 2026-02-06"},
 		},
 		{
+			name: "the day of preparing a meeting is not the meeting's",
+			text: "The next round of direct talks between the Ukrainian and Russian delegations in Istanbul will take place on March 9, the president said in his evening address on March 4. " +
+				"\"Today I discussed with Rustem Umerov the preparation of a prisoner swap and another meeting in Turkey with the Russian side,\" the president said.",
+			want: []string{"RU,UA@Istanbul 2026-03-09"},
+			not:  []string{"RU,UA@ 2026-03-04"},
+		},
+		{
+			name: "logistics for a session still to come",
+			text: "Armenian and Azerbaijani envoys met in Geneva on Monday. " +
+				"The Armenian and Azerbaijani foreign ministers then went over the logistics for Tuesday's session.",
+			want: []string{"AM,AZ@Geneva 2026-03-02", "AM,AZ@ 2026-03-10"},
+			not:  []string{"AM,AZ@ 2026-03-03"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",
