@@ -34,7 +34,7 @@ func (x *Extractor) addCLDRCountries(known map[string]bool, ids map[string]int32
 			}
 			for _, namer := range cldrNamers {
 				for _, name := range cldrVariants(namer.Name(r)) {
-					if name == "" || known[lower(name)] {
+					if name == "" || known[lower(name)] || cldrCommonWords[lower(name)] {
 						continue
 					}
 					known[lower(name)] = true
@@ -44,6 +44,11 @@ func (x *Extractor) addCLDRCountries(known map[string]bool, ids map[string]int32
 		}
 	}
 }
+
+// cldrCommonWords are CLDR names that are also everyday words, which open
+// sentences with a capital: Russian and Ukrainian "Того" (Togo) is "that"
+// in "Того же дня".
+var cldrCommonWords = map[string]bool{"того": true}
 
 // countryID is the entity of country code, added when the gazetteer has none.
 func (x *Extractor) countryID(code string, ids map[string]int32) int32 {

@@ -102,6 +102,9 @@ func (x *Extractor) parseDates(p *para, a, b int, pub time.Time, tenseAt func(in
 				c.speech, c.finish = out[n-1].speech, out[n-1].finish
 			}
 			out = append(out, c)
+			if c.prec == PrecisionDay && !c.speech {
+				p.sentDays = append(p.sentDays, sentDay{b: c.b, day: c.start})
+			}
 		}
 		i = last
 	}
@@ -141,6 +144,26 @@ func (s *dateScan) opensBeforeSpeech(c *dateCand) bool {
 			return false
 		}
 		if p.startM[k]&cSpeech != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// attribution: the clause opens with "about this" and a word of speech
+// follows within a few words.
+func (s *dateScan) attribution() bool {
+	t, a := s.t, s.a
+	if a+2 >= s.b {
+		return false
+	}
+	switch t[a].low + " " + t[a+1].low {
+	case "про це", "об этом", "about this", "про цю", "об этой":
+	default:
+		return false
+	}
+	for k := a + 2; k < s.b && k < a+8; k++ {
+		if s.p.startM[k]&cSpeech != 0 {
 			return true
 		}
 	}
@@ -221,6 +244,12 @@ func (s *dateScan) setRole(c *dateCand) {
 			c.speech = c.prec != PrecisionDay
 		}
 	}
+	// "Про це він заявив … 24 лютого", "Об этом сообщил … в среду": a
+	// sentence that only names the source of what came before dates the
+	// saying.
+	if s.attribution() {
+		c.speech = true
+	}
 	// "Today I discussed the preparation of another meeting": the day of
 	// the work towards a meeting named after it, not the meeting's.
 	if s.preparesAfter(c) {
@@ -287,8 +316,16 @@ func (s *dateScan) readWord(i int, tenseAt func(int) tense) (dateCand, bool, int
 	var c dateCand
 	ok := false
 	switch tk := &t[i]; tk.low {
-	case "later", "earlier", "next", "following", "previous":
-		c, ok = relativeToPrev(t, a, b, i, s.p.prevDay)
+	case "later", "earlier", "next", "following", "previous", "same", "того", "тот":
+		prev := s.p.prevDay
+		// A sentence's clauses may be read more than once: only a day
+		// that ends before this expression counts.
+		for _, d := range s.p.sentDays {
+			if d.b <= i-2 {
+				prev = d.day
+			}
+		}
+		c, ok = relativeToPrev(t, a, b, i, prev)
 	case "the", "on":
 		if c, ok = dayOfMonth(s.x, t, a, b, i, pd, tenseAt(i)); ok {
 			return c, true, c.b - 1
@@ -959,6 +996,29 @@ func relativeToPrev(t []token, a, b, i int, prev time.Time) (dateCand, bool) {
 		}
 		d := addDays(prev, n)
 		return dateCand{start: d, end: d, prec: PrecisionDay, a: i - 2, b: i + 1}, true
+	case "того", "тот": // "того ж дня", "в тот же день"
+		if i+2 >= b {
+			return dateCand{}, false
+		}
+		switch t[i+1].low {
+		case "ж", "же", "самого", "самый":
+		default:
+			return dateCand{}, false
+		}
+		switch t[i+2].low {
+		case "дня", "день":
+			return dateCand{start: prev, end: prev, prec: PrecisionDay, a: i, b: i + 3}, true
+		}
+		return dateCand{}, false
+	case "same": // "the same day", "that same day"
+		if i-1 < a || i+1 >= b || t[i+1].low != "day" {
+			return dateCand{}, false
+		}
+		switch t[i-1].low {
+		case "the", "that":
+			return dateCand{start: prev, end: prev, prec: PrecisionDay, a: i - 1, b: i + 2}, true
+		}
+		return dateCand{}, false
 	default: // next, following, previous
 		if i-1 < a || t[i-1].low != "the" || i+1 >= b || t[i+1].low != "day" {
 			return dateCand{}, false

@@ -37,6 +37,10 @@ type para struct {
 	// prevDay is the last meeting day the article gave before the sentence
 	// being read: "five days later" counts from it.
 	prevDay time.Time
+	// sentDays are the days read so far in the sentence being read, in
+	// order: "on Tuesday …, and the same day …" counts from the last
+	// before it, not from a day of the sentences before.
+	sentDays []sentDay
 	// prevMeeting: the sentence before the one being read reports a
 	// meeting, which "It started on Wednesday" refers back to.
 	prevMeeting bool
@@ -461,4 +465,10 @@ func (p *para) spanText(a, b int) string {
 		return ""
 	}
 	return strings.TrimSpace(p.text[p.toks[a].start:p.toks[b-1].end])
+}
+
+// sentDay is a day read in a sentence, and the token after its expression.
+type sentDay struct {
+	b   int
+	day time.Time
 }

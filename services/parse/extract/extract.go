@@ -147,6 +147,7 @@ func (x *Extractor) mentions(a Article) *reading {
 		}
 		for _, sr := range p.sents {
 			p.prevDay, p.prevMeeting, p.prevPerson = prevDay, prevMeeting, prevPerson
+			p.sentDays = p.sentDays[:0]
 			prevMeeting = false
 			if pr := openingPerson(p, sr[0], sr[1]); pr >= 0 {
 				prevPerson = pr
@@ -287,16 +288,20 @@ func datedByArrivalDay(cls []*cluster) {
 	}
 }
 
-// datedByArrival dates an undated meeting still to come in a city by the
-// one day the article says its people arrive there.
+// datedByArrival dates a meeting still to come in a city, undated or
+// dated only by a span ("this week"), by the one day within it the article
+// says its people arrive there.
 func datedByArrival(cls []*cluster, arrivals []arrival) {
 	for _, cl := range cls {
-		if cl.hasDate || !cl.hasLoc || cl.loc.city < 0 || !leansTo(cl, tenseFuture) {
+		if !cl.hasLoc || cl.loc.city < 0 || !leansTo(cl, tenseFuture) {
+			continue
+		}
+		if cl.hasDate && precisionRank(cl.prec) >= precisionRank(PrecisionDay) {
 			continue
 		}
 		var when *arrival
 		for i, ar := range arrivals {
-			if ar.city != cl.loc.city {
+			if ar.city != cl.loc.city || cl.hasDate && (ar.day.Before(cl.start) || ar.day.After(cl.end) || precisionRank(ar.prec) <= precisionRank(cl.prec)) {
 				continue
 			}
 			if when != nil && !when.day.Equal(ar.day) {

@@ -466,6 +466,18 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Vienna", status: StatusPostponed,
 		},
 		{
+			name: "a sentence naming the source dates the saying, not the meeting (Russian)",
+			text: "Спецпосланник США Стив Уиткофф анонсировал встречу с Рустемом Умеровым в Женеве. " +
+				"Об этом он заявил по видеосвязи во время встречи на форуме 3 марта.",
+			parties: []string{"UA", "US"}, city: "Geneva", status: StatusScheduled,
+		},
+		{
+			name: "the day of arrival within the week a meeting is set for (Ukrainian)",
+			text: "Американські та українські переговорники зустрінуться в Женеві цього тижня. " +
+				"Віткофф прибуде до Женеви в п'ятницю, 6 березня.",
+			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-06", status: StatusScheduled,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
@@ -684,6 +696,29 @@ func TestEarlierRounds(t *testing.T) {
 				"The Armenian and Azerbaijani foreign ministers then went over the logistics for Tuesday's session.",
 			want: []string{"AM,AZ@Geneva 2026-03-02", "AM,AZ@ 2026-03-10"},
 			not:  []string{"AM,AZ@ 2026-03-03"},
+		},
+		{
+			name: "the same day as the meeting before",
+			text: "Armenian and Azerbaijani ministers met in Vienna on Monday. Serbian and Kosovar envoys met in Brussels the same day.",
+			want: []string{"AM,AZ@Vienna 2026-03-02", "RS,XK@Brussels 2026-03-02"},
+		},
+		{
+			name: "days counted from a day before, then the same day",
+			text: "US and Ukrainian negotiators met in Miami on Feb. 17. " +
+				"Five days later Armenian and Azerbaijani ministers met in Vienna, and the same day Serbian and Kosovar envoys held talks in Brussels.",
+			want: []string{"UA,US@Miami 2026-02-17", "AM,AZ@Vienna 2026-02-22", "RS,XK@Brussels 2026-02-22"},
+		},
+		{
+			name: "the same day (Ukrainian), and no Togo in \"Того\"",
+			text: "Міністри Вірменії та Азербайджану зустрілися у Відні в понеділок. " +
+				"Того ж дня у Брюсселі зустрілися представники Сербії та Косова.",
+			want: []string{"AM,AZ@Vienna 2026-03-02", "RS,XK@Brussels 2026-03-02"},
+		},
+		{
+			name: "the same day as the day named earlier in the sentence (Ukrainian)",
+			text: "Міністри Вірменії та Азербайджану зустрілися у Відні в понеділок. " +
+				"У вівторок посланці Вірменії та Азербайджану зустрінуться у Женеві, а представники Сербії та Косова проведуть переговори у Брюсселі того ж дня.",
+			want: []string{"AM,AZ@Vienna 2026-03-02", "AM,AZ@Geneva 2026-03-10", "RS,XK@Brussels 2026-03-10"},
 		},
 		{
 			name: "a coming round that follows an earlier one",
