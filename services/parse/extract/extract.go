@@ -1435,7 +1435,9 @@ func status(mask cueMask, metPast bool, cl *cluster, pd time.Time) Status {
 	case mask&cPostpone != 0:
 		return StatusPostponed
 	}
-	started := mask&cStart != 0
+	// "are meeting" is under way only when said of this moment: "are
+	// meeting today" may be later in the day.
+	started := mask&(cStart|cNow) != 0
 	future := mask&cFuture != 0
 	ended := mask&cEnd != 0
 	if !cl.hasDate {

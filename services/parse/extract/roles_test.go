@@ -478,6 +478,16 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-06", status: StatusScheduled,
 		},
 		{
+			name:    "are meeting today, at an hour still to come",
+			text:    "Armenian and Azerbaijani foreign ministers are meeting in Vienna today. The meeting is scheduled for 4 p.m. local time.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-04", status: StatusScheduled,
+		},
+		{
+			name:    "are meeting right now, and others will join later",
+			text:    "Armenian and Azerbaijani foreign ministers are meeting in Vienna right now. Their deputies will join the talks later.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-04", status: StatusUnderway,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
