@@ -50,14 +50,17 @@ type clause struct {
 	next bool
 	// prev: "the previous Geneva talks", "an earlier round": a meeting
 	// before the one in the news
-	prev   bool
-	locs   []locCand
-	dates  []dateCand
-	ents   []entEv
-	people []personEv
-	topics uint32
-	round  int
-	days   int // stated duration ("two-day talks")
+	prev bool
+	// separate: "a separate meeting": not any other meeting the article
+	// tells of
+	separate bool
+	locs     []locCand
+	dates    []dateCand
+	ents     []entEv
+	people   []personEv
+	topics   uint32
+	round    int
+	days     int // stated duration ("two-day talks")
 	// longAgo: the clause dates itself by a year long past ("the treaty
 	// was signed there in 1991").
 	longAgo bool
@@ -112,6 +115,7 @@ func (c *clause) merge(o *clause, fill bool) {
 	c.metPast = c.metPast || o.metPast
 	c.hard = c.hard || o.hard
 	c.next = c.next || o.next
+	c.separate = c.separate || o.separate
 	c.prev = c.prev || o.prev
 	_, hasLoc := c.bestLoc()
 	if !fill || !hasLoc {
@@ -260,6 +264,9 @@ func (cr *clauseReader) scanCues() {
 				}
 				if prevWord(t[q].low) {
 					c.prev = true
+				}
+				if separateWord(t[q].low) {
+					c.separate = true
 				}
 			}
 		}
@@ -1290,6 +1297,10 @@ func prevWord(w string) bool {
 		return true
 	}
 	return strings.HasPrefix(w, "предыдущ") || strings.HasPrefix(w, "попередн")
+}
+
+func separateWord(w string) bool {
+	return w == "separate" || strings.HasPrefix(w, "отдельн") || strings.HasPrefix(w, "окрем")
 }
 
 func nextWord(w string) bool {

@@ -697,6 +697,11 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 		}
 		score += 3
 	}
+	// "a separate meeting … will take place on Wednesday": not the one
+	// the article is about
+	if m.c.separate {
+		return -1
+	}
 	// "preparations for the next round": not the round already begun
 	if m.c.next && !m.hasDate && cl.hasDate && !cl.start.After(pd) {
 		return -1

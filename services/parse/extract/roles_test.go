@@ -731,6 +731,13 @@ func TestEarlierRounds(t *testing.T) {
 			want: []string{"AM,AZ@Vienna 2026-03-02", "AM,AZ@Geneva 2026-03-10", "RS,XK@Brussels 2026-03-10"},
 		},
 		{
+			name: "a separate meeting is not the one in the news",
+			text: "Armenian and Azerbaijani envoys will meet in Vienna, the foreign ministry said. " +
+				"A separate meeting between Armenian and Azerbaijani border officials will take place on Friday.",
+			want: []string{"AM,AZ@Vienna ", "AM,AZ@ 2026-03-06"},
+			not:  []string{"AM,AZ@Vienna 2026-03-06"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",
