@@ -63,9 +63,17 @@ func splitParagraphs(text string) []string {
 			p, text = text[:i], text[i+1:]
 		}
 		p = strings.TrimSpace(p)
-		if p != "" {
-			out = append(out, p)
+		if p == "" {
+			continue
 		}
+		// A quotation set off as a block of its own ends with a comma,
+		// and its attribution ("– sources told AFP") opens the next one:
+		// one sentence.
+		if n := len(out); n > 0 && strings.HasSuffix(out[n-1], ",") {
+			out[n-1] += " " + p
+			continue
+		}
+		out = append(out, p)
 	}
 	return out
 }

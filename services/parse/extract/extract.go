@@ -1485,6 +1485,10 @@ func status(mask cueMask, metPast bool, cl *cluster, pd time.Time) Status {
 	if cl.start.Equal(pd) && !started && !metPast && future {
 		return StatusScheduled // "will meet today", "talks open on Friday"
 	}
+	if mask&cNow != 0 && !ended {
+		// "met today" and "are meeting again right now": still under way
+		return StatusUnderway
+	}
 	if cl.end.Equal(pd) {
 		if cl.endTn == tensePast && (ended || metPast || !started && !future && mask&cPresent == 0) {
 			return StatusHeld // "ended on Saturday", "met on Friday", "agreed during the talks"

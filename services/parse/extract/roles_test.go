@@ -488,6 +488,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-04", status: StatusUnderway,
 		},
 		{
+			name:    "met today, and meeting again right now, in a quotation set off as its own block",
+			text:    "Ukrainian and US negotiators met in Miami today.\n\nUmerov and Witkoff are meeting again right now,\n\n— two people familiar with the talks told AFP.",
+			parties: []string{"UA", "US"}, city: "Miami", start: "2026-03-04", status: StatusUnderway,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
