@@ -626,6 +626,16 @@ func (cr *clauseReader) afterCapitalOf(k int) bool {
 	if k >= cr.sa && p.toks[k].orig == "," {
 		k--
 	}
+	// "в столице Объединенных Арабских Эмиратов (ОАЭ) Абу-Даби": the
+	// country's abbreviation in brackets stands between.
+	if k >= cr.sa && p.toks[k].orig == ")" {
+		for q := k - 1; q >= cr.sa && q >= k-4; q-- {
+			if p.toks[q].orig == "(" {
+				k = q - 1
+				break
+			}
+		}
+	}
 	if k < cr.sa || p.annAt[k] < 0 {
 		return false
 	}
@@ -708,8 +718,8 @@ func (cr *clauseReader) penalty(st *annSite) bool {
 		}
 	}
 	// "officials in Kyiv said": where a source speaks from, not where
-	// anyone meets.
-	for q := e; q < sb && q < e+2; q++ {
+	// anyone meets. "met in Bender, the bureau said" is the meeting's.
+	for q := e; q < sb && q < e+2 && p.toks[q].orig != ","; q++ {
 		if p.startM[q]&cSpeech != 0 {
 			penalty = true
 		}
@@ -720,6 +730,11 @@ func (cr *clauseReader) penalty(st *annSite) bool {
 // readPlaces takes the cities and venues of an as place candidates.
 func (cr *clauseReader) readPlaces(an *ann, st *annSite) {
 	x, c, locScore := cr.x, cr.c, st.locScore
+	// "negotiators from Chisinau and Tiraspol": whom they speak for, not
+	// where they meet.
+	if st.fromSide && slices.ContainsFunc(an.entries, func(e entry) bool { return e.kind == kEntity && e.sub == subMetonym }) {
+		return
+	}
 	for _, en := range an.entries {
 		switch en.kind {
 		case kCity:
@@ -832,6 +847,13 @@ func (cr *clauseReader) entityPlace(st *annSite, en entry, ent entity, ev *entEv
 // hosts or mediates, and takes a host as the place.
 func (cr *clauseReader) readMediator(ent entity, l, r int, ev *entEv) {
 	c, p, t, sa, sb := cr.c, cr.p, cr.t, cr.sa, cr.sb
+	// "the EU special representative", "спецпредставитель ЕС", "a UN
+	// envoy": an organisation's envoy goes between the sides.
+	if ent.kind == "org" && (l >= sa && envoyAt(t, l) || r < sb && envoyAt(t, r)) {
+		ev.mediator = 1
+		ev.place = false
+		return
+	}
 	// "hosted by X", "mediators from X and Y"
 	if l >= sa && (p.endM[l]&cMediatorPre != 0 ||
 		(t[l].low == "from" || t[l].low == "of") && l-1 >= sa && p.endM[l-1]&cMediator != 0) {
@@ -1297,6 +1319,28 @@ func prevWord(w string) bool {
 		return true
 	}
 	return strings.HasPrefix(w, "предыдущ") || strings.HasPrefix(w, "попередн")
+}
+
+// envoyAt: token k opens the name of an envoy ("envoy", "special
+// representative", "спецпредставитель").
+func envoyAt(t []token, k int) bool {
+	if t[k].low == "special" && k+1 < len(t) {
+		k++
+	}
+	return envoyWord(t[k].low) || t[k].low == "representative" && k > 0 && t[k-1].low == "special"
+}
+
+func envoyWord(w string) bool {
+	switch w {
+	case "envoy", "envoys", "mediator", "mediators", "facilitator":
+		return true
+	}
+	for _, stem := range []string{"спецпредставит", "спецпосланн", "спецпосланц", "спецпредставник", "посредник", "посередник"} {
+		if strings.HasPrefix(w, stem) {
+			return true
+		}
+	}
+	return false
 }
 
 func separateWord(w string) bool {

@@ -69,6 +69,7 @@ const (
 	cDeadline
 	cPrepare
 	cNow
+	cGovt
 )
 
 var cueNames = map[string]cueMask{
@@ -80,7 +81,7 @@ var cueNames = map[string]cueMask{
 	"between": cBetween, "list": cList, "rel": cRel, "city_noun": cCityNoun, "back": cBack,
 	"clause_break": cBreak, "block": cBlock, "end": cEnd, "ally": cAlly, "continuation": cContinue, "object_prep": cObjPrep,
 	"remote": cRemote, "denial": cDeny, "place_adjective": cPlaceAdj,
-	"absent": cAbsent, "three_way": cThreeWay, "seat": cSeat, "title": cTitle, "soft_meeting": cSoftMeet, "internal": cInternal, "conflict": cConflict, "about": cAbout, "arrival": cArrive, "indirect": cIndirect, "nearly": cNearly, "recall": cRecall, "deadline": cDeadline, "prepare": cPrepare, "now": cNow,
+	"absent": cAbsent, "three_way": cThreeWay, "seat": cSeat, "title": cTitle, "soft_meeting": cSoftMeet, "internal": cInternal, "conflict": cConflict, "about": cAbout, "arrival": cArrive, "indirect": cIndirect, "nearly": cNearly, "recall": cRecall, "deadline": cDeadline, "prepare": cPrepare, "now": cNow, "govt": cGovt,
 }
 
 const cMeeting = cMeetNoun | cMeetVerb
@@ -462,7 +463,7 @@ func (x *Extractor) loadEntities(ents []rawEntity) ([]pendingVenue, error) {
 		for _, n := range e.Metonyms {
 			x.add(n, entry{kind: kEntity, sub: subMetonym, idx: id})
 		}
-		if err := x.loadCities(e); err != nil {
+		if err := x.loadCities(e, id); err != nil {
 			return nil, err
 		}
 		for _, v := range e.Venues {
@@ -472,8 +473,8 @@ func (x *Extractor) loadEntities(ents []rawEntity) ([]pendingVenue, error) {
 	return venues, nil
 }
 
-// loadCities compiles the cities of e and records its capital.
-func (x *Extractor) loadCities(e rawEntity) error {
+// loadCities compiles the cities of e, entity id, and records its capital.
+func (x *Extractor) loadCities(e rawEntity, id int32) error {
 	for _, c := range e.Cities {
 		x.cities = append(x.cities, city{name: c.Name, country: e.Code})
 		cid := int32(len(x.cities) - 1)
@@ -496,6 +497,21 @@ func (x *Extractor) loadCities(e rawEntity) error {
 	}
 	if _, seen := x.capital[e.Code]; !seen {
 		x.capital[e.Code] = cid
+	}
+	// Russian and Ukrainian news names governments by their capitals
+	// ("переговоры Белграда и Приштины") as English does only for some,
+	// which the data lists; read as a place where it is one.
+	if ent := x.entities[id]; ent.kind == "country" {
+		for _, c := range e.Cities {
+			if lower(c.Name) != lower(capName) {
+				continue
+			}
+			for _, n := range c.Aliases {
+				if !isLatin(n) {
+					x.add(n, entry{kind: kEntity, sub: subMetonym, idx: id})
+				}
+			}
+		}
 	}
 	return nil
 }

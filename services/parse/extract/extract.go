@@ -1522,6 +1522,11 @@ func internalSide(cl *cluster, strong map[string]int, groups map[string]bool, ma
 				}
 			}
 		}
+		// "Houthi and government negotiators": the government of the
+		// movement's own country
+		if mask&cGovt != 0 && len(strong) == 1 {
+			return g
+		}
 	}
 	if mask&cInternal == 0 {
 		return ""

@@ -17,7 +17,7 @@ func (x *Extractor) learnPeople(paras []*para) {
 		for ai := 0; ai < len(p.anns); ai++ {
 			an := p.anns[ai]
 			code, ok := x.countryOf(an)
-			if !ok {
+			if !ok || x.orgEnvoy(p, an) {
 				continue
 			}
 			// "Canada-U.S. Trade Minister": the minister of the first.
@@ -58,6 +58,27 @@ func (x *Extractor) learnPeople(paras []*para) {
 	for _, p := range paras {
 		x.markLearned(p, known)
 	}
+}
+
+// orgEnvoy: the annotation names an organisation whose envoy stands next
+// to it ("EU envoy Peter Sorensen", "спецпредставитель ЕС"): a go-between,
+// whom the article does not make a side.
+func (x *Extractor) orgEnvoy(p *para, an ann) bool {
+	org := false
+	for _, e := range an.entries {
+		if e.kind == kEntity && x.entities[e.idx].kind == "org" {
+			org = true
+		}
+	}
+	if !org {
+		return false
+	}
+	for k := max(an.a-3, 0); k < min(an.b+3, len(p.toks)); k++ {
+		if envoyAt(p.toks, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // countryOf: the annotation names a country, a group or an organisation as

@@ -493,6 +493,42 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"UA", "US"}, city: "Miami", start: "2026-03-04", status: StatusUnderway,
 		},
 		{
+			name:    "capitals stand for governments in Russian",
+			text:    "Переговорщики Белграда и Приштины встретятся в Брюсселе в пятницу.",
+			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-06", status: StatusScheduled,
+		},
+		{
+			name:    "a capital after its country's abbreviation in brackets is the place",
+			text:    "В столице Объединенных Арабских Эмиратов (ОАЭ) Абу-Даби во вторник начались переговоры делегаций Армении и Азербайджана.",
+			parties: []string{"AM", "AZ"}, city: "Abu Dhabi", start: "2026-03-03",
+		},
+		{
+			name:    "a place before a comma and its source is the meeting's (Ukrainian)",
+			text:    "Переговірники Молдови та Придністров'я зустрілися у вівторок у Бендерах, повідомило бюро реінтеграції.",
+			parties: []string{"MD"}, city: "Bender", start: "2026-03-03", status: StatusHeld,
+		},
+		{
+			name:    "negotiators from two capitals speak for them",
+			text:    "Negotiators from Chisinau and Tiraspol met in Bender on Tuesday.",
+			parties: []string{"MD"}, city: "Bender", start: "2026-03-03", status: StatusHeld,
+		},
+		{
+			name: "an organisation's envoy goes between the sides",
+			text: "Serbian and Kosovar negotiators met in Brussels on Tuesday with the EU special representative Peter Sorensen. " +
+				"EU envoy Peter Sorensen said the two sides had agreed on a timetable.",
+			parties: []string{"RS", "XK"}, mediators: []string{"EU"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
+		},
+		{
+			name:    "an organisation's envoy who chairs the meeting (Russian)",
+			text:    "Переговорщики Белграда и Приштины встретятся в Брюсселе в пятницу. Встречу проведет спецпредставитель ЕС Петер Сёренсен.",
+			parties: []string{"RS", "XK"}, mediators: []string{"EU"}, city: "Brussels", start: "2026-03-06", status: StatusScheduled,
+		},
+		{
+			name:    "an armed movement and a government named without its country",
+			text:    "Houthi and government negotiators met in Muscat on Tuesday, the UN envoy's office said.",
+			parties: []string{"YE"}, city: "Muscat", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
