@@ -222,6 +222,8 @@ type clauseReader struct {
 	cuePos       []int // meeting words
 	nearPos      []int // meeting words and weak meeting words
 	tcues        []tenseCue
+	// nextAt: meeting words of a meeting still to come ("the next round")
+	nextAt []int
 	// remote: a clause about a phone or video call: its names are not at
 	// the meeting.
 	remote bool
@@ -261,6 +263,7 @@ func (cr *clauseReader) scanCues() {
 			for q := i - 1; q >= a && q >= i-3; q-- {
 				if nextWord(t[q].low) {
 					c.next = true
+					cr.nextAt = append(cr.nextAt, i)
 				}
 				if prevWord(t[q].low) {
 					c.prev = true
@@ -415,6 +418,17 @@ func (cr *clauseReader) fewWordsBetween(q, i, n int) bool {
 }
 
 // tenseAt gives the tense that governs token i.
+// lastCueBefore is the position of the last tense word before token i, or
+// -1.
+func (cr *clauseReader) lastCueBefore(i int) int {
+	for k := len(cr.tcues) - 1; k >= 0; k-- {
+		if cr.tcues[k].pos < i {
+			return cr.tcues[k].pos
+		}
+	}
+	return -1
+}
+
 func (cr *clauseReader) tenseAt(i int) tense {
 	tcues := cr.tcues
 	tn, fut := tenseNone, false
@@ -435,6 +449,11 @@ func (cr *clauseReader) tenseAt(i int) tense {
 		}
 	}
 	if tn == tensePresent && fut {
+		return tenseFuture
+	}
+	// "agreed to hold the next session in Armenia in July": the next
+	// meeting between the past word and the date is still to come.
+	if tn == tensePast && slices.ContainsFunc(cr.nextAt, func(q int) bool { return q < i && q > cr.lastCueBefore(i) }) {
 		return tenseFuture
 	}
 	if tn != tenseNone {

@@ -1355,14 +1355,18 @@ func (t *sideTally) hostAndMediators(cl *cluster, mask cueMask, parties []string
 // word for talks, a city, or a day (a week or month will do for a meeting
 // that is over).
 func inheritSides(ev *Event, cl *cluster, k clusterCues, inherit []string, pd time.Time) bool {
-	if len(ev.Parties) >= 2 || !k.meetNoun && k.mask&cMeetVerb == 0 || !k.hard || !cl.hasDate || !cl.hasLoc || cl.loc.city < 0 {
+	if len(ev.Parties) >= 2 || !k.meetNoun && k.mask&cMeetVerb == 0 || !k.hard || !cl.hasDate {
 		return false
 	}
 	// A day, or for a round that is over a week or month: "the last
 	// round was held in New Delhi in December 2019".
 	// Or "the next round will be held in Yerevan early next month": the
-	// round announced after the one in the news.
+	// round announced after the one in the news, which may name only the
+	// country ("the next session in Armenia in July").
 	next := slices.ContainsFunc(cl.ms, func(m *mention) bool { return m.c.next }) && cl.start.After(pd)
+	if !next && (!cl.hasLoc || cl.loc.city < 0) {
+		return false
+	}
 	if cl.prec != PrecisionDay && !next && (precisionRank(cl.prec) < precisionRank(PrecisionMonth) || !cl.end.Before(pd)) {
 		return false
 	}

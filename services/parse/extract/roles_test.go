@@ -529,6 +529,10 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"YE"}, city: "Muscat", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name: "a meeting that may take place is none (Russian)",
+			text: "Новый раунд переговоров делегаций Армении и Азербайджана в Вене может состояться на следующей неделе, заявил представитель МИД.",
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
@@ -777,6 +781,13 @@ func TestEarlierRounds(t *testing.T) {
 				"A separate meeting between Armenian and Azerbaijani border officials will take place on Friday.",
 			want: []string{"AM,AZ@Vienna ", "AM,AZ@ 2026-03-06"},
 			not:  []string{"AM,AZ@Vienna 2026-03-06"},
+		},
+		{
+			name: "a session held, and the next one agreed for a month ahead (Russian)",
+			text: "Комиссии Армении и Азербайджана по делимитации границы провели в Габале двухдневное заседание, которое завершилось во вторник. " +
+				"Стороны договорились провести следующее заседание в Армении в июле.",
+			want: []string{"AM,AZ@Gabala 2026-03-02", "AM,AZ@ 2026-07-01"},
+			not:  []string{"AM,AZ@ 2025-07-01"},
 		},
 		{
 			name: "a coming round that follows an earlier one",
