@@ -49,6 +49,9 @@ type cluster struct {
 	order   int
 	strong  map[string]bool
 	endTn   tense
+	// threeSides: the article counts three sides somewhere ("the three
+	// countries"), so a host named among them negotiates.
+	threeSides bool
 }
 
 // Extract returns the concrete meetings reported by a, the primary one
@@ -73,6 +76,11 @@ func (x *Extractor) extract(a Article) []Event {
 	datedByArrivalDay(clusters)
 	datedByArrival(clusters, r.arrivals)
 	datedByHeadline(clusters, day(pub))
+	if countsThree(r.paras) {
+		for _, cl := range clusters {
+			cl.threeSides = true
+		}
+	}
 	// "Oman will host the talks" names only the country; a reporter filing
 	// from a city of that country is there for the meeting.
 	for _, cl := range clusters {
@@ -86,6 +94,18 @@ func (x *Extractor) extract(a Article) []Event {
 	}
 	x.placedByDateline(evs, r.dateline)
 	return evs
+}
+
+// countsThree: a word of three sides stands anywhere in the article.
+func countsThree(paras []*para) bool {
+	for _, p := range paras {
+		for _, m := range p.startM {
+			if m&cThreeWay != 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // placedByDateline places the article's meeting, when nothing else does,
@@ -1264,7 +1284,9 @@ func (t *sideTally) sidesOf(cl *cluster, mask cueMask) (parties []string, intern
 	}
 	// A government and a movement of its own country, or rival factions:
 	// the talks are inside that country, and foreigners at them help.
-	if in := internalSide(cl, t.strong, t.groups, mask); in != "" && len(t.between) < 2 {
+	// A standing format names its members as the sides ("the Geneva
+	// International Discussions"), whoever else speaks for a territory.
+	if in := internalSide(cl, t.strong, t.groups, mask); in != "" && len(t.between) < 2 && len(t.members) < 2 {
 		parties = slices.DeleteFunc(parties, func(c string) bool {
 			if c == in {
 				return false
@@ -1339,7 +1361,7 @@ func (t *sideTally) hostAndMediators(cl *cluster, mask cueMask, parties []string
 		// the two leaders at the White House", "talks in Riyadh between
 		// Russia and the US with the Saudi minister attending"), unless the
 		// text counts three sides.
-		if slices.Contains(parties, hc) && len(parties) >= 3 && mask&cThreeWay == 0 && !t.members[hc] {
+		if slices.Contains(parties, hc) && len(parties) >= 3 && mask&cThreeWay == 0 && !cl.threeSides && !t.members[hc] {
 			parties = slices.DeleteFunc(parties, func(p string) bool { return p == hc })
 		}
 		if t.named[hc] && !slices.Contains(parties, hc) && !slices.Contains(mediators, hc) {

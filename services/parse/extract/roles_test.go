@@ -533,6 +533,17 @@ func TestReadingByRoles(t *testing.T) {
 			text: "Новый раунд переговоров делегаций Армении и Азербайджана в Вене может состояться на следующей неделе, заявил представитель МИД.",
 		},
 		{
+			name: "a host counted among three sides negotiates",
+			text: "Water ministers from Egypt, Ethiopia and Sudan ended two days of talks in Addis Ababa on Tuesday without agreement on the dam. " +
+				"The African Union urged the three countries to return to the table.",
+			parties: []string{"EG", "ET", "SD"}, city: "Addis Ababa", start: "2026-03-02", status: StatusHeld,
+		},
+		{
+			name:    "a standing format's members are its sides, whoever else speaks for a territory",
+			text:    "Georgian and Russian delegations, along with representatives of Abkhazia and South Ossetia, gathered in Geneva on Tuesday for a new round of the Geneva International Discussions.",
+			parties: []string{"GE", "RU", "US"}, city: "Geneva", start: "2026-03-03",
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
