@@ -788,6 +788,9 @@ func (cr *clauseReader) readEntity(st *annSite, en entry) {
 	if cr.near(st.s, st.e, cCommentator, 3) {
 		return
 	}
+	if cr.besideGathering(st.s) {
+		return
+	}
 	l, r := cr.leftWalk(st.s), cr.rightWalk(st.e)
 	cr.readMediator(ent, l, r, &ev)
 	if ev.mediator == 0 {
@@ -1338,6 +1341,22 @@ func prevWord(w string) bool {
 		return true
 	}
 	return strings.HasPrefix(w, "предыдущ") || strings.HasPrefix(w, "попередн")
+}
+
+// besideGathering: the name at s is of the gathering a meeting is held
+// beside ("on the sidelines of the ASEAN ministerial meeting", "на полях
+// саммита G20"), within a few words and no comma.
+func (cr *clauseReader) besideGathering(s int) bool {
+	p := cr.p
+	for k := s - 1; k >= cr.sa && k >= s-7; k-- {
+		if p.toks[k].orig == "," {
+			return false
+		}
+		if p.endM[k]&cSidelines != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // envoyAt: token k opens the name of an envoy ("envoy", "special

@@ -544,6 +544,16 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"GE", "RU", "US"}, city: "Geneva", start: "2026-03-03",
 		},
 		{
+			name:    "who holds the gathering a meeting is held beside is no side",
+			text:    "Sergei Lavrov and Marco Rubio held talks on the sidelines of an ASEAN ministerial meeting in Kuala Lumpur on Tuesday.",
+			parties: []string{"RU", "US"}, city: "Kuala Lumpur", start: "2026-03-03", status: StatusHeld,
+		},
+		{
+			name:    "who holds the gathering a meeting is held beside is no side (Russian)",
+			text:    "Министр иностранных дел России Сергей Лавров и госсекретарь США Марко Рубио во вторник провели переговоры на полях министерской встречи АСЕАН в Куала-Лумпуре.",
+			parties: []string{"RU", "US"}, city: "Kuala Lumpur", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
