@@ -440,6 +440,10 @@ func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
 		if m.hasDate && arrivedFor(c, best) {
 			m.hasDate, m.arrivedOn = false, true
 		}
+		// "held the second day of talks on Monday": they began on Sunday.
+		if n := x.dayOrdinal(c); n > 1 && m.hasDate && m.prec == PrecisionDay && m.start.Equal(m.end) {
+			m.start = addDays(m.end, -(n - 1))
+		}
 	}
 	if !m.hasDate {
 		x.impliedDate(m, c, pub)

@@ -554,6 +554,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"RU", "US"}, city: "Kuala Lumpur", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "the second day's date: the talks began the day before (Ukrainian)",
+			text:    "Делегації України та США у вівторок провели другий день переговорів у Джидді, повідомив Рустем Умєров.",
+			parties: []string{"UA", "US"}, city: "Jeddah", start: "2026-03-02",
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
