@@ -559,6 +559,15 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"UA", "US"}, city: "Jeddah", start: "2026-03-02",
 		},
 		{
+			name: "talks by videoconference are no meeting (Ukrainian)",
+			text: "Представники Вірменії та Азербайджану у вівторок провели переговори щодо обміну полоненими в режимі відеоконференції, повідомило МЗС.",
+		},
+		{
+			name:    "the city of a press conference is the statement's (Russian)",
+			text:    "Следующая встреча армянской и азербайджанской делегаций состоится в начале апреля, заявил премьер-министр Армении во время пресс-конференции в Ереване.",
+			parties: []string{"AM", "AZ"}, city: "", start: "2026-04-01", status: StatusScheduled,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
