@@ -168,6 +168,7 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 		cr.readAnn(an)
 	}
 	cr.readHeOrShe()
+	cr.readHisMeeting()
 	cr.readRound()
 	cr.readDays()
 	c.longAgo = yearLongAgo(p, a, b, pub)
@@ -180,6 +181,35 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 // readHeOrShe reads "he" or "she" opening the sentence of a meeting
 // as the person a sentence before opened with: "He is due to hold talks
 // on Sunday with counterparts from France, Britain and Germany."
+// readHisMeeting reads "his meeting with Netanyahu" in a sentence that
+// opened with Trump as Trump's meeting.
+func (cr *clauseReader) readHisMeeting() {
+	p, t := cr.p, cr.t
+	for i := cr.a; i+1 < cr.b; i++ {
+		switch t[i].low {
+		case "his", "her":
+		default:
+			continue
+		}
+		if p.startM[i+1]&cMeetNoun == 0 && (i+2 >= cr.b || p.startM[i+2]&cMeetNoun == 0) {
+			continue
+		}
+		for _, an := range p.anns {
+			if an.a < cr.sa || an.a >= i || an.a >= cr.sa+8 {
+				continue
+			}
+			for _, en := range an.entries {
+				if en.kind == kPerson {
+					st := annSite{s: i, e: i + 1, k: cr.prevTok(i)}
+					cr.readPerson(&st, en)
+					return
+				}
+			}
+		}
+		return
+	}
+}
+
 func (cr *clauseReader) readHeOrShe() {
 	p, a := cr.p, cr.a
 	if a != cr.sa || p.prevPerson < 0 || !cr.c.hasCue() {

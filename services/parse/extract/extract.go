@@ -88,9 +88,13 @@ func (x *Extractor) extract(a Article) []Event {
 			cl.loc.city = r.dateline
 		}
 	}
-	evs := x.events(clusters, pub, r.topics, r.titleSides)
-	if len(evs) > 0 && len(x.mediations) > 0 {
-		x.mediatedRounds(evs, x.namedCodes(r.paras))
+	var named map[string]bool
+	if len(x.mediations) > 0 {
+		named = x.namedCodes(r.paras)
+	}
+	evs := x.events(clusters, pub, r.topics, r.titleSides, named)
+	if len(evs) > 0 && named != nil {
+		x.mediatedRounds(evs, named)
 	}
 	x.placedByDateline(evs, r.dateline)
 	return evs
@@ -980,7 +984,9 @@ func helperAfter(p *para, b int) bool {
 	return false
 }
 
-func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32, titleSides []string) []Event {
+// named are the codes the article names, for a track's standing talks (nil
+// when no track has any).
+func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32, titleSides []string, named map[string]bool) []Event {
 	pd := day(pub)
 	type scored struct {
 		ev    Event
@@ -1002,7 +1008,7 @@ func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32, 
 		}
 		out = append(out, scored{ev, leadScore(cl), firstOrder(cl), cuesOf(cl).mask&cThreeWay != 0})
 	}
-	if sides := x.inheritable(lead, pd, titleSides); sides != nil {
+	if sides := x.inheritable(lead, pd, titleSides, named); sides != nil {
 		for _, cl := range rejected {
 			if ev, ok := x.event(cl, pd, sides); ok {
 				out = append(out, scored{ev, leadScore(cl), firstOrder(cl), cuesOf(cl).mask&cThreeWay != 0})
@@ -1051,10 +1057,17 @@ func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32, 
 // With no meeting of its own found, the headline's sides ("Iran-Saudi
 // talks…", "Pashinyan and Aliyev …") are those of a meeting whose clause
 // names one of them ("he will meet Lutnick in Washington on Thursday").
-func (x *Extractor) inheritable(lead *cluster, pd time.Time, titleSides []string) []string {
+func (x *Extractor) inheritable(lead *cluster, pd time.Time, titleSides []string, named map[string]bool) []string {
 	switch {
 	case lead != nil:
 		ev, _ := x.event(lead, pd, nil)
+		// The sides of a track's standing talks, not the mediators read
+		// as sides of the lead meeting.
+		if named != nil {
+			evs := []Event{ev}
+			x.mediatedRounds(evs, named)
+			return evs[0].Parties
+		}
 		return ev.Parties
 	case len(titleSides) >= 2 && len(titleSides) <= 4:
 		return titleSides

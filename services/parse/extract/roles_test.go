@@ -825,6 +825,19 @@ func TestEarlierRounds(t *testing.T) {
 			not:  []string{"AM,AZ@ 2025-07-01"},
 		},
 		{
+			name: "an earlier round takes the sides of the track's talks, not their mediators",
+			text: "Israeli, American and Qatari delegations arrived in Cairo on Tuesday to press on with the negotiations over a ceasefire in Gaza. " +
+				"Hamas said its negotiators were ready. An Israeli team held talks in Paris on February 20.",
+			want: []string{"IL,PS@Cairo 2026-03-03", "IL,PS@Paris 2026-02-20"},
+			not:  []string{"IL,QA,US@Paris 2026-02-20"},
+		},
+		{
+			name: "his meeting is the meeting of the man the sentence opened with",
+			text: "Israeli and Hamas negotiators met in Cairo on Tuesday. " +
+				"Trump's plan, published after his meeting with Netanyahu at the White House on February 20, calls for a ceasefire.",
+			want: []string{"IL,US@Washington 2026-02-20"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",
