@@ -448,6 +448,20 @@ func parseYear(t []token, k, b int, pd time.Time) (y int, ok bool, next int) {
 			return pd.Year() + 1, true, j + 2
 		}
 	}
+	// "в июле прошлого года", "у липні минулого року"
+	if j+1 < b && (t[j+1].low == "года" || t[j+1].low == "року") {
+		switch t[j].low {
+		case "прошлого", "минулого", "позапрошлого":
+			if t[j].low == "позапрошлого" {
+				return pd.Year() - 2, true, j + 2
+			}
+			return pd.Year() - 1, true, j + 2
+		case "этого", "текущего", "нынешнего", "цього", "поточного":
+			return pd.Year(), true, j + 2
+		case "следующего", "будущего", "наступного":
+			return pd.Year() + 1, true, j + 2
+		}
+	}
 	if j < b && (t[j].low == "года" || t[j].low == "року" || t[j].low == "г") {
 		return 0, false, j + 1
 	}

@@ -838,6 +838,17 @@ func TestEarlierRounds(t *testing.T) {
 			want: []string{"IL,US@Washington 2026-02-20"},
 		},
 		{
+			name: "the last meeting, in a month of last year (Russian)",
+			text: "Пашинян и Алиев проведут встречу во вторник в Тиране. Последний раз лидеры встречались в Абу-Даби 10 июля прошлого года.",
+			want: []string{"AM,AZ@Tirana 2026-03-10", "AM,AZ@Abu Dhabi 2025-07-10"},
+			not:  []string{"AM,AZ@Abu Dhabi 2026-07-10"},
+		},
+		{
+			name: "Central Asian neighbours in Russian, at a border town",
+			text: "Правительственные делегации Таджикистана и Кыргызстана по делимитации границы провели очередную встречу в Баткене 1–3 марта.",
+			want: []string{"KG,TJ@Batken 2026-03-01"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",
