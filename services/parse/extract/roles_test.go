@@ -568,6 +568,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "", start: "2026-04-01", status: StatusScheduled,
 		},
 		{
+			name:    "an envoy attending is no side",
+			text:    "Israeli and Lebanese military officers held a meeting at the UN peacekeepers' headquarters in Naqoura on Tuesday, with a US envoy attending, the Lebanese army said.",
+			parties: []string{"IL", "LB"}, city: "Naqoura", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
