@@ -924,6 +924,12 @@ func parseRelMonth(t []token, a, i int, pd time.Time) (dateCand, bool) {
 			c.start, c.end, c.a = addDays(s, 10), addDays(s, 19), k
 		case w == "late" || w == "end" || w == "конце" || w == "кінці" || w == "наприкінці":
 			c.start, c.a = addDays(s, 20), k
+		case w == "later" && s.Equal(first) && pd.After(first):
+			// "later this month": the rest of it
+			c.start, c.a = pd, k
+		case w == "earlier" && s.Equal(first) && pd.After(first):
+			// "earlier this month": the part gone
+			c.end, c.a = addDays(pd, -1), k
 		default:
 			if part == i-3 {
 				return dateCand{}, false // "one of the month's …"
