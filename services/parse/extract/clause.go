@@ -334,7 +334,7 @@ func (cr *clauseReader) scanStatus() {
 	const statusBits = cStart | cEnd | cFinish | cCancel | cPostpone | cContinue
 	for i := a; i < b; i++ {
 		m := p.startM[i]
-		if m&statusBits != 0 && !cr.nearMeeting(i) {
+		if m&statusBits != 0 && !cr.nearMeeting(i) && !(m&(cCancel|cPostpone) != 0 && cr.subjectMeeting(i)) {
 			m &^= statusBits
 		}
 		// "were nearly called off, but went ahead": a cancellation
@@ -428,6 +428,18 @@ func (cr *clauseReader) willBefore(i int) bool {
 func (cr *clauseReader) nearMeeting(i int) bool {
 	for _, q := range cr.nearPos {
 		if q-i <= 15 && i-q <= 15 || q < i && cr.fewWordsBetween(q, i, 6) {
+			return true
+		}
+	}
+	return false
+}
+
+// subjectMeeting: a meeting word opens the sentence and token i comes
+// after it: "A meeting between … that was scheduled for Monday in
+// Brussels was called off", however long the words that name it.
+func (cr *clauseReader) subjectMeeting(i int) bool {
+	for _, q := range cr.cuePos {
+		if q < i && i-q <= 30 && q-cr.sa <= 2 {
 			return true
 		}
 	}

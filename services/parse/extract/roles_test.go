@@ -573,6 +573,16 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"IL", "LB"}, city: "Naqoura", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "talks between an army and a paramilitary force of one country, dragging on",
+			text:    "Talks between Sudan's army and the Rapid Support Forces dragged into a third day in Jeddah on Wednesday.",
+			parties: []string{"SD"}, city: "Jeddah", start: "2026-03-02", status: StatusUnderway,
+		},
+		{
+			name:    "a meeting called off, however long the words that name it",
+			text:    "A meeting between Serbian President Aleksandar Vucic and Kosovo Prime Minister Albin Kurti that was to take place in Brussels was called off at the last minute, the EU said.",
+			parties: []string{"RS", "XK"}, city: "Brussels", status: StatusCancelled,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
