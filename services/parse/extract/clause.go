@@ -1278,6 +1278,15 @@ func (cr *clauseReader) readDays() {
 		if t[i].kind == tNum && t[i].numLen == len(t[i].orig) {
 			n, ok = t[i].num, true
 		}
+		// "after a week of negotiations", "two weeks of talks"
+		if ok && n <= 2 && (t[i+1].low == "week" || t[i+1].low == "weeks" || t[i+1].orig == "-" && i+2 < b && t[i+2].low == "week") {
+			j := i + 1
+			if t[j].orig == "-" {
+				j++
+			}
+			cr.readDaysAt(i, j, 7*n)
+			continue
+		}
 		if !ok || n < 2 || n > 7 || t[i].low == "a" || t[i].low == "an" {
 			continue
 		}

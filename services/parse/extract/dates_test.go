@@ -38,6 +38,7 @@ func TestDateResolution(t *testing.T) {
 		{"They met in Geneva in December.", "2025-12-01", "2025-12-31", PrecisionMonth},
 		{"They will meet in Geneva next month.", "2026-02-01", "2026-02-28", PrecisionMonth},
 		{"They will meet in Geneva later this month.", "2026-01-21", "2026-01-31", PrecisionMonth},
+		{"Talks in Geneva between the two sides ended on Friday after a week of negotiations.", "2026-01-10", "2026-01-16", PrecisionDay},
 		{"They met in Geneva earlier this month.", "2026-01-01", "2026-01-20", PrecisionMonth},
 		{"Переговоры в Женеве идут с декабря позапрошлого года.", "2024-12-01", "2024-12-31", PrecisionMonth},
 		{"Переговори в Женеві тривають з грудня минулого року.", "2025-12-01", "2025-12-31", PrecisionMonth},
