@@ -827,7 +827,9 @@ func (cr *clauseReader) readEntity(st *annSite, en entry) {
 		cr.c.ents = append(cr.c.ents, ev)
 		return
 	}
-	if cr.near(st.s, st.e, cCommentator, 3) {
+	// "Russian spokesman": the commentator's country. "…and Georgia, said
+	// a spokesman": the attribution after the comma is not about it.
+	if cr.near(st.s, st.e, cCommentator, 3) && !(st.e+1 < cr.sb && cr.t[st.e].orig == "," && cr.p.startM[st.e+1]&cSpeech != 0) {
 		return
 	}
 	if cr.besideGathering(st.s) {
@@ -1099,6 +1101,11 @@ func (cr *clauseReader) meetingAfter(st *annSite, r int) bool {
 // "Ukrainian President Volodymyr Zelensky said"
 func (cr *clauseReader) sourceAfter(st *annSite, r int) bool {
 	p, t, sb, e := cr.p, cr.t, cr.sb, st.e
+	// "… talks of Ukraine, the US and Russia, said Umerov": the verb of
+	// saying after a comma opens the attribution; the name ends the report.
+	if r < sb && r-1 >= e && t[r-1].orig == "," && p.startM[r]&cSpeech != 0 {
+		return false
+	}
 	q := r
 	for q < sb && (p.startM[q]&cNegotiator != 0 || p.annAt[q] >= 0 && hasKind(p.anns[p.annAt[q]], kPerson) || t[q].upper && q-r < 4 ||
 		titleWord(t[q].low) && (q+1 < sb && t[q+1].upper || q+2 < sb && t[q+2].upper) && q-r < 10) {

@@ -583,6 +583,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"RS", "XK"}, city: "Brussels", status: StatusCancelled,
 		},
 		{
+			name:    "the verb of saying after a comma opens the attribution; the names before it are sides (Ukrainian)",
+			text:    "У вівторок у Відні завершився другий раунд тристоронніх переговорів Вірменії, Азербайджану та Грузії, повідомив речник МЗС Вірменії.",
+			parties: []string{"AM", "AZ", "GE"}, city: "Vienna", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
