@@ -1,7 +1,6 @@
 package clean
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -34,7 +33,13 @@ func MainText(r io.Reader, m Method) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("read html: %w", err)
 	}
-	doc, err := html.Parse(bytes.NewReader(page))
+	return mainText(string(page), m)
+}
+
+// mainText is MainText on a page already in memory: Text has the page as a
+// string and need not copy it.
+func mainText(page string, m Method) (string, error) {
+	doc, err := html.Parse(strings.NewReader(page))
 	if err != nil {
 		return "", fmt.Errorf("parse html: %w", err)
 	}
@@ -43,9 +48,11 @@ func MainText(r io.Reader, m Method) (string, error) {
 	}
 	structuralLen := textLen(mainNode(doc))
 	fallback := func() (string, error) {
-		// Readability edits the tree it reads; the structural text comes
-		// from a fresh parse.
-		doc, err := html.Parse(bytes.NewReader(page))
+		// Readability has edited doc in place (ParseAndMutate); the
+		// structural text comes from a fresh parse. Parsing again on a
+		// fallback is cheaper than readability's deep copy of every page
+		// (ParseDocument).
+		doc, err := html.Parse(strings.NewReader(page))
 		if err != nil {
 			return "", fmt.Errorf("parse html: %w", err)
 		}
@@ -55,7 +62,7 @@ func MainText(r io.Reader, m Method) (string, error) {
 	// (captions, bios, promos) is still recognised by name.
 	ps := readability.NewParser()
 	ps.KeepClasses = true
-	art, err := ps.ParseDocument(doc, nil)
+	art, err := ps.ParseAndMutate(doc, nil)
 	if err != nil || art.Node == nil {
 		// No article found: the structural text is the answer, not an error.
 		return fallback()
