@@ -7,6 +7,7 @@ import (
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // Method names a way of finding a page's main text.
@@ -47,6 +48,7 @@ func mainText(page string, m Method) (string, error) {
 		return render(mainNode(doc)), nil
 	}
 	structuralLen := textLen(mainNode(doc))
+	prune(doc)
 	fallback := func() (string, error) {
 		// Readability has edited doc in place (ParseAndMutate); the
 		// structural text comes from a fresh parse. Parsing again on a
@@ -83,3 +85,27 @@ func render(n *html.Node) string {
 // DefaultMethod is the method Text uses, chosen by measurement on the
 // corpus's HTML pages (see TestCleaningMethods in ../evaluate).
 const DefaultMethod = Readability
+
+// pruned are the elements readability is not shown: render drops them
+// anyway (see dropped), and they are where pages keep most of their markup
+// (menus, site footers, icons). Readability copies and walks the whole tree
+// on each of its up to four passes, so without them it does a fraction of
+// the work; it also stops counting menu links against the container the
+// menu sits in. Not <form>: some sites wrap the whole page in one.
+var pruned = map[atom.Atom]bool{
+	atom.Nav: true, atom.Footer: true, atom.Aside: true, atom.Svg: true,
+	atom.Template: true, atom.Button: true, atom.Select: true, atom.Canvas: true,
+}
+
+// prune removes the pruned elements below n.
+func prune(n *html.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		if c.Type == html.ElementNode && pruned[c.DataAtom] {
+			n.RemoveChild(c)
+		} else {
+			prune(c)
+		}
+		c = next
+	}
+}
