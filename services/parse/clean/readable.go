@@ -40,6 +40,7 @@ func MainText(r io.Reader, m Method) (string, error) {
 // mainText is MainText on a page already in memory: Text has the page as a
 // string and need not copy it.
 func mainText(page string, m Method) (string, error) {
+	page = elide(page)
 	doc, err := html.Parse(strings.NewReader(page))
 	if err != nil {
 		return "", fmt.Errorf("parse html: %w", err)
