@@ -65,7 +65,7 @@ func elide(page string) string {
 			i = end
 			continue
 		}
-		if !elidable(t.name) || ctx != [nContexts]int{} || reopened > 0 {
+		if !elidable(t.name) || t.marked || ctx != [nContexts]int{} || reopened > 0 {
 			i = t.end
 			continue
 		}
@@ -164,7 +164,7 @@ func region(page string, t tag) (closing int, ok, sure bool) {
 		}
 		switch u.kind {
 		case startTag:
-			if reaching(u.name) ||
+			if u.marked || reaching(u.name) ||
 				closesP(u.name) && has("p") ||
 				heading(u.name) && len(stack) > 0 && heading(stack[len(stack)-1]) ||
 				u.name == "li" && has("li") ||
@@ -263,6 +263,9 @@ type tag struct {
 	end         int    // just past the tag
 	selfClosing bool
 	raw         bool // its content is raw text up to its end tag
+	// marked: an h1 or h2, or attributes that may name a byline (see
+	// holdsMark), which prune leaves for readability to see.
+	marked bool
 }
 
 // next reads the markup starting with page[i] == '<' the way
@@ -362,6 +365,7 @@ func readTag(page string, i int) (tag, bool) {
 		i++
 	}
 	t := tag{name: asciiLower(page[start:i])}
+	t.marked = t.name == "h1" || t.name == "h2"
 	skip := func() {
 		for i < len(page) && isSpace(page[i]) {
 			i++
@@ -395,6 +399,7 @@ func readTag(page string, i int) (tag, bool) {
 			i++
 			continue
 		}
+		key := page[k:i]
 		// Attribute value.
 		skip()
 		if i >= len(page) {
@@ -421,15 +426,30 @@ func readTag(page string, i int) (tag, bool) {
 			if j < 0 {
 				return t, false
 			}
+			t.marked = t.marked || marking(key, page[i+1:i+1+j])
 			i += j + 2
 			lastVal = -1
 		default:
+			v := i
 			for i < len(page) && !isSpace(page[i]) && page[i] != '>' {
 				i++
 			}
+			t.marked = t.marked || marking(key, page[v:i])
 			lastVal = i - 1
 		}
 	}
+}
+
+// marking reports whether an attribute may make its element a mark for
+// holdsMark. A character reference could spell anything.
+func marking(key, val string) bool {
+	switch {
+	case asciiEqualFold(key, "class"), asciiEqualFold(key, "id"):
+		return hasWord(val, bylineWords) || strings.Contains(val, "&")
+	case asciiEqualFold(key, "rel"), asciiEqualFold(key, "itemprop"):
+		return hasWord(val, []string{"author"}) || strings.Contains(val, "&")
+	}
+	return false
 }
 
 // rawEnd returns where the raw text of t ends: at its end tag, which the

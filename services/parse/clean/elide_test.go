@@ -8,25 +8,30 @@ import (
 	"golang.org/x/net/html"
 )
 
-// outline writes the tree the parser builds from page, leaving out what
-// elide cuts: the children of nav, aside and footer elements.
+// outline writes the trees the two methods work on: the one the parser
+// builds from page, less the children of nav, aside and footer elements
+// (which the structural method drops whole), and the one readability is
+// shown (see prune).
 func outline(t testing.TB, page string) string {
 	doc, err := html.Parse(strings.NewReader(page))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var sb strings.Builder
-	var walk func(n *html.Node, depth int)
-	walk = func(n *html.Node, depth int) {
+	var walk func(n *html.Node, depth int, cut bool)
+	walk = func(n *html.Node, depth int, cut bool) {
 		fmt.Fprintf(&sb, "%*s%d %s %q %q\n", depth, "", n.Type, n.Namespace, n.Data, n.Attr)
-		if n.Type == html.ElementNode && elidable(n.Data) {
+		if cut && n.Type == html.ElementNode && elidable(n.Data) {
 			return
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c, depth+1)
+			walk(c, depth+1, cut)
 		}
 	}
-	walk(doc, 0)
+	walk(doc, 0, true)
+	sb.WriteString("pruned:\n")
+	prune(doc)
+	walk(doc, 0, false)
 	return sb.String()
 }
 
@@ -63,6 +68,11 @@ var elideSeeds = []string{
 	`<head><nav>h</nav><title>T</title></head><body>b`,
 	`<nav><li>a<li>b</nav>c`,
 	`<nav><p>x<div>y</div></p></nav>z`,
+	`<nav><h2>Envoys meet in Geneva</h2><a>x</a></nav>`,
+	`<aside><span class="author-name">Jo Smith</span></aside><footer><a rel="author">J</a></footer>`,
+	`<nav class="byline"><a>x</a></nav><aside><p ID="DATELINE">x</p></aside>`,
+	`<nav><p class="by&#108;ine">x</p></nav>`,
+	`<header class="site-header"><nav><a href="/">Home page of the site</a></nav><p>Tagline</p></header>`,
 }
 
 func TestElideKeepsTree(t *testing.T) {
@@ -80,6 +90,9 @@ func TestElideCuts(t *testing.T) {
 		{`<footer><nav><a>x</a></nav><p>y</p></footer>`, `<footer></footer>`},
 		// An open link would be reopened after the menu.
 		{`<nav><a>x</nav>y`, `<nav><a>x</nav>y`},
+		// Readability is shown headings and bylines (see holdsMark).
+		{`<aside><h2>Talks</h2></aside>`, `<aside><h2>Talks</h2></aside>`},
+		{`<nav><a class=byline>x</a></nav>`, `<nav><a class=byline>x</a></nav>`},
 		{`<p>no menus here</p>`, `<p>no menus here</p>`},
 	}
 	for _, tt := range tests {

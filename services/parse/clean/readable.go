@@ -98,15 +98,136 @@ var pruned = map[atom.Atom]bool{
 	atom.Template: true, atom.Button: true, atom.Select: true, atom.Canvas: true,
 }
 
-// prune removes the pruned elements below n.
+// prune removes below n the pruned elements and the link lists that
+// furnitureLinks finds, unless they hold a mark readability looks for.
 func prune(n *html.Node) {
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
-		if c.Type == html.ElementNode && pruned[c.DataAtom] {
+		if c.Type == html.ElementNode && (pruned[c.DataAtom] || furnitureLinks(c)) && !holdsMark(c) {
 			n.RemoveChild(c)
 		} else {
 			prune(c)
 		}
 		c = next
 	}
+}
+
+// furnitureLinks reports whether n is a list of links ("related stories",
+// "most read") that render drops by its class or id and that readability
+// drops too on its first pass, by its own list of unlikely names. On a
+// short article readability makes up to three more passes without that
+// list, and on them spends most of its time scoring such lists, which as
+// links it never keeps as text anyway. Readability keeps what stands in
+// a table or code, and so does furnitureLinks.
+func furnitureLinks(n *html.Node) bool {
+	if n.DataAtom == atom.Body || n.DataAtom == atom.A || !skip(n) {
+		return false
+	}
+	var class, id string
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "class":
+			class = a.Val
+		case "id":
+			id = a.Val
+		}
+	}
+	// Readability matches class+" "+id; none of its words holds a space.
+	if hasWord(class, likelyWords) || hasWord(id, likelyWords) ||
+		!hasWord(class, unlikelyWords) && !hasWord(id, unlikelyWords) {
+		return false
+	}
+	for p, depth := n.Parent, 0; p != nil && depth <= 3; p, depth = p.Parent, depth+1 {
+		if p.Type == html.ElementNode && (p.Data == "table" || p.Data == "code") {
+			return false
+		}
+	}
+	all, links := linkText(n, false)
+	return all > 0 && 2*links >= all
+}
+
+// unlikelyWords in a class or id mark a container readability takes as
+// unlikely to hold the article, unless likelyWords are there too
+// (its unlikelyCandidates and okMaybeItsACandidate).
+var (
+	unlikelyWords = []string{"-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community",
+		"cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu", "related", "remark",
+		"replies", "rss", "shoutbox", "sidebar", "skyscraper", "social", "sponsor", "supplemental",
+		"ad-break", "agegate", "pagination", "pager", "popup", "yom-remote"}
+	likelyWords = []string{"and", "article", "body", "column", "content", "main", "mathjax", "shadow"}
+)
+
+// bylineWords in a class or id mark what readability may take for the
+// byline (its "byline|author|dateline|writtenby|p-author").
+var bylineWords = []string{"byline", "author", "dateline", "writtenby"}
+
+// hasWord reports whether s holds one of the lower-case words, ignoring
+// the case of ASCII letters as readability's patterns do.
+func hasWord(s string, words []string) bool {
+	for _, w := range words {
+		for i := 0; i+len(w) <= len(s); i++ {
+			if asciiEqualFold(s[i:i+len(w)], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// holdsMark reports whether n or an element below it is one that
+// readability looks for across the whole page before it drops anything:
+// an h1 or h2, of which it drops the first that repeats the title, or a
+// byline, of which it takes the first and drops it. Shown fewer of them,
+// it would drop another.
+func holdsMark(n *html.Node) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	if n.DataAtom == atom.H1 || n.DataAtom == atom.H2 {
+		return true
+	}
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "class", "id":
+			if hasWord(a.Val, bylineWords) {
+				return true
+			}
+		case "rel", "itemprop":
+			if strings.Contains(a.Val, "author") {
+				return true
+			}
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if holdsMark(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// linkText returns the length of n's text, and of the part of it in links.
+// Menus, asides and footers do not count: elide may have cut their text.
+func linkText(n *html.Node, inLink bool) (all, links int) {
+	if n.Type == html.TextNode {
+		l := len(strings.TrimSpace(n.Data))
+		if inLink {
+			return l, l
+		}
+		return l, 0
+	}
+	if n.Type == html.ElementNode {
+		switch n.DataAtom {
+		case atom.Nav, atom.Aside, atom.Footer:
+			return 0, 0
+		case atom.A:
+			inLink = true
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		a, l := linkText(c, inLink)
+		all += a
+		links += l
+	}
+	return all, links
 }

@@ -10,7 +10,13 @@ import (
 func TestPrune(t *testing.T) {
 	doc, err := html.Parse(strings.NewReader(`<html><head><title>T</title></head><body>
 <header><h1>Talks resume</h1></header><nav><a href="/">Home</a></nav>
-<form><article><p>Envoys met in Geneva.</p><aside>Most read</aside><svg><text>icon</text></svg></article></form>
+<form><article><p>Envoys met in Geneva.</p><aside>Most read</aside><svg><text>icon</text></svg>
+<div class="related-links"><ul><li><a href="/1">Earlier talks in Riyadh</a></li></ul></div>
+<div class="related"><p>Talks in Riyadh came first.</p></div>
+<div class="content-related"><a href="/2">Istanbul</a></div>
+<table><tr><td><div class="related"><a href="/3">Muscat</a></div></td></tr></table>
+</article></form>
+<aside><h2>Most read</h2></aside><nav><a class="byline" href="/jo">Jo Smith</a></nav>
 <footer>Contact</footer></body></html>`))
 	if err != nil {
 		t.Fatal(err)
@@ -27,8 +33,27 @@ func TestPrune(t *testing.T) {
 		}
 	}
 	walk(doc)
-	if got, want := strings.Join(kept, " "), "html head title body header h1 form article p"; got != want {
+	want := "html head title body header h1 form article p div p div a table tbody tr td div a aside h2 nav a"
+	if got := strings.Join(kept, " "); got != want {
 		t.Errorf("kept %q, want %q", got, want)
+	}
+}
+
+// TestMainTextTitleInMenu: readability drops the first heading that repeats
+// the title; when that is in a menu, the article keeps its own.
+func TestMainTextTitleInMenu(t *testing.T) {
+	page := `<html><head><title>Envoys to meet again in Geneva</title></head><body>
+<nav><h2>Envoys to meet again in Geneva</h2><a href="/">Home</a></nav>
+<article><h1>Envoys to meet again in Geneva</h1>
+<p>Negotiators from both sides met in Geneva on Tuesday, the mediator said, and agreed to meet again next month.</p>
+<p>The talks, the third round this year, lasted four hours, and ended with a joint statement on prisoners.</p>
+<p>Neither side spoke to reporters afterwards, but officials in both capitals called the meeting useful.</p></article></body></html>`
+	got, err := MainText(strings.NewReader(page), Readability)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(got, "Envoys to meet again in Geneva\n\n") {
+		t.Errorf("the article's heading is gone:\n%q", got)
 	}
 }
 
