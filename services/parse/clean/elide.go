@@ -26,6 +26,7 @@ func elide(page string) string {
 	// Open a, nobr and button elements: the same start tag inside the
 	// element would close them, and with them the element.
 	reopened := 0
+	work := 0 // bytes region has followed
 	for i := 0; ; {
 		j := strings.IndexByte(page[i:], '<')
 		if j < 0 {
@@ -72,6 +73,12 @@ func elide(page string) string {
 		closing, ok, sure := region(page, t)
 		if !sure {
 			return page
+		}
+		// Elements nested in one whose content elide left alone are
+		// followed again: a page of such nestings would take time
+		// quadratic in its size, so the following stops at a bound.
+		if work += closing - t.end; work > 2*len(page) {
+			break
 		}
 		if !ok {
 			i = t.end
@@ -135,27 +142,22 @@ func contextOf(name string) int {
 
 // region follows the content of the elidable element whose start tag is t
 // and returns where its end tag starts. ok is false when the content may
-// reach outside the element; sure is false when the tokenizer cannot be
-// followed at all. Inside, every end tag must close the element opened
+// reach outside the element, and end is then where region stopped; sure
+// is false when the tokenizer cannot be followed at all. Inside, every end tag must close the element opened
 // last, and no start tag may be one that closes an element implicitly:
 // then the parser's stack of open elements is the one region keeps, and
 // nothing the content does can touch what lies outside it.
-func region(page string, t tag) (closing int, ok, sure bool) {
+func region(page string, t tag) (end int, ok, sure bool) {
 	var stack []string
-	has := func(names ...string) bool {
-		for _, s := range stack {
-			for _, n := range names {
-				if s == n {
-					return true
-				}
-			}
-		}
-		return false
+	var open [len(tracked)]int // how many of each tracked name are on the stack
+	has := func(name string) bool {
+		k := trackedIndex(name)
+		return k >= 0 && open[k] > 0
 	}
 	for i := t.end; ; {
 		j := strings.IndexByte(page[i:], '<')
 		if j < 0 {
-			return 0, false, true
+			return len(page), false, true
 		}
 		i += j
 		u, ok := next(page, i)
@@ -168,9 +170,9 @@ func region(page string, t tag) (closing int, ok, sure bool) {
 				closesP(u.name) && has("p") ||
 				heading(u.name) && len(stack) > 0 && heading(stack[len(stack)-1]) ||
 				u.name == "li" && has("li") ||
-				(u.name == "dd" || u.name == "dt") && has("dd", "dt") ||
+				(u.name == "dd" || u.name == "dt") && (has("dd") || has("dt")) ||
 				closesItself(u.name) && has(u.name) {
-				return 0, false, true
+				return i, false, true
 			}
 			if u.raw {
 				end, ok := rawEnd(page, u)
@@ -185,23 +187,44 @@ func region(page string, t tag) (closing int, ok, sure bool) {
 			}
 			if !void(u.name) {
 				stack = append(stack, u.name)
+				if k := trackedIndex(u.name); k >= 0 {
+					open[k]++
+				}
 			}
 		case endTag:
 			if u.name == t.name && !has(t.name) {
 				for _, f := range formatting {
 					if has(f) {
-						return 0, false, true
+						return i, false, true
 					}
 				}
 				return i, true, true
 			}
 			if len(stack) == 0 || stack[len(stack)-1] != u.name {
-				return 0, false, true
+				return i, false, true
 			}
 			stack = stack[:len(stack)-1]
+			if k := trackedIndex(u.name); k >= 0 {
+				open[k]--
+			}
 		}
 		i = u.end
 	}
+}
+
+// tracked are the names region asks whether the stack holds: the elidable
+// ones, those that a start tag closes implicitly, and the formatting
+// elements.
+var tracked = [...]string{"nav", "aside", "footer", "p", "li", "dd", "dt", "a", "nobr", "button",
+	"b", "big", "code", "em", "font", "i", "s", "small", "strike", "strong", "tt", "u"}
+
+func trackedIndex(name string) int {
+	for k, n := range tracked {
+		if n == name {
+			return k
+		}
+	}
+	return -1
 }
 
 // closesItself: a start tag of these closes an open element of its kind.

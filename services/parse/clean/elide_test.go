@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 )
@@ -113,4 +114,17 @@ func FuzzElide(f *testing.F) {
 			t.Errorf("%q elided to %q:\n%s\nwant\n%s", page, elide(page), got, want)
 		}
 	})
+}
+
+// TestElideBounded: elements left whole hold others that elide follows
+// again; on a page of nothing else that must not take quadratic time.
+func TestElideBounded(t *testing.T) {
+	page := strings.Repeat("<aside><b>", 50000)
+	start := time.Now()
+	if got := elide(page); got != page {
+		t.Errorf("elide changed a page it cannot cut")
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("elide took %v on %d bytes", d, len(page))
+	}
 }
