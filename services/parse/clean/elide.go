@@ -286,8 +286,8 @@ type tag struct {
 	end         int    // just past the tag
 	selfClosing bool
 	raw         bool // its content is raw text up to its end tag
-	// marked: an h1 or h2, or attributes that may name a byline (see
-	// holdsMark), which prune leaves for readability to see.
+	// marked: one of the elements, or attributes, that holdsMark looks
+	// for, which prune leaves for readability to see.
 	marked bool
 }
 
@@ -388,7 +388,10 @@ func readTag(page string, i int) (tag, bool) {
 		i++
 	}
 	t := tag{name: asciiLower(page[start:i])}
-	t.marked = t.name == "h1" || t.name == "h2"
+	switch t.name {
+	case "h1", "h2", "title", "meta":
+		t.marked = true
+	}
 	skip := func() {
 		for i < len(page) && isSpace(page[i]) {
 			i++
@@ -449,7 +452,7 @@ func readTag(page string, i int) (tag, bool) {
 			if j < 0 {
 				return t, false
 			}
-			t.marked = t.marked || marking(key, page[i+1:i+1+j])
+			t.marked = t.marked || marking(t.name, key, page[i+1:i+1+j])
 			i += j + 2
 			lastVal = -1
 		default:
@@ -457,7 +460,7 @@ func readTag(page string, i int) (tag, bool) {
 			for i < len(page) && !isSpace(page[i]) && page[i] != '>' {
 				i++
 			}
-			t.marked = t.marked || marking(key, page[v:i])
+			t.marked = t.marked || marking(t.name, key, page[v:i])
 			lastVal = i - 1
 		}
 	}
@@ -465,12 +468,14 @@ func readTag(page string, i int) (tag, bool) {
 
 // marking reports whether an attribute may make its element a mark for
 // holdsMark. A character reference could spell anything.
-func marking(key, val string) bool {
+func marking(name, key, val string) bool {
 	switch {
 	case asciiEqualFold(key, "class"), asciiEqualFold(key, "id"):
 		return hasWord(val, bylineWords) || strings.Contains(val, "&")
 	case asciiEqualFold(key, "rel"), asciiEqualFold(key, "itemprop"):
 		return hasWord(val, []string{"author"}) || strings.Contains(val, "&")
+	case name == "script" && asciiEqualFold(key, "type"):
+		return hasWord(val, []string{"ld+json"}) || strings.Contains(val, "&")
 	}
 	return false
 }

@@ -73,6 +73,8 @@ var elideSeeds = []string{
 	`<aside><span class="author-name">Jo Smith</span></aside><footer><a rel="author">J</a></footer>`,
 	`<nav class="byline"><a>x</a></nav><aside><p ID="DATELINE">x</p></aside>`,
 	`<nav><p class="by&#108;ine">x</p></nav>`,
+	`<footer><script type="application/ld+json">{"headline": "Talks"}</script><p>x</p></footer>`,
+	`<aside><meta itemprop="datePublished" content="2025-11-23"><p>x</p></aside><nav><title>T</title></nav>`,
 	`<header class="site-header"><nav><a href="/">Home page of the site</a></nav><p>Tagline</p></header>`,
 }
 

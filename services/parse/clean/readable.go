@@ -176,14 +176,16 @@ func hasWord(s string, words []string) bool {
 
 // holdsMark reports whether n or an element below it is one that
 // readability looks for across the whole page before it drops anything:
-// an h1 or h2, of which it drops the first that repeats the title, or a
-// byline, of which it takes the first and drops it. Shown fewer of them,
-// it would drop another.
+// an h1 or h2, of which it drops the first that repeats the title; a
+// byline, of which it takes the first and drops it; the title, meta
+// elements and JSON-LD it reads the title and byline from. Shown fewer of
+// them, it would drop another.
 func holdsMark(n *html.Node) bool {
 	if n.Type != html.ElementNode {
 		return false
 	}
-	if n.DataAtom == atom.H1 || n.DataAtom == atom.H2 {
+	switch n.DataAtom {
+	case atom.H1, atom.H2, atom.Title, atom.Meta:
 		return true
 	}
 	for _, a := range n.Attr {
@@ -194,6 +196,10 @@ func holdsMark(n *html.Node) bool {
 			}
 		case "rel", "itemprop":
 			if strings.Contains(a.Val, "author") {
+				return true
+			}
+		case "type":
+			if n.DataAtom == atom.Script && hasWord(a.Val, []string{"ld+json"}) {
 				return true
 			}
 		}

@@ -17,7 +17,8 @@ func TestPrune(t *testing.T) {
 <table><tr><td><div class="related"><a href="/3">Muscat</a></div></td></tr></table>
 </article></form>
 <aside><h2>Most read</h2></aside><nav><a class="byline" href="/jo">Jo Smith</a></nav>
-<footer>Contact</footer></body></html>`))
+<footer>Contact</footer><footer><script type="application/ld+json">{}</script></footer>
+<aside><meta itemprop="datePublished" content="2025-11-23"></aside></body></html>`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func TestPrune(t *testing.T) {
 		}
 	}
 	walk(doc)
-	want := "html head title body header h1 form article p div p div a table tbody tr td div a aside h2 nav a"
+	want := "html head title body header h1 form article p div p div a table tbody tr td div a aside h2 nav a footer script aside meta"
 	if got := strings.Join(kept, " "); got != want {
 		t.Errorf("kept %q, want %q", got, want)
 	}
