@@ -231,11 +231,15 @@ func skip(n *html.Node) bool {
 	return false
 }
 
+// unseparated is built once: skip asks for it on every class and id of
+// every element, and a Replacer is costly to build.
+var unseparated = strings.NewReplacer("-", "", "_", "")
+
 // furnitureName reports whether a class or id value names boilerplate:
 // "share-bar", "related_links", "newsletter-signup", "sr-only".
 func furnitureName(v string) bool {
 	for _, cls := range strings.Fields(strings.ToLower(v)) {
-		if furnitureWords[strings.NewReplacer("-", "", "_", "").Replace(cls)] {
+		if furnitureWords[unseparated.Replace(cls)] {
 			return true
 		}
 		for _, part := range strings.FieldsFunc(cls, func(r rune) bool { return r == '-' || r == '_' }) {
@@ -376,7 +380,7 @@ func Text(body string) (string, error) {
 	if !IsHTML(body) {
 		return strings.TrimSpace(body), nil
 	}
-	text, err := MainText(strings.NewReader(body), DefaultMethod)
+	text, err := mainText(body, DefaultMethod)
 	if err != nil {
 		return "", fmt.Errorf("html to text: %w", err)
 	}
