@@ -283,6 +283,9 @@ func (s *dateScan) read(i int, tenseAt func(int) tense) (dateCand, bool, int) {
 		}
 		return dateCand{}, false, i
 	}
+	if c, ok := s.dotted(i, tenseAt); ok {
+		return c, true, c.b - 1
+	}
 	if tk.kind != tWord {
 		return dateCand{}, false, i
 	}
@@ -306,6 +309,34 @@ func (s *dateScan) read(i int, tenseAt func(int) tense) (dateCand, bool, int) {
 		return dateCand{start: d, end: d, prec: PrecisionDay, a: i, b: i + 1}, true, i
 	}
 	return s.readWord(i, tenseAt)
+}
+
+// dotted reads a date written day.month[.year] ("10.03.2026", "02.03"),
+// as Russian, Ukrainian and European papers write it, with nothing between
+// its parts.
+func (s *dateScan) dotted(i int, tenseAt func(int) tense) (dateCand, bool) {
+	t, b := s.t, s.b
+	joined := func(k int) bool { return k < b && !t[k].spaceBefore }
+	if t[i].kind != tNum || t[i].numLen > 2 || i+2 >= b || t[i+1].orig != "." || !joined(i+1) ||
+		t[i+2].kind != tNum || t[i+2].numLen != 2 || !joined(i+2) {
+		return dateCand{}, false
+	}
+	d, m, end := t[i].num, time.Month(t[i+2].num), i+3
+	var y int
+	if end+1 < b && t[end].orig == "." && joined(end) && t[end+1].kind == tNum && t[end+1].numLen == 4 && joined(end+1) {
+		y, end = t[end+1].num, end+2
+	} else if end+1 < b && t[end].orig == "." && joined(end) && t[end+1].kind == tNum && joined(end+1) {
+		return dateCand{}, false // "1.2.3": a section number, a version
+	} else if s.p.script == scriptLatin {
+		return dateCand{}, false // "rose to 1.10": English writes amounts so
+	} else {
+		y = inferYear(m, d, s.pd, tenseAt(i))
+	}
+	day, ok := mkDate(y, m, d)
+	if !ok {
+		return dateCand{}, false
+	}
+	return dateCand{start: day, end: day, prec: PrecisionDay, a: i, b: end}, true
 }
 
 // readWord reads the date that the word at i heads or ends ("next week",

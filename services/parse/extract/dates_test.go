@@ -40,6 +40,8 @@ func TestDateResolution(t *testing.T) {
 		{"They will meet in Geneva later this month.", "2026-01-21", "2026-01-31", PrecisionMonth},
 		{"Talks in Geneva between the two sides ended on Friday after a week of negotiations.", "2026-01-10", "2026-01-16", PrecisionDay},
 		{"They met in Geneva earlier this month.", "2026-01-01", "2026-01-20", PrecisionMonth},
+		{"Переговори делегацій відбудуться 10.03.2026 у Женеві.", "2026-03-10", "2026-03-10", PrecisionDay},
+		{"Переговоры делегаций прошли 19.01 в Женеве.", "2026-01-19", "2026-01-19", PrecisionDay},
 		{"Переговоры в Женеве идут с декабря позапрошлого года.", "2024-12-01", "2024-12-31", PrecisionMonth},
 		{"Переговори в Женеві тривають з грудня минулого року.", "2025-12-01", "2025-12-31", PrecisionMonth},
 		{"Делегации встретятся в Женеве в марте следующего года.", "2027-03-01", "2027-03-31", PrecisionMonth},

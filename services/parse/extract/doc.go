@@ -420,6 +420,10 @@ func (x *Extractor) splitSentences(p *para) {
 		if o != "." && o != "!" && o != "?" && o != "…" {
 			continue
 		}
+		// "10.03.2026": a date written with dots
+		if o == "." && i > 0 && i+1 < len(t) && t[i-1].kind == tNum && t[i+1].kind == tNum && !t[i].spaceBefore && !t[i+1].spaceBefore {
+			continue
+		}
 		if o == "." && i > 0 {
 			prev := &t[i-1]
 			if prev.kind == tWord && (x.abbrevs[prev.low] || (utf8.RuneCountInString(prev.orig) == 1 && prev.upper)) {
