@@ -329,6 +329,8 @@ func (s *dateScan) dotted(i int, tenseAt func(int) tense) (dateCand, bool) {
 		return dateCand{}, false // "1.2.3": a section number, a version
 	} else if s.p.script == scriptLatin {
 		return dateCand{}, false // "rose to 1.10": English writes amounts so
+	} else if i > s.a && (t[i-1].low == "в" || t[i-1].low == "о" || t[i-1].low == "об") {
+		return dateCand{}, false // "в 12.05", "о 16.30": an hour
 	} else {
 		y = inferYear(m, d, s.pd, tenseAt(i))
 	}
