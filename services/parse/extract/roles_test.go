@@ -869,6 +869,12 @@ func TestEarlierRounds(t *testing.T) {
 			want: []string{"KG,TJ@Batken 2026-03-01"},
 		},
 		{
+			name: "в 12.05 is an hour, not the twelfth of May",
+			text: "Переговоры делегаций Армении и Азербайджана начнутся в Вене в 12.05.",
+			want: []string{"AM,AZ@Vienna "},
+			not:  []string{"AM,AZ@Vienna 2026-05-12"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",
