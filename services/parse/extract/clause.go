@@ -1291,7 +1291,11 @@ func (cr *clauseReader) readDays() {
 			if t[j].orig == "-" {
 				j++
 			}
-			cr.readDaysAt(i, j, 7*n)
+			// only of talks: "after a week of border clashes" is no
+			// duration of the talks
+			if j+1 < b && (p.startM[j+1]&cMeetNoun != 0 || t[j+1].low == "of" && (j+2 < b && p.startM[j+2]&cMeeting != 0 || j+3 < b && p.startM[j+3]&cMeeting != 0)) {
+				cr.readDaysAt(i, j, 7*n)
+			}
 			continue
 		}
 		if !ok || n < 2 || n > 7 || t[i].low == "a" || t[i].low == "an" {

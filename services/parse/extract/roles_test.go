@@ -875,6 +875,13 @@ func TestEarlierRounds(t *testing.T) {
 			not:  []string{"AM,AZ@Vienna 2026-05-12"},
 		},
 		{
+			name: "the day of leaving after a meeting is not the meeting's",
+			text: "Armenian Foreign Minister Ararat Mirzoyan left Vienna on Wednesday with a sense of progress after a meeting with Azerbaijani Foreign Minister Jeyhun Bayramov. " +
+				"Mirzoyan spent two hours with Bayramov on Tuesday in a constructive meeting, his office said.",
+			want: []string{"AM,AZ@ 2026-03-03"},
+			not:  []string{"AM,AZ@ 2026-03-04"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",

@@ -320,7 +320,7 @@ func mergeAnchor(p *para, c *clause, before, after []*clause) bool {
 	// talks in the resort": the subject and the date sit in the
 	// clause before the meeting word.
 	if len(before) == 0 && len(after) > 0 && after[0].hasCue() && !otherSides(strongCodes(after[0]), strongCodes(c)) {
-		if relative(p, after[0]) {
+		if relative(p, after[0]) || departedAfter(p, c, after[0]) {
 			// "a prisoner exchange on Oct. 2 in Istanbul, which hosted
 			// three rounds of talks": the relative clause tells of the
 			// place; the date is the exchange's.
@@ -331,6 +331,25 @@ func mergeAnchor(p *para, c *clause, before, after []*clause) bool {
 		}
 		after[0].merge(c, true)
 		return true
+	}
+	return false
+}
+
+// departedAfter: anchor tells of leaving, and m opens with "after": "left
+// Washington on Wednesday after a meeting with Lutnick" dates the leaving,
+// which came after the meeting. ("agreed on Sunday following marathon
+// negotiations" dates their end.)
+func departedAfter(p *para, anchor, m *clause) bool {
+	switch p.toks[m.a].low {
+	case "after", "following", "после", "після":
+	default:
+		return false
+	}
+	for i := anchor.a; i < anchor.b; i++ {
+		switch p.toks[i].low {
+		case "left", "leaves", "departed", "departs", "flew", "returned", "покинул", "покинула", "покинули", "покинув", "залишив", "вылетел", "вилетів", "вернулся", "повернувся":
+			return true
+		}
 	}
 	return false
 }
