@@ -39,6 +39,7 @@ func TestDateResolution(t *testing.T) {
 		{"They will meet in Geneva next month.", "2026-02-01", "2026-02-28", PrecisionMonth},
 		{"They will meet in Geneva later this month.", "2026-01-21", "2026-01-31", PrecisionMonth},
 		{"Talks in Geneva between the two sides ended on Friday after a week of negotiations.", "2026-01-10", "2026-01-16", PrecisionDay},
+		{"Pakistani and Afghan officials held talks in Doha on Sunday after a week of border clashes.", "2026-01-18", "2026-01-18", PrecisionDay},
 		{"They met in Geneva earlier this month.", "2026-01-01", "2026-01-20", PrecisionMonth},
 		{"Переговори делегацій відбудуться 10.03.2026 у Женеві.", "2026-03-10", "2026-03-10", PrecisionDay},
 		{"Переговоры делегаций прошли 19.01 в Женеве.", "2026-01-19", "2026-01-19", PrecisionDay},
