@@ -701,8 +701,9 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 			score += 4
 		case m.loc.country != cl.loc.country && m.loc.country != "" && cl.loc.country != "":
 			// "peace talks in Ukraine" may name what the talks are about;
-			// a city elsewhere ("in Abu Dhabi") does not contradict it.
-			if (m.loc.city < 0) != (cl.loc.city < 0) {
+			// a city elsewhere ("in Abu Dhabi") does not contradict it. A
+			// signing in Washington months before does.
+			if (m.loc.city < 0) != (cl.loc.city < 0) && !longBefore(m, pd) && !slices.ContainsFunc(cl.ms, func(o *mention) bool { return longBefore(o, pd) }) {
 				break
 			}
 			return -1
@@ -772,6 +773,11 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 }
 
 // leansTo: some mention of cl is in tense tn and none in the opposite one.
+// longBefore: m is dated more than a month before pd.
+func longBefore(m *mention, pd time.Time) bool {
+	return m.hasDate && m.end.Before(addDays(pd, -30))
+}
+
 func leansTo(cl *cluster, tn tense) bool {
 	opp := tensePast
 	if tn == tensePast {

@@ -588,6 +588,13 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ", "GE"}, city: "Vienna", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:  "talks in a country, and a signing elsewhere long before (Russian)",
+			title: "Пашинян и Алиев начали переговоры в ОАЭ",
+			text: "Премьер-министр Армении Никол Пашинян и президент Азербайджана Ильхам Алиев начали переговоры в Объединенных Арабских Эмиратах. " +
+				"8 августа 2025 года Алиев и Пашинян в Белом доме подписали декларацию.",
+			parties: []string{"AM", "AZ"}, city: "", start: "2026-03-04", status: StatusUnderway,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
