@@ -595,6 +595,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "", start: "2026-03-04", status: StatusUnderway,
 		},
 		{
+			name:    "a signing is a meeting (Ukrainian)",
+			text:    "Міністри оборони України та Польщі у вівторок у Варшаві підписали угоду про спільне виробництво безпілотників.",
+			parties: []string{"PL", "UA"}, city: "Warsaw", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
