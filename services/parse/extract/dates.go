@@ -1063,8 +1063,13 @@ func relativeToPrev(t []token, a, b, i int, prev time.Time) (dateCand, bool) {
 			return dateCand{start: prev, end: prev, prec: PrecisionDay, a: i, b: i + 3}, true
 		}
 		return dateCand{}, false
-	case "same": // "the same day", "that same day"
-		if i-1 < a || i+1 >= b || t[i+1].low != "day" {
+	case "same": // "the same day", "that same day", "on the same evening"
+		if i-1 < a || i+1 >= b {
+			return dateCand{}, false
+		}
+		switch t[i+1].low {
+		case "day", "evening", "morning", "night", "afternoon":
+		default:
 			return dateCand{}, false
 		}
 		switch t[i-1].low {

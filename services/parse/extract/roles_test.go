@@ -827,7 +827,7 @@ func TestEarlierRounds(t *testing.T) {
 		{
 			name: "days counted from a day before, then the same day",
 			text: "US and Ukrainian negotiators met in Miami on Feb. 17. " +
-				"Five days later Armenian and Azerbaijani ministers met in Vienna, and the same day Serbian and Kosovar envoys held talks in Brussels.",
+				"Five days later Armenian and Azerbaijani ministers met in Vienna, and on the same evening Serbian and Kosovar envoys held talks in Brussels.",
 			want: []string{"UA,US@Miami 2026-02-17", "AM,AZ@Vienna 2026-02-22", "RS,XK@Brussels 2026-02-22"},
 		},
 		{
