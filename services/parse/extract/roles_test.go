@@ -821,7 +821,7 @@ func TestEarlierRounds(t *testing.T) {
 		},
 		{
 			name: "the same day as the meeting before",
-			text: "Armenian and Azerbaijani ministers met in Vienna on Monday. Serbian and Kosovar envoys met in Brussels the same day.",
+			text: "Armenian and Azerbaijani ministers met in Vienna on Monday. Serbian and Kosovar envoys met in Brussels on the same evening.",
 			want: []string{"AM,AZ@Vienna 2026-03-02", "RS,XK@Brussels 2026-03-02"},
 		},
 		{
