@@ -444,6 +444,13 @@ func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
 		if m.hasDate && arrivedFor(c, best) {
 			m.hasDate, m.arrivedOn = false, true
 		}
+		// "The two previous rounds took place in Abu Dhabi earlier this
+		// month": a span for several meetings dates none of them. (Days
+		// may be each one's: "two rounds, on January 23-24 and February
+		// 4-5", read clause by clause.)
+		if n := countedMeetings(c); n > 1 && len(c.dates) < n && m.hasDate && m.prec != PrecisionDay {
+			m.hasDate = false
+		}
 		// "held the second day of talks on Monday": they began on Sunday.
 		if n := x.dayOrdinal(c); n > 1 && m.hasDate && m.prec == PrecisionDay && m.start.Equal(m.end) {
 			m.start = addDays(m.end, -(n - 1))
@@ -773,6 +780,25 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 }
 
 // leansTo: some mention of cl is in tense tn and none in the opposite one.
+// countedMeetings is the number of meetings a clause counts ("the two
+// previous rounds", "три раунда"), 0 when it counts none.
+func countedMeetings(c *clause) int {
+	t := c.p.toks
+	for i := c.a; i < c.b; i++ {
+		n, ok := numberWords[t[i].low]
+		if !ok || n < 2 || t[i].low == "several" || t[i].low == "few" {
+			continue
+		}
+		for k := i + 1; k < c.b && k <= i+3; k++ {
+			switch t[k].low {
+			case "rounds", "meetings", "sessions", "summits", "раунда", "раунди", "встречи", "зустрічі", "сессии", "сесії":
+				return n
+			}
+		}
+	}
+	return 0
+}
+
 // longBefore: m is dated more than a month before pd.
 func longBefore(m *mention, pd time.Time) bool {
 	return m.hasDate && m.end.Before(addDays(pd, -30))

@@ -894,6 +894,13 @@ func TestEarlierRounds(t *testing.T) {
 			not:  []string{"AM,AZ@ 2026-03-04"},
 		},
 		{
+			name: "one span for several rounds dates none of them",
+			text: "Delegations from Russia, Ukraine and the United States will meet in Geneva on Tuesday for a new round of trilateral talks. " +
+				"The two previous rounds took place in Abu Dhabi, where the sides agreed on a prisoner exchange earlier this month.",
+			want: []string{"RU,UA,US@Geneva 2026-03-10"},
+			not:  []string{"RU,UA,US@Abu Dhabi 2026-03-01"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",
