@@ -137,6 +137,7 @@ func TestNegativeSentences(t *testing.T) {
 		"No date has been set for a meeting between Putin and Zelensky.",
 		"The foreign ministers of India and Pakistan are not expected to meet at the regional summit in Astana next week.",
 		"Ahead of the meeting, Russia appeared likely to seek a return to six-party talks on the nuclear issue in Beijing.",
+		"The leaders of Japan and South Korea agreed on Monday to hold summits regularly.",
 		"Every few months, delegations from Moscow and Kyiv meet in Istanbul, pose for photographs and fly home.",
 		"Делегации Москвы и Киева каждый раз встречаются в Стамбуле и уезжают ни с чем.",
 		"Новый раунд переговоров делегаций России и Украины в Стамбуле может состояться на следующей неделе.",
