@@ -642,6 +642,8 @@ func (cr *clauseReader) site(an *ann) annSite {
 		case pm&cLocPrep != 0 || pm&cCityNoun != 0:
 			st.prep = true
 			st.approx = t[k].low == "near" || t[k].low == "outside"
+		case pm&cFromPrep != 0 && instrumentalWith(t, k, s):
+			// "переговори з Росією": with, not from
 		case pm&cFromPrep != 0:
 			st.from = true
 			// "delegations from Russia, Ukraine and the US"
@@ -982,6 +984,10 @@ func (cr *clauseReader) sideBefore(st *annSite, l int, ev *entEv) {
 	absolute := l >= sa && t[l].low == "with" && l-1 >= sa && t[l-1].orig == ","
 	if l >= sa && (p.endM[l]&(cBetween|cNegotiator|cMeetNoun) != 0 && !absolute ||
 		(t[l].low == "of" || st.fromSide) && l-1 >= sa && p.endM[l-1]&(cNegotiator|cMeetNoun|cWeakMeet) != 0) {
+		ev.score = 2
+	}
+	// "переговори з Росією", "зустріч із Україною": Ukrainian "with"
+	if l >= sa && instrumentalWith(t, l, st.s) {
 		ev.score = 2
 	}
 	// "delegations from the United States, Ukraine and Russia",
@@ -1387,6 +1393,23 @@ func hostWord(w string) bool {
 }
 
 // betweenWord: "between", "among": the names after it are the sides.
+// instrumentalWith: the Ukrainian preposition at k ("з", "із", "зі") takes
+// the name at s in the instrumental case, and so means "with", not "from".
+func instrumentalWith(t []token, k, s int) bool {
+	switch t[k].low {
+	case "з", "із", "зі":
+	default:
+		return false
+	}
+	w := t[s].low
+	for _, end := range []string{"ою", "ею", "єю", "ом", "ем", "єм", "ами", "ями"} {
+		if strings.HasSuffix(w, end) {
+			return true
+		}
+	}
+	return false
+}
+
 func betweenWord(w string) bool {
 	switch w {
 	case "between", "among", "involving", "между", "між":

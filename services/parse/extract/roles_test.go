@@ -600,6 +600,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"PL", "UA"}, city: "Warsaw", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "Ukrainian з with a name in the instrumental is with, not from",
+			text:    "Делегація Вірменії прибула до Відня для участі в переговорах з Азербайджаном, які розпочнуться в понеділок.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-09", status: StatusScheduled,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
