@@ -883,6 +883,18 @@ func (cr *clauseReader) entityPlace(st *annSite, en entry, ent entity, ev *entEv
 		}
 		return true
 	}
+	// "в столице Казахстана", "in the capital of the UAE, Abu Dhabi": the
+	// capital city.
+	if q := capitalBefore(t, k, sa); en.sub == subName && ent.kind == "country" && q >= 0 {
+		ev.place = true
+		if q-1 >= sa && t[q-1].low == "the" {
+			q-- // "in the capital of Kazakhstan"
+		}
+		if cid, ok := x.capital[ent.code]; ok && q-1 >= sa && p.endM[q-1]&cLocPrep != 0 {
+			c.locs = append(c.locs, locCand{city: cid, venue: -1, country: ent.code, score: 3 + boolInt(cr.dist(s) <= 10)})
+		}
+		return true
+	}
 	// A place, not a side: "in the UAE", "Geneva, Switzerland", "the Saudi capital".
 	medFrom := st.from && k-1 >= sa && p.endM[k-1]&cMediator != 0
 	if en.sub == subName && ent.kind == "country" && (st.prep || st.from && !st.fromSide && !medFrom) {
@@ -1383,6 +1395,18 @@ func hasKind(a ann, k entryKind) bool {
 }
 
 // isCapitalWord: "capital", "столице", "столиці".
+// capitalBefore is the position of the capital word that the name after k
+// is the country of ("capital of", "the capital of the", "столице"), or -1.
+func capitalBefore(t []token, k, sa int) int {
+	for n := 0; n < 2 && k >= sa && (t[k].low == "of" || t[k].low == "the"); n++ {
+		k--
+	}
+	if k >= sa && isCapitalWord(t[k].low) {
+		return k
+	}
+	return -1
+}
+
 func isCapitalWord(w string) bool {
 	return w == "capital" || strings.HasPrefix(w, "столиц")
 }

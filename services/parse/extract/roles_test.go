@@ -605,6 +605,16 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-09", status: StatusScheduled,
 		},
 		{
+			name:    "the capital of a country named by the country (Russian)",
+			text:    "В столице Казахстана во вторник состоялись переговоры министров иностранных дел Армении и Азербайджана.",
+			parties: []string{"AM", "AZ"}, city: "Astana", start: "2026-03-03", status: StatusHeld,
+		},
+		{
+			name:    "the capital of a country, named after it",
+			text:    "Armenian and Azerbaijani ministers met in the capital of the UAE, Abu Dhabi, on Tuesday.",
+			parties: []string{"AM", "AZ"}, city: "Abu Dhabi", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
