@@ -755,6 +755,11 @@ func (x *Extractor) parseWeekday(p *para, a, b, i int, wd time.Weekday, pd time.
 		}
 	case tenseFuture:
 		off = fwd
+		// "next Thursday", said on a Wednesday: tomorrow would be
+		// "Thursday"; "next" points to the week after.
+		if mod == "next" && t[i-1].low == "next" && fwd <= 2 {
+			off = fwd + 7
+		}
 		if mod == "next" && fwd == 0 {
 			off = 7
 		}

@@ -33,6 +33,8 @@ func TestDateResolution(t *testing.T) {
 		{"They met in Geneva on Friday and Saturday.", "2026-01-16", "2026-01-17", PrecisionDay},
 		{"They will meet in Geneva from Friday to Sunday.", "2026-01-23", "2026-01-25", PrecisionDay},
 		{"They met in Geneva last Wednesday.", "2026-01-14", "2026-01-14", PrecisionDay},
+		{"They will meet in Geneva next Thursday.", "2026-01-29", "2026-01-29", PrecisionDay},
+		{"They will meet in Geneva next Monday.", "2026-01-26", "2026-01-26", PrecisionDay},
 		{"They met in Geneva last summer.", "2025-06-01", "2025-08-31", PrecisionSeason},
 		{"They will meet in Geneva in March.", "2026-03-01", "2026-03-31", PrecisionMonth},
 		{"They met in Geneva in December.", "2025-12-01", "2025-12-31", PrecisionMonth},
