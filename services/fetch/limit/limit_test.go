@@ -215,22 +215,22 @@ func TestReserve(t *testing.T) {
 		} else {
 			r.Cancel()
 		}
-		release, err := r1.Acquire(context.Background())
-		if err != nil {
+		if err := r1.Acquire(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		// The global slot is taken: a second request waits for it, or gives up.
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		if _, err := r2.Acquire(ctx); err == nil {
+		if err := r2.Acquire(ctx); err == nil {
 			t.Fatal("a reservation took the only global slot while it was held")
 		}
 		// r2's host slot went back: the first waker has gone, so the second is told.
 		if want := []string{"gone", "third"}; !slices.Equal(woken, want) {
 			t.Errorf("woken %v after a reservation gave up, want %v", woken, want)
 		}
-		release()
-		release()
+		r1.Release()
+		r1.Release()
+		r2.Release() // its Acquire failed: nothing to give back
 		if len(woken) != 2 {
 			t.Errorf("woken %v: a waker told twice", woken)
 		}
