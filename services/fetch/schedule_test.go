@@ -212,3 +212,64 @@ func testHostWaits(t *testing.T, l *limit.Limiter, takes, interval time.Duration
 	cancel()
 	<-done
 }
+
+// TestScheduleRefillsInBatches: when more feeds are due than polls may be under way, the
+// schedule starts new polls refill at a time, once that many have finished, rather than one
+// as each finishes; a feed re-queued for before the schedule's next look still wakes it.
+func TestScheduleRefillsInBatches(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const polls, feeds = 64, 200
+		ctx, cancel := context.WithCancel(t.Context())
+		o := &fakeOwners{mine: map[uint64]bool{}, checks: map[uint64]int{}, change: make(chan struct{}, 1)}
+		s := newSchedule(ctx, polls, o, nil)
+		if s.refill < 2 {
+			t.Fatalf("refill %d with %d polls: nothing to batch", s.refill, polls)
+		}
+		var started atomic.Int64
+		finish := make(chan time.Duration) // how soon the finished feed is due again
+		s.pollFeed = func(w *worker, ctx context.Context) time.Time {
+			started.Add(1)
+			select {
+			case d := <-finish:
+				return time.Now().Add(d)
+			case <-ctx.Done():
+				return time.Now().Add(time.Hour)
+			}
+		}
+		for i := range feeds {
+			id := fmt.Sprintf("f%d", i)
+			f := Feed{URL: "http://example.org/" + id, Interval: time.Hour}
+			w := &worker{id: id, hash: feedHash(id), feed: f}
+			w.next.Store(&f)
+			o.mine[w.hash] = true
+			s.add(w)
+		}
+		time.Sleep(2 * time.Second) // every feed due
+		done := make(chan struct{})
+		go func() { defer close(done); s.run() }()
+		synctest.Wait()
+		if n := started.Load(); n != polls {
+			t.Fatalf("%d polls started, want %d", n, polls)
+		}
+		for i := 1; i <= s.refill; i++ {
+			finish <- time.Hour
+			synctest.Wait()
+			want := int64(polls)
+			if i == s.refill {
+				want += int64(s.refill)
+			}
+			if n := started.Load(); n != want {
+				t.Fatalf("after %d of %d polls finished, %d started in all, want %d", i, s.refill, n, want)
+			}
+		}
+		// Due again at once: the schedule looks at once, not a second later.
+		before := started.Load()
+		finish <- 0
+		synctest.Wait()
+		if n := started.Load(); n != before+1 {
+			t.Errorf("a feed due again at once: %d polls started, want %d", n-before, 1)
+		}
+		cancel()
+		<-done
+	})
+}
