@@ -29,7 +29,6 @@ type schedule struct {
 	wake     chan struct{}
 	wg       sync.WaitGroup
 	maxPolls int
-	refill   int // polls started at a time once the schedule is full (see wakeAt)
 	running  int // polls under way; guarded by mu
 	workers  int // poll goroutines, busy or idle; guarded by mu
 	due      chan *slot
@@ -39,13 +38,6 @@ type schedule struct {
 	mu     sync.Mutex
 	queue  dueQueue
 	parked map[*slot]struct{} // others' feeds
-	// wakeAt is when run wakes next unless poked, and full says takeDue stopped for want of
-	// a poll slot. A finishing poll pokes run only when it re-queues its feed for before
-	// wakeAt, or when refill polls have finished since the schedule was full: poking at
-	// every poll's end woke run once a poll whenever polls were behind schedule, each time
-	// to start one.
-	wakeAt time.Time
-	full   bool
 	// generation is owners' generation when the parked feeds were last put back.
 	generation uint64
 
@@ -82,9 +74,8 @@ type slot struct {
 }
 
 func newSchedule(ctx context.Context, maxPolls int, o owners, l *limit.Limiter) *schedule {
-	maxPolls = max(maxPolls, 1)
-	return &schedule{ctx: ctx, owners: o, limiter: l, wake: make(chan struct{}, 1), maxPolls: maxPolls,
-		refill: max(maxPolls/32, 1), due: make(chan *slot), parked: map[*slot]struct{}{}, pollFeed: (*worker).poll}
+	return &schedule{ctx: ctx, owners: o, limiter: l, wake: make(chan struct{}, 1), maxPolls: max(maxPolls, 1),
+		due: make(chan *slot), parked: map[*slot]struct{}{}, pollFeed: (*worker).poll}
 }
 
 // add schedules w's first poll a little after now, spread so that many feeds added at once
@@ -150,7 +141,7 @@ func (s *schedule) run() {
 			retired = now
 			s.retire(idle - idleWorkers)
 		}
-		t.Reset(min(wait, time.Second)) // the wakeAt of takeDue
+		t.Reset(min(wait, time.Second))
 		select {
 		case <-s.ctx.Done():
 			return
@@ -185,8 +176,6 @@ func (s *schedule) takeDue(now time.Time) (wait time.Duration, idle int) {
 		s.running++
 		s.ready = append(s.ready, next)
 	}
-	s.full = s.running >= s.maxPolls
-	s.wakeAt = now.Add(min(wait, time.Second))
 	return wait, s.workers - s.running
 }
 
@@ -324,16 +313,12 @@ func (s *schedule) poll(sl *slot) {
 	}
 	s.mu.Lock()
 	s.running--
-	poke := s.full && s.running <= s.maxPolls-s.refill
 	if !sl.removed && sl.ctx.Err() == nil {
 		sl.at = next
 		heap.Push(&s.queue, sl)
-		poke = poke || next.Before(s.wakeAt)
 	}
 	s.mu.Unlock()
-	if poke {
-		s.poke()
-	}
+	s.poke()
 }
 
 // dueQueue is a min-heap of slots by due time. Each entry carries its slot's due time, so
