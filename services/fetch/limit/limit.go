@@ -197,10 +197,15 @@ type Reservation struct {
 }
 
 // Acquire waits for a global slot for the reserved request; Release gives back both slots.
-// It must be called once. On error the host slot is given back at once, and Release does
-// nothing. Release is a method rather than a returned function, as Limiter.Acquire's is: a
-// closure and the flag it captures were two allocations on every poll.
+// It must be called once. Under a context already done it fails even when a slot is free. On
+// error the host slot is given back at once, and Release does nothing. Release is a method
+// rather than a returned function, as Limiter.Acquire's is: a closure and the flag it
+// captures were two allocations on every poll.
 func (r *Reservation) Acquire(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		r.Cancel()
+		return err
+	}
 	select {
 	case r.l.global <- struct{}{}:
 	default:
