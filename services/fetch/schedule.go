@@ -67,6 +67,8 @@ type slot struct {
 	// says the feed waits, out of the queue, to be told that one of its host's slots is free.
 	res     *limit.Reservation
 	waiting bool
+	// wake is s.woken(sl), made once rather than on every poll's Reserve.
+	wake func() bool
 	// host is the host name of hostOf, the feed's URL when it was last looked at.
 	host, hostOf string
 }
@@ -81,6 +83,7 @@ func newSchedule(ctx context.Context, maxPolls int, o owners, l *limit.Limiter) 
 func (s *schedule) add(w *worker) *slot {
 	ctx, cancel := context.WithCancel(s.ctx)
 	sl := &slot{w: w, ctx: ctx, cancel: cancel, at: time.Now().Add(jitter(min(w.feed.Interval/10, 2*time.Second)))}
+	sl.wake = func() bool { return s.woken(sl) }
 	s.mu.Lock()
 	heap.Push(&s.queue, sl)
 	s.mu.Unlock()
@@ -197,7 +200,7 @@ func (s *schedule) admit(sl *slot, now time.Time) bool {
 	if s.limiter == nil || sl.res != nil {
 		return true
 	}
-	res, start := s.limiter.Reserve(sl.hostname(), now, func() bool { return s.woken(sl) })
+	res, start := s.limiter.Reserve(sl.hostname(), now, sl.wake)
 	if res == nil {
 		sl.waiting = true
 		return false

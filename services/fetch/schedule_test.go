@@ -139,8 +139,8 @@ func testHostWaits(t *testing.T, l *limit.Limiter, takes, interval time.Duration
 	s.pollFeed = func(w *worker, ctx context.Context) time.Time {
 		var release func()
 		var err error
-		if w.res != nil {
-			release, err = w.res.Acquire(ctx)
+		if res := w.res; res != nil {
+			err, release = res.Acquire(ctx), res.Release
 		} else {
 			release, err = l.Acquire(ctx, strings.Split(w.feed.URL, "/")[2])
 		}

@@ -156,19 +156,20 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 	case r.Reservation != nil:
 		// The host is the reservation's: the request is built once the slot is held, with
 		// the context it is made under, rather than built and then copied for that context.
-		release, err = r.Reservation.Acquire(ctx)
+		if err = r.Reservation.Acquire(ctx); err == nil {
+			defer r.Reservation.Release()
+		}
 	case c.o.Limiter != nil:
 		// Built first, so the URL is parsed once: the limiter needs its host.
 		if req, err = c.newRequest(ctx, r); err != nil {
 			return nil, fmt.Errorf("GET %s: %w", r.URL, err)
 		}
-		release, err = c.o.Limiter.Acquire(ctx, req.URL.Hostname())
+		if release, err = c.o.Limiter.Acquire(ctx, req.URL.Hostname()); err == nil {
+			defer release()
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: waiting for a request slot: %w", r.URL, err)
-	}
-	if release != nil {
-		defer release()
 	}
 	// The timeout starts once a slot is held: time spent queueing is not the server's fault.
 	if c.o.Timeout > 0 {

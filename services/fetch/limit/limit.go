@@ -187,36 +187,51 @@ func maxTime(a, b time.Time) time.Time {
 	return a
 }
 
-// Reservation is a host slot taken by Reserve. Acquire or Cancel gives it back.
+// Reservation is a host slot taken by Reserve. Acquire and Release, or Cancel, give it back.
 type Reservation struct {
 	l    *Limiter
 	host string
 	h    *hostSlots
-	done atomic.Bool // the host slot is given back, or is Acquire's release's to give back
+	done atomic.Bool // the host slot is given back, or is Release's to give back
+	held atomic.Bool // Acquire took a global slot that Release has not given back
 }
 
-// Acquire waits for a global slot for the reserved request and returns the function that
-// gives back both slots; it must be called once, and a second call does nothing. On error
-// the host slot is given back at once.
-func (r *Reservation) Acquire(ctx context.Context) (release func(), err error) {
+// Acquire waits for a global slot for the reserved request; Release gives back both slots.
+// It must be called once. Under a context already done it fails even when a slot is free. On
+// error the host slot is given back at once, and Release does nothing. Release is a method
+// rather than a returned function, as Limiter.Acquire's is: a closure and the flag it
+// captures were two allocations on every poll.
+func (r *Reservation) Acquire(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		r.Cancel()
+		return err
+	}
 	select {
 	case r.l.global <- struct{}{}:
-	case <-ctx.Done():
-		r.Cancel()
-		return nil, ctx.Err()
+	default:
+		// Every slot is held: wait, unless ctx ends first. Trying first spares most polls a
+		// select over two channels, which locks both.
+		select {
+		case r.l.global <- struct{}{}:
+		case <-ctx.Done():
+			r.Cancel()
+			return ctx.Err()
+		}
 	}
 	if r.done.Swap(true) {
 		<-r.l.global
-		return nil, errors.New("limit: reservation used after it was given back")
+		return errors.New("limit: reservation used after it was given back")
 	}
-	var released atomic.Bool
-	return func() {
-		if released.Swap(true) {
-			return
-		}
+	r.held.Store(true)
+	return nil
+}
+
+// Release gives back the slots Acquire took; a second call does nothing.
+func (r *Reservation) Release() {
+	if r.held.Swap(false) {
 		<-r.l.global
 		r.l.releaseHost(r.host, r.h)
-	}, nil
+	}
 }
 
 // Cancel gives the host slot back unless Acquire took it over; a second call does nothing.

@@ -215,22 +215,23 @@ func TestReserve(t *testing.T) {
 		} else {
 			r.Cancel()
 		}
-		release, err := r1.Acquire(context.Background())
-		if err != nil {
+		if err := r1.Acquire(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		// The global slot is taken: a second request waits for it, or gives up.
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		if _, err := r2.Acquire(ctx); err == nil {
+		if err := r2.Acquire(ctx); err == nil {
 			t.Fatal("a reservation took the only global slot while it was held")
 		}
 		// r2's host slot went back: the first waker has gone, so the second is told.
+		// (A context already done gets no slot even when one is free: see below.)
 		if want := []string{"gone", "third"}; !slices.Equal(woken, want) {
 			t.Errorf("woken %v after a reservation gave up, want %v", woken, want)
 		}
-		release()
-		release()
+		r1.Release()
+		r1.Release()
+		r2.Release() // its Acquire failed: nothing to give back
 		if len(woken) != 2 {
 			t.Errorf("woken %v: a waker told twice", woken)
 		}
@@ -238,9 +239,20 @@ func TestReserve(t *testing.T) {
 		if r3 == nil || !start3.Equal(now.Add(2*gap)) {
 			t.Fatalf("after the slots came back: %v at %s, want the start booked after the others'", r3, start3.Sub(now))
 		}
+		if err := r3.Acquire(ctx); err == nil {
+			t.Fatal("a reservation took a free global slot under a context already done")
+		}
+		r3.Release()
+		if r4, _ := l.Reserve("a", time.Now(), nil); r4 == nil {
+			t.Fatal("a reservation that gave up kept its host slot")
+		} else if err := r4.Acquire(context.Background()); err != nil {
+			t.Fatalf("the global slot a reservation gave up on: %v", err)
+		} else {
+			r4.Release()
+		}
 		r3.Cancel()
 		r3.Cancel()
-		time.Sleep(3 * gap)
+		time.Sleep(5 * gap) // past every start booked
 		l.mu.Lock()
 		defer l.mu.Unlock()
 		l.sweep()
