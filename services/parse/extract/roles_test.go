@@ -615,6 +615,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Abu Dhabi", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "sides who sit in separate rooms meet",
+			text:    "When Iranian and American negotiators sat in separate rooms at a government villa in Muscat on Tuesday, it was their first contact in a year.",
+			parties: []string{"IR", "US"}, city: "Muscat", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
