@@ -728,7 +728,9 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 		}
 		// The next day is the same meeting only if the text says it goes
 		// on (or ended), or names the same place.
-		if !overlaps(m.start, m.end, cl.start, cl.end, 0) && m.c.mask&(cContinue|cStart|cEnd) == 0 && !(m.hasLoc && cl.hasLoc) {
+		// The day after, unplaced, between the same sides ("On Friday,
+		// Akazawa was to hold talks with Bessent") goes on too.
+		if !overlaps(m.start, m.end, cl.start, cl.end, 0) && m.c.mask&(cContinue|cStart|cEnd) == 0 && !(m.hasLoc && cl.hasLoc) && !(!m.hasLoc && sameSides(m.strong, cl.strong)) {
 			return -1
 		}
 		score += 3
@@ -797,6 +799,19 @@ func countedMeetings(c *clause) int {
 		}
 	}
 	return 0
+}
+
+// sameSides: a and b name the same two or more sides.
+func sameSides(a, b map[string]bool) bool {
+	if len(a) < 2 || len(a) != len(b) {
+		return false
+	}
+	for c := range a {
+		if !b[c] {
+			return false
+		}
+	}
+	return true
 }
 
 // longBefore: m is dated more than a month before pd.

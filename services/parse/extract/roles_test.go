@@ -921,6 +921,13 @@ func TestEarlierRounds(t *testing.T) {
 			not:  []string{"RU,UA,US@Abu Dhabi 2026-03-01"},
 		},
 		{
+			name: "the next day's talks, unplaced, between the same sides go on",
+			text: "Armenian Foreign Minister Ararat Mirzoyan met Azerbaijani Foreign Minister Jeyhun Bayramov in Vienna on Monday. " +
+				"On Tuesday, Mirzoyan was to hold talks with Bayramov on the border.",
+			want: []string{"AM,AZ@Vienna 2026-03-02"},
+			not:  []string{"AM,AZ@ 2026-03-03"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",
