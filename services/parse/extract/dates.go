@@ -283,8 +283,10 @@ func (s *dateScan) read(i int, tenseAt func(int) tense) (dateCand, bool, int) {
 		}
 		return dateCand{}, false, i
 	}
-	if c, ok := s.dotted(i, tenseAt); ok {
-		return c, true, c.b - 1
+	if tk.kind == tNum {
+		if c, ok := s.dotted(i, tenseAt); ok {
+			return c, true, c.b - 1
+		}
 	}
 	if tk.kind != tWord {
 		return dateCand{}, false, i
