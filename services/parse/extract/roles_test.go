@@ -928,6 +928,11 @@ func TestEarlierRounds(t *testing.T) {
 			not:  []string{"AM,AZ@ 2026-03-03"},
 		},
 		{
+			name: "a previous meeting the sentence leaves unplaced took place where the next one did",
+			text: "The latest round of talks between Armenia and Azerbaijan took place in Vienna on February 2, following a previous meeting on January 16.",
+			want: []string{"AM,AZ@Vienna 2026-02-02", "AM,AZ@Vienna 2026-01-16"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",

@@ -25,7 +25,33 @@ func (x *Extractor) sentenceClauses(p *para, a, b int, pub time.Time) []*clause 
 	if len(cs) == 1 {
 		return cs
 	}
-	return attachParts(p, joinBare(cs))
+	cs = attachParts(p, joinBare(cs))
+	placePrevious(p, cs)
+	return cs
+}
+
+// placePrevious gives an earlier meeting the sentence leaves unplaced the
+// place of the meeting it came before: "took place in Istanbul on June 2,
+// following a previous meeting on May 16". A place of its own, or other
+// sides, keep it apart.
+func placePrevious(p *para, cs []*clause) {
+	for i := 1; i < len(cs); i++ {
+		l, r := cs[i-1], cs[i]
+		if !r.prev || !r.hasCue() || !r.hasDate() || !l.hasCue() || otherSides(strongCodes(l), strongCodes(r)) {
+			continue
+		}
+		switch p.toks[r.a].low {
+		case "following", "after", "после", "після":
+		default:
+			continue
+		}
+		if _, ok := r.bestLoc(); ok {
+			continue
+		}
+		if loc, ok := l.bestLoc(); ok && loc.city >= 0 {
+			r.locs = append(r.locs, loc)
+		}
+	}
 }
 
 // durationAfter: the break word at i ("after", "following") opens a
