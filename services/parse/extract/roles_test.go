@@ -620,6 +620,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"IR", "US"}, city: "Muscat", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "a town of Tigray",
+			text:    "Military experts for the Ethiopian government and the rebels had a meeting in Shire on Tuesday.",
+			parties: []string{"ET"}, city: "Shire", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
