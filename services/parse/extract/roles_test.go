@@ -621,7 +621,7 @@ func TestReadingByRoles(t *testing.T) {
 		},
 		{
 			name:    "a town of Tigray",
-			text:    "Commanders of the Ethiopian government and the TPLF met in Shire on Tuesday.",
+			text:    "Military commanders of the Ethiopian government and the Tigrayan rebels had a meeting in Shire on Tuesday.",
 			parties: []string{"ET"}, city: "Shire", start: "2026-03-03", status: StatusHeld,
 		},
 		{
