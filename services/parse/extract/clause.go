@@ -895,6 +895,12 @@ func (cr *clauseReader) entityPlace(st *annSite, en entry, ent entity, ev *entEv
 		}
 		return true
 	}
+	// "the Barbados talks": named by where they are held, like "the
+	// Istanbul talks"; no side.
+	if en.sub == subName && ent.kind == "country" && st.compound && s-1 >= sa && t[s-1].low == "the" {
+		ev.place = true
+		return true
+	}
 	// A place, not a side: "in the UAE", "Geneva, Switzerland", "the Saudi capital".
 	medFrom := st.from && k-1 >= sa && p.endM[k-1]&cMediator != 0
 	if en.sub == subName && ent.kind == "country" && (st.prep || st.from && !st.fromSide && !medFrom) {

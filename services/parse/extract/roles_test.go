@@ -938,6 +938,12 @@ func TestEarlierRounds(t *testing.T) {
 			want: []string{"AM,AZ@Vienna 2026-02-02", "AM,AZ@Vienna 2026-01-16"},
 		},
 		{
+			name: "talks named by the country they are held in have no side of it",
+			text: "Representatives of Venezuela's government and the opposition arrived in Barbados on Tuesday to continue talks. " +
+				"The Barbados talks are an extension of a first round of negotiations in Oslo in January.",
+			want: []string{"VE@Oslo 2026-01-01"},
+		},
+		{
 			name: "a coming round that follows an earlier one",
 			text: "Serbia and Kosovo will resume their dialogue in Brussels on March 10. " +
 				"The meeting in Brussels follows a round of talks held on February 16-17 in Vienna.",
