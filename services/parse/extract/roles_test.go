@@ -625,6 +625,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"ET"}, city: "Shire", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "the two Koreas at a truce village",
+			text:    "The two Koreas held military talks at the truce village of Panmunjom on Tuesday.",
+			parties: []string{"KP", "KR"}, city: "Panmunjom", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "a cancellation that did not happen",
 			text:    "Envoys of Serbia and Kosovo met in Brussels on Tuesday. The session was almost called off over a border incident, but both delegations came.",
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
