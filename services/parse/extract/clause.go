@@ -935,7 +935,7 @@ func (cr *clauseReader) readMediator(ent entity, l, r int, ev *entEv) {
 	c, p, t, sa, sb := cr.c, cr.p, cr.t, cr.sa, cr.sb
 	// "the EU special representative", "спецпредставитель ЕС", "a UN
 	// envoy": an organisation's envoy goes between the sides.
-	if ent.kind == "org" && (l >= sa && envoyAt(t, l) || r < sb && envoyAt(t, r)) {
+	if ent.kind == "org" && (l >= sa && p.endM[l]&cEnvoy != 0 || r < sb && p.startM[r]&cEnvoy != 0) {
 		ev.mediator = 1
 		ev.place = false
 		return
@@ -1468,28 +1468,6 @@ func (cr *clauseReader) besideGathering(s int) bool {
 			return false
 		}
 		if p.endM[k]&cSidelines != 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// envoyAt: token k opens the name of an envoy ("envoy", "special
-// representative", "спецпредставитель").
-func envoyAt(t []token, k int) bool {
-	if t[k].low == "special" && k+1 < len(t) {
-		k++
-	}
-	return envoyWord(t[k].low) || t[k].low == "representative" && k > 0 && t[k-1].low == "special"
-}
-
-func envoyWord(w string) bool {
-	switch w {
-	case "envoy", "envoys", "mediator", "mediators", "facilitator":
-		return true
-	}
-	for _, stem := range []string{"спецпредставит", "спецпосланн", "спецпосланц", "спецпредставник", "посредник", "посередник"} {
-		if strings.HasPrefix(w, stem) {
 			return true
 		}
 	}

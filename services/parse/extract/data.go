@@ -71,6 +71,8 @@ const (
 	cNow
 	cGovt
 	cSidelines
+	cEnvoy
+	cDepart
 )
 
 var cueNames = map[string]cueMask{
@@ -82,7 +84,7 @@ var cueNames = map[string]cueMask{
 	"between": cBetween, "list": cList, "rel": cRel, "city_noun": cCityNoun, "back": cBack,
 	"clause_break": cBreak, "block": cBlock, "end": cEnd, "ally": cAlly, "continuation": cContinue, "object_prep": cObjPrep,
 	"remote": cRemote, "denial": cDeny, "place_adjective": cPlaceAdj,
-	"absent": cAbsent, "three_way": cThreeWay, "seat": cSeat, "title": cTitle, "soft_meeting": cSoftMeet, "internal": cInternal, "conflict": cConflict, "about": cAbout, "arrival": cArrive, "indirect": cIndirect, "nearly": cNearly, "recall": cRecall, "deadline": cDeadline, "prepare": cPrepare, "now": cNow, "govt": cGovt, "sidelines": cSidelines,
+	"absent": cAbsent, "three_way": cThreeWay, "seat": cSeat, "title": cTitle, "soft_meeting": cSoftMeet, "internal": cInternal, "conflict": cConflict, "about": cAbout, "arrival": cArrive, "indirect": cIndirect, "nearly": cNearly, "recall": cRecall, "deadline": cDeadline, "prepare": cPrepare, "now": cNow, "govt": cGovt, "sidelines": cSidelines, "envoy": cEnvoy, "depart": cDepart,
 }
 
 const cMeeting = cMeetNoun | cMeetVerb

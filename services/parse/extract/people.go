@@ -74,7 +74,7 @@ func (x *Extractor) orgEnvoy(p *para, an ann) bool {
 		return false
 	}
 	for k := max(an.a-3, 0); k < min(an.b+3, len(p.toks)); k++ {
-		if envoyAt(p.toks, k) {
+		if p.startM[k]&cEnvoy != 0 {
 			return true
 		}
 	}

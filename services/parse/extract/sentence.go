@@ -372,8 +372,7 @@ func departedAfter(p *para, anchor, m *clause) bool {
 		return false
 	}
 	for i := anchor.a; i < anchor.b; i++ {
-		switch p.toks[i].low {
-		case "left", "leaves", "departed", "departs", "flew", "returned", "покинул", "покинула", "покинули", "покинув", "залишив", "вылетел", "вилетів", "вернулся", "повернувся":
+		if p.startM[i]&cDepart != 0 {
 			return true
 		}
 	}
