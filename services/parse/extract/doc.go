@@ -240,8 +240,28 @@ func (x *Extractor) annotate(p *para, scratch *[]cueMatch) {
 			}
 		}
 	}
+	for _, c := range cues {
+		if c.mask&cUnnamed != 0 {
+			unnamedSource(p, c.b)
+		}
+	}
 	*scratch = cues
 	x.placesFromText(p)
+}
+
+// unnamedSource clears the meeting words of the phrase that follows an
+// unnamed source's licence, from b: "on condition of anonymity to discuss
+// the delicate, closed-door negotiations". The phrase ends at the sentence's
+// end or at the verb of saying ("…authorized to give statements, said the
+// meeting…").
+func unnamedSource(p *para, b int) {
+	for t := b; t < len(p.toks) && t < b+9; t++ {
+		if p.startM[t]&cSpeech != 0 || p.toks[t].orig == "." {
+			return
+		}
+		p.startM[t] &^= cMeeting | cWeakMeet
+		p.endM[t] &^= cMeeting | cWeakMeet
+	}
 }
 
 // placesFromText reads cities the gazetteer does not know from the way

@@ -1450,7 +1450,10 @@ func inheritSides(ev *Event, cl *cluster, k clusterCues, inherit []string, pd ti
 	// round announced after the one in the news, which may name only the
 	// country ("the next session in Armenia in July").
 	next := slices.ContainsFunc(cl.ms, func(m *mention) bool { return m.c.next }) && cl.start.After(pd)
-	if !next && (!cl.hasLoc || cl.loc.city < 0) {
+	// "When they last met, in November 2022, the sides agreed…": a meeting
+	// that is over, told of by the sides, needs no place.
+	byRef := cl.end.Before(pd) && slices.ContainsFunc(cl.ms, func(m *mention) bool { return m.c.mask&cSideRef != 0 && m.c.hasCue() })
+	if !next && !byRef && (!cl.hasLoc || cl.loc.city < 0) {
 		return false
 	}
 	if cl.prec != PrecisionDay && !next && (precisionRank(cl.prec) < precisionRank(PrecisionMonth) || !cl.end.Before(pd)) {

@@ -692,6 +692,20 @@ func TestEarlierRounds(t *testing.T) {
 		not        []string // … and none of these
 	}{
 		{
+			name: "a meeting the sides held, told of by reference: no place needed",
+			text: "Serbian and Kosovar negotiators will resume their dialogue in Brussels on Thursday, the EU said. " +
+				"When they last met, in November 2025, the sides agreed on a plan for missing persons.",
+			want: []string{"RS,XK@Brussels 2026-03-05", "RS,XK@ 2025-11-01"},
+		},
+		{
+			name: "an unnamed source's subject is no meeting of the sides it names",
+			text: "The government and the opposition of Venezuela will resume talks in Oslo on Friday. " +
+				"Months ago, in October 2025, the two sides signed a partial accord in Bridgetown. " +
+				"A US official who spoke on condition of anonymity to discuss the negotiations said there was no deal between Washington and Caracas.",
+			want: []string{"VE@Oslo 2026-03-06", "VE@Bridgetown 2025-10-01"},
+			not:  []string{"US,VE@Bridgetown 2025-10-01"},
+		},
+		{
 			name: "two rounds dated in one list",
 			text: "Delegations of Armenia and Azerbaijan opened a new round of talks in Vienna on Tuesday. " +
 				"Two earlier rounds, held in Tbilisi on January 12-13 and February 2-3, ended without a deal.",
