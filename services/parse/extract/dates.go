@@ -262,6 +262,9 @@ func (s *dateScan) setRole(c *dateCand) {
 			c.speech = true
 		}
 	}
+	if c.a-1 >= a && s.p.endM[c.a-1]&cByDate != 0 {
+		c.speech = true
+	}
 	// "ended on Saturday", "wrapped up two days of talks on Tuesday": the
 	// nearest start/end verb before the date says which end it is.
 	for k := c.a - 1; k >= a; k-- {

@@ -58,6 +58,7 @@ func TestDateResolution(t *testing.T) {
 		{"A source confirmed to Al Jazeera on Monday that talks would be held in Geneva on Friday.", "2026-01-23", "2026-01-23", PrecisionDay},
 		{"An official told Reuters yesterday that the sides would meet in Geneva on Friday.", "2026-01-23", "2026-01-23", PrecisionDay},
 		{"A summit between the two leaders in Geneva collapsed in March.", "2025-03-01", "2025-03-31", PrecisionMonth},
+		{"The sides met in Muscat last month, and Iran's written offer is expected by Friday.", "2025-12-01", "2025-12-31", PrecisionMonth},
 		{"The talks in Geneva opened on Monday and are expected to last three days.", "2026-01-19", "2026-01-21", PrecisionDay},
 		{"They met in Geneva in the middle of December.", "2025-12-11", "2025-12-20", PrecisionMonth},
 		{"They will meet in Geneva at the end of March.", "2026-03-21", "2026-03-31", PrecisionMonth},

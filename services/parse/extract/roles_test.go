@@ -706,6 +706,14 @@ func TestEarlierRounds(t *testing.T) {
 			not:  []string{"US,VE@Bridgetown 2025-10-01"},
 		},
 		{
+			name: "the day a window for the talks was set is not an earlier round's",
+			text: "Iran and the United States will hold talks in Geneva on Thursday, Oman said. " +
+				"Trump set a two-week window on Monday for the negotiations to deliver. " +
+				"Oman hosted the first round in Muscat earlier this month.",
+			want: []string{"IR,US@Geneva 2026-03-05", "IR,US@Muscat 2026-03-01"},
+			not:  []string{"IR,US@Muscat 2026-03-02"},
+		},
+		{
 			name: "two rounds dated in one list",
 			text: "Delegations of Armenia and Azerbaijan opened a new round of talks in Vienna on Tuesday. " +
 				"Two earlier rounds, held in Tbilisi on January 12-13 and February 2-3, ended without a deal.",
