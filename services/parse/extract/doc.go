@@ -244,9 +244,32 @@ func (x *Extractor) annotate(p *para, scratch *[]cueMatch) {
 		if c.mask&cUnnamed != 0 {
 			unnamedSource(p, c.b)
 		}
+		if c.mask&cReceive != 0 && !receivesSide(p, c.b) {
+			for t := c.a; t < c.b; t++ {
+				p.startM[t] &^= cMeeting
+				p.endM[t] &^= cMeeting
+			}
+		}
 	}
 	*scratch = cues
 	x.placesFromText(p)
+}
+
+// receivesSide: whom a verb of receiving receives, from b, is a side, a
+// person or a delegation ("received the Azerbaijani delegation", "принял
+// Алиева"), not a thing ("receiving authorization").
+func receivesSide(p *para, b int) bool {
+	for t := b; t < len(p.toks) && t < b+4; t++ {
+		if p.annAt[t] >= 0 || p.startM[t]&cNegotiator != 0 || p.toks[t].upper && p.toks[t].kind == tWord {
+			return true
+		}
+		// "receiving authorization on 9 January": a preposition or a
+		// number ends the object.
+		if p.toks[t].orig == "." || p.toks[t].orig == "," || p.toks[t].kind == tNum || p.startM[t]&(cLocPrep|cObjPrep|cFromPrep) != 0 {
+			return false
+		}
+	}
+	return false
 }
 
 // unnamedSource clears the meeting words of the phrase that follows an

@@ -714,6 +714,32 @@ func TestEarlierRounds(t *testing.T) {
 			not:  []string{"IR,US@Muscat 2026-03-02"},
 		},
 		{
+			name: "a deed of its own before a date: receiving approval is no meeting",
+			text: "The EU and Mercosur signed their trade agreement in Asuncion on Tuesday. " +
+				"European Commission President Ursula von der Leyen attended the signing after receiving approval on 20 February from a majority of EU member states, despite resistance from France and Poland. " +
+				"Talks between the EU and Mercosur on the deal went on for a quarter of a century.",
+			want: []string{"AR,BR,EU,PY,UY@Asuncion 2026-03-03"},
+			not:  []string{"AR,BR,EU,PY,UY@ 2026-02-20", "EU@ 2026-02-20"},
+		},
+		{
+			name: "a deed of its own in -ing dates itself, not the meeting",
+			text: "Armenian and Azerbaijani negotiators met in Vienna, days after swapping prisoners on 20 February.",
+			not:  []string{"AM,AZ@Vienna 2026-02-20"},
+		},
+		{
+			name: "a deed of its own before a date, told with another verb",
+			text: "The EU and Mercosur signed their trade agreement in Asuncion on Tuesday. " +
+				"European Commission President Ursula von der Leyen attended the signing after securing approval on 20 February from a majority of EU member states, despite resistance from France and Poland. " +
+				"Talks between the EU and Mercosur on the deal went on for a quarter of a century.",
+			want: []string{"AR,BR,EU,PY,UY@Asuncion 2026-03-03"},
+			not:  []string{"AR,BR,EU,PY,UY@ 2026-02-20", "EU@ 2026-02-20"},
+		},
+		{
+			name: "a side received is a meeting",
+			text: "Putin received Aliyev in the Kremlin on Tuesday for talks on transit routes.",
+			want: []string{"AZ,RU@Moscow 2026-03-03"},
+		},
+		{
 			name: "two rounds dated in one list",
 			text: "Delegations of Armenia and Azerbaijan opened a new round of talks in Vienna on Tuesday. " +
 				"Two earlier rounds, held in Tbilisi on January 12-13 and February 2-3, ended without a deal.",
