@@ -992,6 +992,12 @@ func (cr *clauseReader) readSide(st *annSite, l, r int, ev *entEv) {
 	if cr.sourceAfter(st, r) {
 		ev.score = 1
 	}
+	// "the war between Russia and Ukraine", "ending the war with Russia",
+	// "his stalemate with U.S. President Trump": the sides of the
+	// conflict the talks are about, not of the talks.
+	if cr.conflictWith(l) {
+		ev.score, ev.between = 1, false
+	}
 }
 
 // sideBefore reads the words before the list of names, which ends at l.
@@ -1031,12 +1037,14 @@ func (cr *clauseReader) sideBefore(st *annSite, l int, ev *entEv) {
 	if l >= sa && (betweenWord(t[l].low) || st.fromSide || betweenBefore(p, sa, l)) && ev.score == 2 {
 		ev.between = true // "talks between X and Y", "delegations from X, Y and Z"
 	}
-	// "the war between Russia and Ukraine", "ending the war
-	// with Russia": the sides of the conflict the talks are
-	// about, not of the talks.
-	if l >= sa && p.endM[l]&cBetween != 0 && l-1 >= sa && p.endM[l-1]&cConflict != 0 {
-		ev.score, ev.between = 1, false
-	}
+}
+
+// conflictWith: the list of names after token l is the other side of a
+// conflict ("the war with Russia", "his nuclear stalemate with President
+// Trump").
+func (cr *clauseReader) conflictWith(l int) bool {
+	p, sa := cr.p, cr.sa
+	return l-1 >= sa && p.endM[l]&cBetween != 0 && p.endM[l-1]&cConflict != 0
 }
 
 // groupBefore: when token l opens a parenthesis after a short plain noun
@@ -1216,6 +1224,9 @@ func (cr *clauseReader) readPerson(st *annSite, en entry) {
 	}
 	if l >= sa && p.endM[l]&cMediatorPre != 0 {
 		ev.mediator, ev.score, speech = 1, 0, true
+	}
+	if ev.score > 1 && cr.conflictWith(l) {
+		ev.score = 1 // "his stalemate with President Trump"
 	}
 	if ev.score > 1 && (cr.near(s, e, cAlly, 4) || cr.allyBefore(s)) {
 		ev.score = 1 // "Witkoff to join the talks": support, not a side

@@ -25,6 +25,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"RU", "US"}, mediators: []string{"SA"}, city: "Riyadh", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "the other side of a conflict, named by its leader, is no side",
+			text:    "Kim Jong Un held his first summit with the Russian leader in Vladivostok on Tuesday, as he looked for a way out of his nuclear stalemate with U.S. President Donald Trump.",
+			parties: []string{"KP", "RU"}, city: "Vladivostok", start: "2026-03-03",
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
