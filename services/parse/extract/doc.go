@@ -213,13 +213,13 @@ func (x *Extractor) annotate(p *para, scratch *[]cueMatch) {
 		m := c.mask
 		if c.a > coverStart && c.a < coverEnd {
 			m &^= cTense // inside a longer tense/status phrase
-		} else if c.mask&cTense != 0 {
+		} else if c.mask&(cTense|cNoTense) != 0 {
 			longest := c.b
 			for _, d := range cues[k+1:] {
 				if d.a != c.a {
 					break
 				}
-				if d.mask&cTense != 0 && d.b > longest {
+				if d.mask&(cTense|cNoTense) != 0 && d.b > longest {
 					longest = d.b
 				}
 			}

@@ -30,6 +30,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"KP", "RU"}, city: "Vladivostok", start: "2026-03-03",
 		},
 		{
+			name:    "a tense word inside a comparison says nothing of when",
+			text:    "The summit of Kim Jong Un and Vladimir Putin in Vladivostok on Monday ran an hour longer than scheduled.",
+			parties: []string{"KP", "RU"}, city: "Vladivostok", start: "2026-03-02", status: StatusHeld,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
