@@ -746,7 +746,12 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 	}
 	// "delegations have arrived in Barbados to continue talks" is today's
 	// news; "three days of talks last week" is the round before.
-	if m.hasDate && !cl.hasDate && (m.end.Before(addDays(pd, -1)) || m.prec != PrecisionDay && m.end.Before(pd)) && slices.ContainsFunc(cl.ms, func(o *mention) bool { return o.titleDay && o.c.mask&cArrive != 0 }) {
+	// But "the talks that were launched Monday" began the round that is
+	// under way.
+	begun := m.hasDate && !cl.hasDate && begunLately(m, pd) && slices.ContainsFunc(cl.ms, func(o *mention) bool { return o.tn == tensePresent || o.c.mask&cArrive != 0 })
+	if begun {
+		score += 2
+	} else if m.hasDate && !cl.hasDate && (m.end.Before(addDays(pd, -1)) || m.prec != PrecisionDay && m.end.Before(pd)) && slices.ContainsFunc(cl.ms, func(o *mention) bool { return o.titleDay && o.c.mask&cArrive != 0 }) {
 		return -1
 	}
 	// "the talks", "both sides" with nothing of their own are the
@@ -770,7 +775,7 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 	}
 	// "they intend to meet in Geneva" and "the last round took place in
 	// Geneva on 17-18 February" are two meetings in one city.
-	if m.hasDate && !cl.hasDate && m.end.Before(addDays(pd, -1)) && leansTo(cl, tenseFuture) {
+	if m.hasDate && !cl.hasDate && m.end.Before(addDays(pd, -1)) && leansTo(cl, tenseFuture) && !begun {
 		return -1
 	}
 	// "they agreed on a truce during the talks in Istanbul" and "the next
@@ -779,6 +784,12 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 		return -1
 	}
 	return score
+}
+
+// begunLately: m tells of talks that began on a day of the past week and
+// says nothing of their end ("the talks that were launched Monday").
+func begunLately(m *mention, pd time.Time) bool {
+	return m.prec == PrecisionDay && m.c.mask&cStart != 0 && m.c.mask&(cEnd|cFinish) == 0 && !m.start.Before(addDays(pd, -7)) && m.start.Before(pd)
 }
 
 // leansTo: some mention of cl is in tense tn and none in the opposite one.

@@ -35,6 +35,14 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"KP", "RU"}, city: "Vladivostok", start: "2026-03-02", status: StatusHeld,
 		},
 		{
+			name:  "talks launched days before the arrivals the news is about began that round",
+			title: "Deal in sight as senior envoys join Serbia-Kosovo talks",
+			text: "As senior negotiators gather in Brussels, talks between Serbia and Kosovo are expected to speed up. " +
+				"Serbian and Kosovar chief negotiators arrived in Brussels, where the negotiations are taking place. " +
+				"Their arrival signals progress in the talks that were launched Monday by technical teams.",
+			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-02", status: StatusUnderway,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
