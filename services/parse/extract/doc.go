@@ -380,6 +380,19 @@ func (x *Extractor) findDateline(p *para) int {
 	if limit > 16 {
 		limit = 16
 	}
+	// "ISLAMABAD: Pakistan and Afghanistan agreed…": a place in capitals
+	// and a colon.
+	if c := colonDateline(t); c > 0 {
+		p.dateln = p.text[t[0].start:t[c-1].end]
+		if id := p.annAt[0]; id >= 0 && int(p.anns[id].b) == c {
+			for _, e := range p.anns[id].entries {
+				if e.kind == kCity {
+					p.datelineCity = e.idx
+				}
+			}
+		}
+		return c + 1
+	}
 	dash := -1
 	for i := 0; i < limit; i++ {
 		if t[i].kind != tPunct {
@@ -449,6 +462,23 @@ func (x *Extractor) findDateline(p *para) int {
 		}
 	}
 	return dash + 1
+}
+
+// colonDateline is the index of the colon after one to three words in
+// capitals opening t, 0 when there is none.
+func colonDateline(t []token) int {
+	for i := 0; i < len(t) && i <= 3; i++ {
+		if t[i].orig == ":" {
+			if i > 0 && i+1 < len(t) && t[i+1].upper {
+				return i
+			}
+			return 0
+		}
+		if t[i].kind != tWord || !t[i].allUpper || len(t[i].orig) < 3 {
+			return 0
+		}
+	}
+	return 0
 }
 
 // splitSentences fills p.sents.

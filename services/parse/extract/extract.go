@@ -365,10 +365,22 @@ func (x *Extractor) readParas(a Article) []*para {
 	}
 	body := 0
 	hasDateline := false
+	deck := true // only the highlights above the story have come so far
 	for _, ptxt := range splitParagraphs(a.Text) {
 		if body < 4 {
 			ptxt = pageStamp.ReplaceAllString(ptxt, "")
 		}
+		// The highlights a paper lists above the story ("• Next round of
+		// talks scheduled in Istanbul on 25th") are its summary, told
+		// without a full stop; related links come below it.
+		if hl, ok := highlight(ptxt); ok && deck {
+			// Told as the lead is, and no paragraph of the story.
+			p := mk(hl, false, 0)
+			x.splitSentences(p)
+			paras = append(paras, p)
+			continue
+		}
+		deck = false
 		if x.furniture(ptxt) {
 			// A page whose blocks were joined without a break glues the
 			// story to the photo credit before it ("…/ShutterstockIraq
@@ -390,6 +402,20 @@ func (x *Extractor) readParas(a Article) []*para {
 		body++
 	}
 	return paras
+}
+
+// highlight returns a bulleted line of six words or more without its
+// bullet.
+func highlight(p string) (string, bool) {
+	t := strings.TrimSpace(p)
+	r, n := utf8.DecodeRuneInString(t)
+	switch r {
+	case '•', '▪', '●', '◦', '■':
+	default:
+		return "", false
+	}
+	t = strings.TrimSpace(t[n:])
+	return t, len(strings.Fields(t)) >= 6
 }
 
 // clauseMention is the mention c makes of a meeting, or nil when it makes

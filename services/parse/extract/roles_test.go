@@ -43,6 +43,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-02", status: StatusUnderway,
 		},
 		{
+			name:    "a dateline in capitals before a colon",
+			text:    "YEREVAN: Armenia and Azerbaijan agreed on Tuesday to extend their truce after two days of talks in Vienna, officials said.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-02", status: StatusHeld,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
@@ -756,6 +761,13 @@ func TestEarlierRounds(t *testing.T) {
 			name: "a side received is a meeting",
 			text: "Putin received Aliyev in the Kremlin on Tuesday for talks on transit routes.",
 			want: []string{"AZ,RU@Moscow 2026-03-03"},
+		},
+		{
+			name: "a highlight above the story, told without a full stop",
+			text: "• Both sides agree to set up a joint monitoring mechanism\n" +
+				"• Next round of talks to be held in Ankara on 12th\n" +
+				"YEREVAN: Armenia and Azerbaijan agreed on Tuesday to extend their truce after two days of talks in Vienna, officials said.",
+			want: []string{"AM,AZ@Vienna 2026-03-02", "AM,AZ@Ankara 2026-03-12"},
 		},
 		{
 			name: "two rounds dated in one list",
