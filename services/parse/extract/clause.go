@@ -337,6 +337,11 @@ func (cr *clauseReader) scanStatus() {
 		if m&statusBits != 0 && !cr.nearMeeting(i) && !(m&(cCancel|cPostpone) != 0 && cr.subjectMeeting(i)) {
 			m &^= statusBits
 		}
+		// "the closed border": an adjective of something else, no verb
+		// of the meeting ("the postponed talks" are the meeting's).
+		if i > a && i+1 < b && p.endM[i-1]&cDeterminer != 0 && m&cMeeting == 0 && p.startM[i+1]&(cMeeting|cWeakMeet) == 0 && cr.t[i+1].kind == tWord {
+			m &^= statusBits | cPast
+		}
 		// "were nearly called off, but went ahead": a cancellation
 		// that did not happen.
 		if m&(cCancel|cPostpone) != 0 && (i > a && p.endM[i-1]&cNearly != 0 || i > a+1 && p.endM[i-2]&cNearly != 0) {

@@ -1489,7 +1489,9 @@ func inheritSides(ev *Event, cl *cluster, k clusterCues, inherit []string, pd ti
 	next := slices.ContainsFunc(cl.ms, func(m *mention) bool { return m.c.next }) && cl.start.After(pd)
 	// "When they last met, in November 2022, the sides agreed…": a meeting
 	// that is over, told of by the sides, needs no place.
-	byRef := cl.end.Before(pd) && slices.ContainsFunc(cl.ms, func(m *mention) bool { return m.c.mask&cSideRef != 0 && m.c.hasCue() })
+	byRef := cl.end.Before(pd) && slices.ContainsFunc(cl.ms, func(m *mention) bool {
+		return m.c.mask&cSideRef != 0 && m.c.hasCue() && m.tn == tensePast
+	})
 	if !next && !byRef && (!cl.hasLoc || cl.loc.city < 0) {
 		return false
 	}

@@ -48,6 +48,17 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-02", status: StatusHeld,
 		},
 		{
+			name: "a status word as an adjective of something else says nothing of the meeting",
+			text: "The special envoys of Armenia and Turkey will hold their fifth meeting on Friday. " +
+				"The meeting will take place in the Turkish city of Kars, close to the closed border, a spokeswoman said.",
+			parties: []string{"AM", "TR"}, city: "Kars", start: "2026-03-06", status: StatusScheduled,
+		},
+		{
+			name:    "the atomic agency is a side of its talks",
+			text:    "The head of the International Atomic Energy Agency held talks with Iran's foreign minister in Tehran on Tuesday on resuming inspections.",
+			parties: []string{"IAEA", "IR"}, city: "Tehran", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
@@ -719,6 +730,13 @@ func TestEarlierRounds(t *testing.T) {
 			text: "Serbian and Kosovar negotiators will resume their dialogue in Brussels on Thursday, the EU said. " +
 				"When they last met, in November 2025, the sides agreed on a plan for missing persons.",
 			want: []string{"RS,XK@Brussels 2026-03-05", "RS,XK@ 2025-11-01"},
+		},
+		{
+			name: "the sides named by reference breaking off contacts hold no meeting",
+			text: "Главные переговорщики Сербии и Косова встретятся в Брюсселе в пятницу. " +
+				"Встреча станет первой после того, как стороны в январе прервали контакты.",
+			want: []string{"RS,XK@Brussels 2026-03-06"},
+			not:  []string{"RS,XK@ 2026-01-01"},
 		},
 		{
 			name: "an unnamed source's subject is no meeting of the sides it names",
