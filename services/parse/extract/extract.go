@@ -996,13 +996,21 @@ func meetingNow(m *mention) bool {
 func leadScore(cl *cluster) int {
 	s := len(cl.ms)
 	for _, m := range cl.ms {
-		if m.title {
+		// "… meet in Paris after Moscow talks": a clause opened by
+		// "after" or "before" tells what the news came after.
+		sub := m.c.a > 0 && m.c.p.startM[m.c.a]&cBreak != 0 && m.c.p.startM[m.c.a]&cSubordinate != 0
+		switch {
+		case m.title && sub:
+			s += 4
+		case m.title:
 			s += 10
 		}
-		switch m.paraIdx {
-		case 0:
+		switch {
+		case m.paraIdx == 0 && sub:
+			s += 2
+		case m.paraIdx == 0:
 			s += 5
-		case 1:
+		case m.paraIdx == 1:
 			s += 2
 		}
 	}

@@ -59,6 +59,13 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"IAEA", "IR"}, city: "Tehran", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:  "what the news came after is not the news",
+			title: "Ukraine's negotiators meet US team in Paris after Moscow talks",
+			text: "Ukrainian negotiators led by Rustem Umerov are meeting with the American delegation in Paris today, Ukraine's presidential office said, a day after US envoys returned from talks with Vladimir Putin in Moscow. " +
+				"Umerov said the meeting would focus on the security guarantees.",
+			parties: []string{"UA", "US"}, city: "Paris", start: "2026-03-04", status: StatusUnderway,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
