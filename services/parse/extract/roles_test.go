@@ -66,6 +66,12 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"UA", "US"}, city: "Paris", start: "2026-03-04", status: StatusUnderway,
 		},
 		{
+			name:    "a headline that names the round held and, after a comma, the next",
+			title:   "Переговоры Армении и Азербайджана в Вене завершились, следующая встреча - в мае",
+			text:    "Делегации Армении и Азербайджана во вторник завершили очередной раунд переговоров в Вене.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",

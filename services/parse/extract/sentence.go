@@ -93,6 +93,9 @@ func (x *Extractor) splitPairs(p *para, cs []*clause, a, b int, pub time.Time) [
 		if l == nil {
 			l, r = x.splitHypo(p, c, a, b, pub)
 		}
+		if l == nil {
+			l, r = x.splitNext(p, c, a, b, pub)
+		}
 		if l != nil {
 			cs = append(cs[:i], append([]*clause{l, r}, cs[i+1:]...)...)
 		}
@@ -117,6 +120,22 @@ func (x *Extractor) splitHypo(p *para, c *clause, a, b int, pub time.Time) (*cla
 			r := x.analyzeClause(p, i, c.b, a, b, pub)
 			r.maybe = true
 			return x.analyzeClause(p, c.a, i, a, b, pub), r
+		}
+	}
+	return nil, nil
+}
+
+// splitNext splits a clause that reports a meeting and, after a comma,
+// the next one: "talks in Istanbul ended, the next meeting in May". The
+// place and date after the comma are the next meeting's.
+func (x *Extractor) splitNext(p *para, c *clause, a, b int, pub time.Time) (*clause, *clause) {
+	t := p.toks
+	for i := c.a + 2; i+2 < c.b; i++ {
+		if t[i].orig != "," || !meetingWordIn(p, c.a, i) || !nextWord(t[i+1].low) && !(t[i+1].low == "the" && nextWord(t[i+2].low)) {
+			continue
+		}
+		if meetingWordIn(p, i+1, min(i+5, c.b)) {
+			return x.analyzeClause(p, c.a, i, a, b, pub), x.analyzeClause(p, i+1, c.b, a, b, pub)
 		}
 	}
 	return nil, nil
