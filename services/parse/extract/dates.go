@@ -81,7 +81,8 @@ var numberWords = map[string]int{"a": 1, "an": 1, "one": 1, "two": 2, "three": 3
 var speechGap = map[string]bool{"on": true, "in": true, "late": true, "early": true, ",": true,
 	"a": true, "an": true, "the": true, "his": true, "her": true, "its": true, "their": true,
 	"at": true, "during": true, "video": true, "televised": true, "joint": true, "written": true,
-	"earlier": true, "later": true, "nightly": true, "evening": true, "в": true, "у": true}
+	"earlier": true, "later": true, "nightly": true, "evening": true, "в": true, "у": true,
+	"вечірньому": true, "вечернем": true, "своєму": true, "своем": true, "щоденному": true, "ежедневном": true}
 
 // parseDates finds date expressions in the tokens [a, b) of p. tenseAt gives
 // the tense governing token i, used to resolve weekdays and years.

@@ -72,6 +72,21 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "the United States declined in Ukrainian",
+			text:    "Делегації України та Сполучених Штатів провели зустріч у Женеві у вівторок.",
+			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-03", status: StatusHeld,
+		},
+		{
+			name:    "the White House declined in Ukrainian is the venue",
+			text:    "Умєров прибув до Білого дому у вівторок на зустріч із Віткоффом.",
+			parties: []string{"UA", "US"}, city: "Washington", start: "2026-03-03",
+		},
+		{
+			name:    "the day of an evening address is the saying's",
+			text:    "Делегації України та США проведуть зустріч у Женеві наступного тижня, заявив президент Володимир Зеленський у вечірньому зверненні в п'ятницю.",
+			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-09", status: StatusScheduled,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
