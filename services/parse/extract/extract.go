@@ -1259,12 +1259,36 @@ func (x *Extractor) event(cl *cluster, pd time.Time, inherit []string) (Event, b
 	}
 	if cl.hasDate {
 		ev.Start, ev.End, ev.Precision = cl.start, cl.end, cl.prec
+		ev.Start, ev.End = lastedDays(cl, ev.Start, ev.End)
 	}
 	ev.Status = status(k.mask, k.metPast, cl, pd)
 	ev.Topics = x.topicNames(k.topics)
 	ev.RoundNumber = cl.round
 	ev.Confidence = confidence(&ev, cl, k)
 	return ev, true
+}
+
+// lastedDays widens the one day start..end of cl by a duration another
+// sentence gives: "talks ended on Thursday … The two-day meeting was the
+// first since …" began on Wednesday.
+func lastedDays(cl *cluster, start, end time.Time) (time.Time, time.Time) {
+	if cl.prec != PrecisionDay || !start.Equal(end) {
+		return start, end
+	}
+	dated := func(mask cueMask) bool {
+		return slices.ContainsFunc(cl.ms, func(o *mention) bool { return o.hasDate && o.c.mask&mask != 0 })
+	}
+	for _, m := range cl.ms {
+		if n := m.c.days; n > 1 && n <= 14 && !m.hasDate {
+			switch {
+			case dated(cEnd | cFinish):
+				return addDays(end, -(n - 1)), end // "ended on Thursday"
+			case dated(cStart | cFuture):
+				return start, addDays(start, n-1) // "began on Tuesday"
+			}
+		}
+	}
+	return start, end
 }
 
 // clusterCues are the cues of all the clauses of a cluster taken together.
@@ -1470,7 +1494,7 @@ func (t *sideTally) hostAndMediators(cl *cluster, mask cueMask, parties []string
 		// the two leaders at the White House", "talks in Riyadh between
 		// Russia and the US with the Saudi minister attending"), unless the
 		// text counts three sides.
-		if slices.Contains(parties, hc) && len(parties) >= 3 && mask&cThreeWay == 0 && !cl.threeSides && !t.members[hc] {
+		if slices.Contains(parties, hc) && len(parties) >= 3 && mask&cThreeWay == 0 && !cl.threeSides && !t.members[hc] && !t.between[hc] {
 			parties = slices.DeleteFunc(parties, func(p string) bool { return p == hc })
 		}
 		if t.named[hc] && !slices.Contains(parties, hc) && !slices.Contains(mediators, hc) {

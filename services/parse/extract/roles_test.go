@@ -17,6 +17,7 @@ func TestReadingByRoles(t *testing.T) {
 		parties           []string // nil: no event
 		mediators         []string
 		city, start       string
+		end               string // checked when set
 		status            Status
 	}{
 		{
@@ -85,6 +86,18 @@ func TestReadingByRoles(t *testing.T) {
 			name:    "the day of an evening address is the saying's",
 			text:    "Делегації України та США проведуть зустріч у Женеві наступного тижня, заявив президент Володимир Зеленський у вечірньому зверненні в п'ятницю.",
 			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-09", status: StatusScheduled,
+		},
+		{
+			name: "a host named among the sides after 'between' is one",
+			text: "Talks between Ethiopia, Egypt and Sudan on the dam ended on Tuesday without agreement. " +
+				"The two-day meeting in Addis Ababa was the first in two years.",
+			parties: []string{"EG", "ET", "SD"}, city: "Addis Ababa", start: "2026-03-02", status: StatusHeld,
+		},
+		{
+			name: "a duration another sentence gives runs on from the day talks began",
+			text: "Armenian and Azerbaijani negotiators began a new round of talks in Geneva on Wednesday. " +
+				"The talks, hosted by Switzerland, are expected to last three days.",
+			parties: []string{"AM", "AZ"}, city: "Geneva", start: "2026-03-04", end: "2026-03-06", status: StatusUnderway,
 		},
 		{
 			name:    "talks between two sides, an envoy joins",
@@ -725,6 +738,9 @@ func TestReadingByRoles(t *testing.T) {
 			}
 			if tc.status != "" && e.Status != tc.status {
 				t.Errorf("status = %s, want %s", e.Status, tc.status)
+			}
+			if tc.end != "" && e.EndDate() != tc.end {
+				t.Errorf("end = %s, want %s", e.EndDate(), tc.end)
 			}
 		})
 	}
