@@ -791,7 +791,9 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 	if conflictParties(m.strong, cl.strong) {
 		return -1
 	}
-	if !m.hasDate && cl.hasDate {
+	// "Turkey and Qatar, which mediated the talks, said they would go on
+	// with their efforts": the tense of what the go-betweens do next.
+	if !m.hasDate && cl.hasDate && !onlyHelpers(m) {
 		if m.tn == tenseFuture && cl.end.Before(pd) {
 			return -1
 		}
@@ -810,6 +812,11 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 		return -1
 	}
 	return score
+}
+
+// onlyHelpers: m names go-betweens and no side.
+func onlyHelpers(m *mention) bool {
+	return len(m.strong) == 0 && slices.ContainsFunc(m.c.ents, func(e entEv) bool { return e.mediator > 0 })
 }
 
 // begunLately: m tells of talks that began on a day of the past week and

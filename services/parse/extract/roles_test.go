@@ -100,6 +100,12 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Geneva", start: "2026-03-04", end: "2026-03-06", status: StatusUnderway,
 		},
 		{
+			name: "go-betweens who say what they will do next helped the talks held",
+			text: "Talks between Pakistan and Afghanistan collapsed in Istanbul on Tuesday after two days of negotiations, officials said. " +
+				"Turkey and Qatar, which mediated the talks, said they would continue their efforts.",
+			parties: []string{"AF", "PK"}, mediators: []string{"QA", "TR"}, city: "Istanbul", start: "2026-03-02", status: StatusHeld,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
