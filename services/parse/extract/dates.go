@@ -266,6 +266,11 @@ func (s *dateScan) setRole(c *dateCand) {
 	if c.a-1 >= a && s.p.endM[c.a-1]&cByDate != 0 {
 		c.speech = true
 	}
+	for k := max(c.a-3, a); k < c.a; k++ {
+		if s.p.endM[k]&cTenure != 0 {
+			c.speech = true // "who took office in July 2024"
+		}
+	}
 	// "ended on Saturday", "wrapped up two days of talks on Tuesday": the
 	// nearest start/end verb before the date says which end it is.
 	for k := c.a - 1; k >= a; k-- {

@@ -106,6 +106,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AF", "PK"}, mediators: []string{"QA", "TR"}, city: "Istanbul", start: "2026-03-02", status: StatusHeld,
 		},
 		{
+			name:    "a president who hosts two others is their host",
+			text:    "President Donald Trump hosted the presidents of Rwanda and the Democratic Republic of Congo at the White House on Tuesday.",
+			parties: []string{"CD", "RW"}, mediators: []string{"US"}, city: "Washington", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
@@ -836,6 +841,11 @@ func TestEarlierRounds(t *testing.T) {
 				"• Next round of talks to be held in Ankara on 12th\n" +
 				"YEREVAN: Armenia and Azerbaijan agreed on Tuesday to extend their truce after two days of talks in Vienna, officials said.",
 			want: []string{"AM,AZ@Vienna 2026-03-02", "AM,AZ@Ankara 2026-03-12"},
+		},
+		{
+			name: "the day a host took office is no meeting's",
+			text: "Prime Minister Keir Starmer, who took office in July 2024, is hosting Ursula von der Leyen, the President of the European Commission, in London for an EU-UK summit.",
+			not:  []string{"EU,GB@London 2024-07-01"},
 		},
 		{
 			name: "two rounds dated in one list",
