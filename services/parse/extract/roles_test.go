@@ -848,6 +848,12 @@ func TestEarlierRounds(t *testing.T) {
 			not:  []string{"EU,GB@London 2024-07-01"},
 		},
 		{
+			name: "the second of a pair that names a place of its own keeps it",
+			text: "In May, Russian and Ukrainian delegations met in Istanbul, and in August, Donald Trump hosted Vladimir Putin in Alaska.",
+			want: []string{"RU,UA@Istanbul 2025-05-01", "RU,US@ 2025-08-01"},
+			not:  []string{"RU,US@Istanbul 2025-08-01"},
+		},
+		{
 			name: "two rounds dated in one list",
 			text: "Delegations of Armenia and Azerbaijan opened a new round of talks in Vienna on Tuesday. " +
 				"Two earlier rounds, held in Tbilisi on January 12-13 and February 2-3, ended without a deal.",

@@ -270,13 +270,24 @@ func (x *Extractor) splitPair(p *para, c *clause, a, b int, pub time.Time) (*cla
 			if !r.hasDate() {
 				r.dates = append(r.dates, l.dates...) // "Yesterday A met B in X, and C met D in Y"
 			}
-			if _, ok := r.bestLoc(); !ok {
+			if _, ok := r.bestLoc(); !ok && !namesPlace(p, r) {
 				r.locs = append(r.locs, l.locs...) // "…in Abu Dhabi on Jan. 23-24, with the second round Feb. 4-5"
 			}
 			return l, r
 		}
 	}
 	return nil, nil
+}
+
+// namesPlace: c says where with a name the gazetteer may not know ("and
+// in August, Trump hosted Putin in Alaska").
+func namesPlace(p *para, c *clause) bool {
+	for k := c.a; k+1 < c.b; k++ {
+		if p.endM[k]&cLocPrep != 0 && p.toks[k].kind == tWord && !p.toks[k].upper && p.toks[k+1].upper && p.toks[k+1].kind == tWord && p.startM[k+1] == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // joinBare is step 1 of merging clauses back.
