@@ -1012,8 +1012,8 @@ func (cr *clauseReader) sideBefore(st *annSite, l int, ev *entEv) {
 	// ", with X greeting them" adds a circumstance, not a side.
 	absolute := l >= sa && t[l].low == "with" && l-1 >= sa && t[l-1].orig == ","
 	if l >= sa && (p.endM[l]&(cBetween|cNegotiator|cMeetNoun) != 0 && !absolute ||
-		(t[l].low == "of" || st.fromSide) && l-1 >= sa && p.endM[l-1]&(cNegotiator|cMeetNoun|cWeakMeet) != 0) {
-		ev.score = 2
+		(t[l].low == "of" || st.fromSide || p.endM[l]&cGovt != 0) && l-1 >= sa && p.endM[l-1]&(cNegotiator|cMeetNoun|cWeakMeet) != 0) {
+		ev.score = 2 // … "представители правительства ДР Конго и движения М23"
 	}
 	// "переговори з Росією", "зустріч із Україною": Ukrainian "with"
 	if l >= sa && instrumentalWith(t, l, st.s) {

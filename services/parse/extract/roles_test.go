@@ -111,6 +111,16 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"CD", "RW"}, mediators: []string{"US"}, city: "Washington", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "Sudan's army and the RSF in Russian",
+			text:    "Переговоры между суданской армией и Силами быстрого реагирования возобновятся в Джидде в пятницу.",
+			parties: []string{"SD"}, city: "Jeddah", start: "2026-03-06", status: StatusScheduled,
+		},
+		{
+			name:    "M23 in Cyrillic",
+			text:    "Представители правительства ДР Конго и движения М23 провели в Дохе во вторник новый раунд переговоров.",
+			parties: []string{"CD"}, city: "Doha", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
