@@ -92,6 +92,9 @@ func (x *Extractor) parseDates(p *para, a, b int, pub time.Time, tenseAt func(in
 	}
 	s := dateScan{x: x, p: p, t: p.toks, a: a, b: b, pd: day(pub)}
 	var out []dateCand
+	if c, ok := s.daysAfter(); ok {
+		out = append(out, c)
+	}
 	for i := a; i < b; i++ {
 		c, ok, last := s.read(i, tenseAt)
 		if ok {
@@ -110,6 +113,41 @@ func (x *Extractor) parseDates(p *para, a, b int, pub time.Time, tenseAt func(in
 		i = last
 	}
 	return out
+}
+
+// daysAfter dates a clause opened by "after" or "before" that follows "a
+// day" or "two days" by the day named before it in the sentence: "swapped
+// prisoners on Thursday, a day after their delegations met" met on
+// Wednesday.
+func (s *dateScan) daysAfter() (dateCand, bool) {
+	t, a := s.t, s.a
+	if a < 2 || s.p.startM[a]&cSubordinate == 0 {
+		return dateCand{}, false
+	}
+	if t[a-1].low != "day" && t[a-1].low != "days" {
+		return dateCand{}, false
+	}
+	// Weeks and "several days" count too loosely to give a day.
+	n, ok := numberWords[t[a-2].low]
+	if !ok || n > 3 || t[a-2].low == "several" || t[a-2].low == "few" {
+		return dateCand{}, false
+	}
+	// "met on Saturday and again on Sunday, a day after…": the first.
+	var anchor time.Time
+	for _, d := range s.p.sentDays {
+		if d.b <= a-2 && d.b >= a-14 && (anchor.IsZero() || d.day.Before(anchor)) {
+			anchor = d.day
+		}
+	}
+	if anchor.IsZero() {
+		return dateCand{}, false
+	}
+	shift := -n
+	if t[a].low == "before" {
+		shift = n
+	}
+	day := addDays(anchor, shift)
+	return dateCand{start: day, end: day, prec: PrecisionDay, a: a, b: a + 1}, true
 }
 
 // dateScan reads the dates of the tokens [a, b) of p, published on day pd.

@@ -864,6 +864,12 @@ func TestEarlierRounds(t *testing.T) {
 			not:  []string{"RU,US@Istanbul 2025-08-01"},
 		},
 		{
+			name: "a day after the meeting, told from the day of what followed it",
+			text: "Ukraine and Russia exchanged 150 prisoners each on Tuesday, a day after their delegations met in Abu Dhabi, the United Arab Emirates said.",
+			want: []string{"RU,UA@Abu Dhabi 2026-03-02"},
+			not:  []string{"RU,UA@Abu Dhabi 2026-03-03"},
+		},
+		{
 			name: "two rounds dated in one list",
 			text: "Delegations of Armenia and Azerbaijan opened a new round of talks in Vienna on Tuesday. " +
 				"Two earlier rounds, held in Tbilisi on January 12-13 and February 2-3, ended without a deal.",
