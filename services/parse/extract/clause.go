@@ -69,6 +69,9 @@ type clause struct {
 	maybe bool
 	// daysBefore: the duration ends at the clause's date ("after two days").
 	daysBefore bool
+	// invitedSide: one side invites the other ("Zelensky invites Putin to
+	// meet in Kyiv"): an offer, no meeting yet.
+	invitedSide bool
 }
 
 func (c *clause) hasCue() bool { return c.mask&cMeeting != 0 }
@@ -141,7 +144,7 @@ func (c *clause) hypothetical() bool {
 	if c.mask&cDeny != 0 {
 		return true // "denied that officials had met": no meeting, whatever the tense
 	}
-	if c.maybe {
+	if c.maybe || c.invitedSide {
 		return true
 	}
 	if c.mask&cHypo == 0 {
@@ -172,10 +175,39 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 	cr.readRound()
 	cr.readDays()
 	c.longAgo = yearLongAgo(p, a, b, pub)
+	c.invitedSide = cr.invitedSide()
 	if cr.pronoun && !c.hasCue() && c.mask&(cStart|cEnd|cFinish|cContinue) != 0 && len(c.ents) == 0 {
 		c.mask |= cMeetNoun
 	}
 	return c
+}
+
+// invitedSide: the clause invites ("invites", "пригласил"), and no
+// organisation, which would convene the sides, is named in it; "was not
+// invited" says who is absent.
+func (cr *clauseReader) invitedSide() bool {
+	p, t := cr.p, cr.t
+	for i := cr.a; i < cr.b; i++ {
+		if p.startM[i]&cInvite == 0 || i > cr.a && t[i].low == "invited" && (t[i-1].low == "not" || t[i-1].low == "was" || t[i-1].low == "were" || t[i-1].low == "been") {
+			continue
+		}
+		if i-2 >= cr.a && p.startM[i-2]&cMediatorPre != 0 || i-1 >= cr.a && p.startM[i-1]&cMediatorPre != 0 {
+			continue // "at the invitation of the crown prince": a host
+		}
+		for ai := range p.anns {
+			an := &p.anns[ai]
+			if an.a < cr.a || an.b > cr.b {
+				continue
+			}
+			for _, e := range an.entries {
+				if e.kind == kEntity && cr.x.entities[e.idx].kind == "org" {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // readHeOrShe reads "he" or "she" opening the sentence of a meeting

@@ -121,6 +121,21 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"CD"}, city: "Doha", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:  "one side inviting the other to meet is an offer",
+			title: "Aliyev invites Pashinyan to meet in Baku",
+			text:  "Azerbaijani President Ilham Aliyev said on Tuesday he was inviting Armenian Prime Minister Nikol Pashinyan to Baku for talks, and dismissed an Armenian proposal for a meeting in Yerevan.",
+		},
+		{
+			name:    "an organisation inviting the sides convenes them",
+			text:    "The United Nations invited the Libyan Joint Military Commission to convene again in Geneva on March 18.",
+			parties: []string{"LY"}, city: "Geneva", start: "2026-03-18", status: StatusScheduled,
+		},
+		{
+			name:    "talks held at the invitation of a host",
+			text:    "Ethiopian Prime Minister Abiy Ahmed and Eritrean President Isaias Afwerki held talks in Riyadh on Monday at the invitation of the Saudi crown prince.",
+			parties: []string{"ER", "ET"}, city: "Riyadh", start: "2026-03-02", status: StatusHeld,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
