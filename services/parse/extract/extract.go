@@ -1027,6 +1027,11 @@ func leadScore(cl *cluster) int {
 	if cl.hasDate && cl.prec == PrecisionDay {
 		s++
 	}
+	// "… agree to continue talks in Istanbul": a meeting agreed on for no
+	// day yet is what the news led to, not the news.
+	if !cl.hasDate && leansTo(cl, tenseFuture) {
+		s -= 6
+	}
 	return s
 }
 

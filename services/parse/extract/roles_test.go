@@ -136,6 +136,12 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"ER", "ET"}, city: "Riyadh", start: "2026-03-02", status: StatusHeld,
 		},
 		{
+			name:    "the round held, not the next one agreed for no day yet",
+			title:   "Armenia and Azerbaijan agree to continue border talks in Tbilisi",
+			text:    "Armenia and Azerbaijan concluded border talks in Vienna after nearly five hours and the two sides agreed late on Tuesday to hold another round in Tbilisi.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
