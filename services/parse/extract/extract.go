@@ -1027,12 +1027,19 @@ func leadScore(cl *cluster) int {
 	if cl.hasDate && cl.prec == PrecisionDay {
 		s++
 	}
-	// "… agree to continue talks in Istanbul": a meeting agreed on for no
-	// day yet is what the news led to, not the news.
-	if !cl.hasDate && leansTo(cl, tenseFuture) {
-		s -= 6
-	}
 	return s
+}
+
+// agreedLater: cl is a meeting still to come for no day yet ("… agree to
+// continue talks in Istanbul").
+func agreedLater(cl *cluster) bool {
+	return !cl.hasDate && leansTo(cl, tenseFuture)
+}
+
+// heldInLead: cl is a dated meeting over by pd that the lead paragraph
+// tells of.
+func heldInLead(cl *cluster, pd time.Time) bool {
+	return cl.hasDate && cl.end.Before(pd) && slices.ContainsFunc(cl.ms, func(m *mention) bool { return !m.c.p.title && m.paraIdx == 0 && m.tn == tensePast })
 }
 
 func leadCluster(cls []*cluster) *cluster {
@@ -1097,6 +1104,7 @@ func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32, 
 		score int
 		order int
 		three bool // the meeting is called trilateral
+		cl    *cluster
 	}
 	var out []scored
 	var rejected []*cluster
@@ -1110,12 +1118,12 @@ func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32, 
 		if lead == nil || leadScore(cl) > leadScore(lead) {
 			lead = cl
 		}
-		out = append(out, scored{ev, leadScore(cl), firstOrder(cl), cuesOf(cl).mask&cThreeWay != 0})
+		out = append(out, scored{ev, leadScore(cl), firstOrder(cl), cuesOf(cl).mask&cThreeWay != 0, cl})
 	}
 	if sides := x.inheritable(lead, pd, titleSides, named); sides != nil {
 		for _, cl := range rejected {
 			if ev, ok := x.event(cl, pd, sides); ok {
-				out = append(out, scored{ev, leadScore(cl), firstOrder(cl), cuesOf(cl).mask&cThreeWay != 0})
+				out = append(out, scored{ev, leadScore(cl), firstOrder(cl), cuesOf(cl).mask&cThreeWay != 0, cl})
 			}
 		}
 	}
@@ -1138,6 +1146,16 @@ func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32, 
 	for i := range out {
 		if out[i].score > out[bi].score {
 			bi = i
+		}
+	}
+	// A meeting agreed on for no day yet is what the news led to when the
+	// lead tells of a round held: that round is the news.
+	if agreedLater(out[bi].cl) {
+		for i := range out {
+			if heldInLead(out[i].cl, pd) {
+				bi = i
+				break
+			}
 		}
 	}
 	out[bi].ev.Primary = true
