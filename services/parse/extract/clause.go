@@ -1351,6 +1351,12 @@ func (cr *clauseReader) readDays() {
 			c.days = n
 		}
 	}
+	// "тривали два дні", "продлятся три дня", "протягом двох днів"
+	for i := a + 1; i+1 < b && c.days == 0; i++ {
+		if n, ok := numberWords[t[i].low]; ok && n >= 2 && cyrillicDayWord(t[i+1].low) && lastingWord(t[i-1].low) && len(cr.nearPos) > 0 {
+			c.days = n
+		}
+	}
 	// Duration: "two-day talks", "two days of talks", "three-day meeting".
 	for i := a; i+1 < b; i++ {
 		n, ok := numberWords[t[i].low]
@@ -1381,6 +1387,26 @@ func (cr *clauseReader) readDays() {
 			cr.readDaysAt(i, j, n)
 		}
 	}
+}
+
+// cyrillicDayWord: "дня", "дней", "дні", "днів".
+func cyrillicDayWord(w string) bool {
+	switch w {
+	case "дня", "дней", "дні", "днів":
+		return true
+	}
+	return false
+}
+
+// lastingWord: a verb or preposition of lasting before a duration:
+// "длились", "тривали", "протягом".
+func lastingWord(w string) bool {
+	for _, p := range []string{"длил", "длят", "длит", "продл", "тривал", "тривают", "триват", "протягом", "течение"} {
+		if strings.HasPrefix(w, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // readDaysAt reads the duration n at token i, whose "day" word is token j.

@@ -76,7 +76,8 @@ var seasons = map[string]time.Month{ // first month of the season
 
 var numberWords = map[string]int{"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4,
 	"five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "several": 3, "few": 3,
-	"две": 2, "два": 2, "три": 3, "четыре": 4, "пять": 5, "дві": 2, "чотири": 4, "п'ять": 5}
+	"две": 2, "два": 2, "три": 3, "четыре": 4, "пять": 5, "дві": 2, "чотири": 4, "п'ять": 5,
+	"двух": 2, "трех": 3, "трёх": 3, "двох": 2, "трьох": 3}
 
 var speechGap = map[string]bool{"on": true, "in": true, "late": true, "early": true, ",": true,
 	"a": true, "an": true, "the": true, "his": true, "her": true, "its": true, "their": true,

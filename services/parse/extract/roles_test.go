@@ -142,6 +142,16 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "a duration in Ukrainian after a verb of lasting",
+			text:    "Переговори делегацій Вірменії та Азербайджану у Відні тривали два дні і завершилися у вівторок.",
+			parties: []string{"AM", "AZ"}, city: "Vienna", start: "2026-03-02", end: "2026-03-03", status: StatusHeld,
+		},
+		{
+			name:    "the guarantors of talks are go-betweens",
+			text:    "Colombia's government and the ELN rebel group resumed peace talks in Caracas on Tuesday in a process guaranteed by Venezuela, Cuba and Norway.",
+			parties: []string{"CO"}, mediators: []string{"CU", "NO", "VE"}, city: "Caracas", start: "2026-03-03",
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
