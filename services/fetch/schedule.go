@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/parleyhq/parley/services/fetch/feed"
 	"github.com/parleyhq/parley/services/fetch/limit"
 )
 
@@ -60,9 +61,9 @@ type slot struct {
 	w       *worker
 	at      time.Time
 	index   int // in the queue; -1 while polling, parked or removed
-	cancel  context.CancelFunc
-	ctx     context.Context
 	removed bool
+	// poller is the goroutine polling the feed, while it does; guarded by the schedule's mu.
+	poller *poller
 	// res is the slot of the feed's host that its next poll will use (see admit); waiting
 	// says the feed waits, out of the queue, to be told that one of its host's slots is free.
 	res     *limit.Reservation
@@ -81,8 +82,7 @@ func newSchedule(ctx context.Context, maxPolls int, o owners, l *limit.Limiter) 
 // add schedules w's first poll a little after now, spread so that many feeds added at once
 // do not all fire together.
 func (s *schedule) add(w *worker) *slot {
-	ctx, cancel := context.WithCancel(s.ctx)
-	sl := &slot{w: w, ctx: ctx, cancel: cancel, at: time.Now().Add(jitter(min(w.feed.Interval/10, 2*time.Second)))}
+	sl := &slot{w: w, at: time.Now().Add(jitter(min(w.feed.Interval/10, 2*time.Second)))}
 	sl.wake = func() bool { return s.woken(sl) }
 	s.mu.Lock()
 	heap.Push(&s.queue, sl)
@@ -101,8 +101,12 @@ func (s *schedule) remove(sl *slot) {
 		res, sl.res = sl.res, nil
 	}
 	delete(s.parked, sl)
+	if sl.poller != nil {
+		// Under mu, which the poll takes to end: cancelled later, it could be the
+		// goroutine's next poll, of another feed, that was cut short.
+		sl.poller.cancel()
+	}
 	s.mu.Unlock()
-	sl.cancel()
 	if res != nil {
 		res.Cancel() // outside mu: it may wake another feed of the host
 	}
@@ -281,8 +285,10 @@ func (s *schedule) hand(sl *slot) {
 	s.workers++
 	s.mu.Unlock()
 	s.wg.Go(func() {
+		var p poller
+		defer p.close()
 		for sl != nil {
-			s.poll(sl)
+			s.poll(sl, &p)
 			sl = <-s.due // nil: retired, or the schedule ended
 		}
 		s.mu.Lock()
@@ -302,23 +308,54 @@ func (s *schedule) retire(n int) {
 	}
 }
 
-func (s *schedule) poll(sl *slot) {
+func (s *schedule) poll(sl *slot, p *poller) {
+	if p.ctx == nil || p.ctx.Err() != nil {
+		p.ctx, p.cancel = context.WithCancel(s.ctx)
+	}
+	s.mu.Lock()
+	removed := sl.removed
+	sl.poller = p
+	s.mu.Unlock()
 	w := sl.w
 	w.feed = *w.next.Load()
 	w.res = sl.res // the slot is the poll's now, and not in the queue: nothing else reads res
-	next := s.pollFeed(w, sl.ctx)
+	w.deadline = &p.deadline
+	var next time.Time
+	if !removed {
+		next = s.pollFeed(w, p.ctx)
+	}
+	w.deadline = nil
 	if sl.res != nil {
 		sl.res.Cancel() // unless the poll used it: not every poll makes a request
 		sl.res, w.res = nil, nil
 	}
 	s.mu.Lock()
+	sl.poller = nil
 	s.running--
-	if !sl.removed && sl.ctx.Err() == nil {
+	if !sl.removed && s.ctx.Err() == nil {
 		sl.at = next
 		heap.Push(&s.queue, sl)
 	}
 	s.mu.Unlock()
 	s.poke()
+}
+
+// poller is a poll goroutine's context, kept from poll to poll rather than made for each
+// feed: 10,000 contexts, one a feed, each with the map of children its polls' requests
+// filed themselves in, were a tenth of the heap. Removing a feed cancels the context of the
+// goroutine polling it, which makes itself another.
+type poller struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	// deadline bounds the goroutine's requests (see feed.Deadline).
+	deadline feed.Deadline
+}
+
+func (p *poller) close() {
+	p.deadline.Close()
+	if p.cancel != nil {
+		p.cancel()
+	}
 }
 
 // dueQueue is a min-heap of slots by due time. Each entry carries its slot's due time, so
