@@ -35,7 +35,6 @@ type worker struct {
 	id      string
 	hash    uint64 // feedHash(id), for the owner
 	subject string
-	log     *slog.Logger
 
 	// next is the feed's latest settings from the registry, taken up at each poll.
 	next atomic.Pointer[Feed]
@@ -48,6 +47,8 @@ type worker struct {
 	written time.Time
 	// res is the slot of the feed's host that the schedule took for this poll (see admit).
 	res *limit.Reservation
+	// deadline is the polling goroutine's, for the poll's request (see poller).
+	deadline *feed.Deadline
 }
 
 // stateRefresh is how often the record of a feed that keeps answering 304 is written
@@ -67,10 +68,17 @@ func newWorker(r *runner, f Feed) *worker {
 		id:      id,
 		hash:    feedHash(id),
 		subject: bus.SubjectItems + "." + id,
-		log:     r.log.With("feed_url", f.URL, "feed_id", id),
 	}
 	w.next.Store(&f)
 	return w
+}
+
+// log is the feed's logger. It is made when something is logged rather than kept: a logger
+// per feed, its handler cloned with the attributes formatted, was a twentieth of the heap
+// that every collection scans, and most feeds log nothing between restarts. Any goroutine
+// may call it (WebSub's handlers do), so the URL is the registry's, not the poll's copy.
+func (w *worker) log() *slog.Logger {
+	return w.r.log.With("feed_url", w.next.Load().URL, "feed_id", w.id)
 }
 
 // outcome is what one poll found.
@@ -107,7 +115,7 @@ func (w *worker) poll(ctx context.Context) time.Time {
 			// NATS failed, not the feed: try again soon (the bucket is re-created within
 			// seconds when a restart lost it), so polling resumes at once when NATS is back.
 			w.r.m.pollsBy[ResultError].Inc()
-			w.log.Warn("poll postponed: feed state unavailable", "err", err)
+			w.log().Warn("poll postponed: feed state unavailable", "err", err)
 			return now.Add(min(backoff(w.feed.Interval, w.st.Failures+1), stateRetry+jitter(stateRetry)))
 		}
 		if due := w.due(); due.After(now) {
@@ -132,11 +140,11 @@ func (w *worker) poll(ctx context.Context) time.Time {
 	st = finish(st, out, w.feed.Interval, now)
 	switch {
 	case out.err != nil:
-		w.log.Warn("poll failed", "err", out.err, "failures", st.Failures, "next_poll", st.NextPoll)
-	case out.published > 0:
-		w.log.Info("feed polled", "result", out.result, "items", out.items, "published", out.published)
-	case w.log.Enabled(ctx, slog.LevelDebug): // spares the arguments' boxing on every 304
-		w.log.Debug("feed polled", "result", out.result, "items", out.items)
+		w.log().Warn("poll failed", "err", out.err, "failures", st.Failures, "next_poll", st.NextPoll)
+	case out.published > 0 && w.r.log.Enabled(ctx, slog.LevelInfo):
+		w.log().Info("feed polled", "result", out.result, "items", out.items, "published", out.published)
+	case w.r.log.Enabled(ctx, slog.LevelDebug): // spares the arguments' boxing and the logger on every 304
+		w.log().Debug("feed polled", "result", out.result, "items", out.items)
 	}
 	if w.r.websub != nil && out.err == nil {
 		w.r.websub.subscribe(ctx, w, &st, now)
@@ -187,7 +195,7 @@ func (w *worker) record(ctx context.Context, before, st State) {
 			w.written = st.LastPoll
 			return
 		}
-		w.log.Warn("could not record feed state; will retry", "err", err)
+		w.log().Warn("could not record feed state; will retry", "err", err)
 	}
 	cmp, was := st, before
 	cmp.LastPoll, cmp.NextPoll, cmp.LastSuccess = time.Time{}, time.Time{}, time.Time{}
@@ -257,6 +265,7 @@ func (w *worker) fetch(ctx context.Context) outcome {
 		LastModified: w.st.LastModified,
 		Accept:       feed.AcceptFeed,
 		Reservation:  w.res,
+		Deadline:     w.deadline,
 	})
 	if ctx.Err() != nil {
 		return outcome{interrupted: true}
@@ -337,7 +346,7 @@ func (w *worker) publish(ctx context.Context, ni newItem, fetched time.Time) (bo
 			return false, w.renewSeen(ctx, it.Id, rec)
 		}
 		msgID = it.Id + "." + hash
-		w.log.Debug("item content changed; publishing the new version", "item_id", it.Id, "item_url", it.Url)
+		w.log().Debug("item content changed; publishing the new version", "item_id", it.Id, "item_url", it.Url)
 	} else if ni.linkID != "" {
 		_, seen, err := w.lookupSeen(ctx, ni.linkID)
 		if err != nil {
@@ -346,7 +355,7 @@ func (w *worker) publish(ctx context.Context, ni newItem, fetched time.Time) (bo
 		if seen {
 			// Same link, new GUID: the feed churns its GUIDs (see LinkID). Remembering the
 			// GUID spares the next poll this check.
-			w.log.Debug("new guid for a link already published; not publishing it again", "item_id", it.Id, "item_url", it.Url)
+			w.log().Debug("new guid for a link already published; not publishing it again", "item_id", it.Id, "item_url", it.Url)
 			opCtx, cancel := context.WithTimeout(ctx, opTimeout)
 			defer cancel()
 			return false, w.markSeen(opCtx, it.Id, seenRecord{at: fetched, hash: hash})
@@ -359,7 +368,7 @@ func (w *worker) publish(ctx context.Context, ni newItem, fetched time.Time) (bo
 		case ctx.Err() != nil:
 			return false, ctx.Err()
 		case err != nil:
-			w.log.Warn("full text not fetched; publishing the item without it", "item_id", it.Id, "item_url", it.Url, "err", err)
+			w.log().Warn("full text not fetched; publishing the item without it", "item_id", it.Id, "item_url", it.Url, "err", err)
 		default:
 			it.PageHtml = html
 		}
@@ -380,7 +389,7 @@ func (w *worker) publish(ctx context.Context, ni newItem, fetched time.Time) (bo
 	} else {
 		// An earlier run published it and died before marking it; the stream dropped
 		// this copy.
-		w.log.Debug("item already in the stream; marking it seen", "item_id", it.Id)
+		w.log().Debug("item already in the stream; marking it seen", "item_id", it.Id)
 	}
 	for _, key := range []string{it.Id, ni.linkID} {
 		if key == "" {

@@ -148,7 +148,7 @@ func (ws *websub) subscribe(ctx context.Context, w *worker, st *State, now time.
 	sealed, err := ws.r.bus.Secrets.Seal(secret, webSubAAD(w.id))
 	if err != nil {
 		st.WebSubRenew = now.Add(webSubRetry)
-		w.log.Warn("websub not requested; polling only", "hub_url", st.Hub, "err", err)
+		w.log().Warn("websub not requested; polling only", "hub_url", st.Hub, "err", err)
 		return
 	}
 	callback := ws.base + WebSubPath + w.id
@@ -165,13 +165,13 @@ func (ws *websub) subscribe(ctx context.Context, w *worker, st *State, now time.
 	})
 	if err != nil {
 		st.WebSubRenew = now.Add(webSubRetry)
-		w.log.Warn("websub subscription failed; polling only", "hub_url", st.Hub, "topic", topic, "err", err)
+		w.log().Warn("websub subscription failed; polling only", "hub_url", st.Hub, "topic", topic, "err", err)
 		return
 	}
 	// Renewal happens at a poll, so it is due two intervals before the lease ends (but not
 	// before half of it); a hub that never verifies is asked again then.
 	st.WebSubRenew = now.Add(max(ws.lease/2, min(ws.lease*4/5, ws.lease-2*w.feed.Interval)))
-	w.log.Info("websub subscription requested", "hub_url", st.Hub, "topic", topic, "callback", callback)
+	w.log().Info("websub subscription requested", "hub_url", st.Hub, "topic", topic, "callback", callback)
 }
 
 func (ws *websub) request(ctx context.Context, hub string, form url.Values) error {
@@ -261,7 +261,7 @@ func (ws *websub) verify(rw http.ResponseWriter, r *http.Request, id string) {
 			ws.granted[id] = time.Now().Add(time.Duration(secs) * time.Second)
 			ws.mu.Unlock()
 		}
-		w.log.Info("websub subscription verified", "topic", topic, "lease_seconds", granted)
+		w.log().Info("websub subscription verified", "topic", topic, "lease_seconds", granted)
 	case "unsubscribe":
 		// Confirmed only for what fetch no longer wants, so nobody else can end a subscription.
 		if wanted || challenge == "" {
@@ -302,24 +302,24 @@ func (ws *websub) distribute(rw http.ResponseWriter, r *http.Request, id string)
 	}
 	secret, err := ws.r.bus.Secrets.Open(st.WebSubSecret, webSubAAD(id))
 	if err != nil {
-		w.log.Warn("websub content ignored: its secret does not open", "err", err)
+		w.log().Warn("websub content ignored: its secret does not open", "err", err)
 		rw.WriteHeader(http.StatusAccepted)
 		return
 	}
 	if err := checkSignature(r.Header.Get("X-Hub-Signature"), secret, body); err != nil {
 		// The spec has the subscriber acknowledge and ignore it, so a forger learns nothing.
-		w.log.Warn("websub content ignored: bad signature", "err", err)
+		w.log().Warn("websub content ignored: bad signature", "err", err)
 		rw.WriteHeader(http.StatusAccepted)
 		return
 	}
 	published, items, err := ws.publish(r.Context(), w, st, body, r.Header.Get("Content-Type"))
 	if err != nil {
-		w.log.Warn("websub content not published", "err", err, "items", items, "published", published)
+		w.log().Warn("websub content not published", "err", err, "items", items, "published", published)
 		// Polling picks the items up; the hub need not retry.
 		rw.WriteHeader(http.StatusAccepted)
 		return
 	}
-	w.log.Info("websub content received", "items", items, "published", published)
+	w.log().Info("websub content received", "items", items, "published", published)
 	rw.WriteHeader(http.StatusNoContent)
 }
 
@@ -330,7 +330,8 @@ func (ws *websub) publish(ctx context.Context, w *worker, st State, body []byte,
 		return 0, 0, err
 	}
 	// A view of the worker for this request: the worker itself belongs to its poll goroutine.
-	pw := &worker{r: w.r, feed: *w.next.Load(), id: w.id, subject: w.subject, log: w.log}
+	pw := &worker{r: w.r, feed: *w.next.Load(), id: w.id, subject: w.subject}
+	pw.next.Store(w.next.Load())
 	base, _ := url.Parse(st.WebSubTopic)
 	fetched := time.Now()
 	list := buildItems(pw.feed, pw.id, parsed, base, fetched)

@@ -101,6 +101,9 @@ type Request struct {
 	// (Limiter.Reserve), whose start has come: Get waits only for a global slot, and gives
 	// both back when done.
 	Reservation *limit.Reservation
+	// Deadline, when set, enforces the timeout in place of a context of the request's own;
+	// requests sharing one must not overlap.
+	Deadline *Deadline
 }
 
 // Response is a complete, successful (2xx or 304) response.
@@ -172,7 +175,12 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 		return nil, fmt.Errorf("GET %s: waiting for a request slot: %w", r.URL, err)
 	}
 	// The timeout starts once a slot is held: time spent queueing is not the server's fault.
-	if c.o.Timeout > 0 {
+	switch {
+	case c.o.Timeout <= 0:
+	case r.Deadline != nil:
+		ctx = r.Deadline.start(ctx, c.o.Timeout, c.timedOut)
+		defer r.Deadline.stop()
+	default:
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, c.o.Timeout, c.timedOut)
 		defer cancel()
