@@ -212,6 +212,21 @@ func (r *contractRig) stored() []*parleyv1.Alert {
 
 // alerts returns the stored alerts after checking that a plain subscriber saw exactly the
 // same ones, each once: an alert is published once in normal operation.
+// storedAtLeast waits until the alerts stream holds n alerts, or a minute has
+// passed, and returns what it holds: an event is acked once folded, and the
+// alerts the fold raised may reach the stream a moment after.
+func (r *contractRig) storedAtLeast(n int) []*parleyv1.Alert {
+	r.t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		as := r.stored()
+		if len(as) >= n || time.Now().After(deadline) {
+			return as
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func (r *contractRig) alerts() []*parleyv1.Alert {
 	r.t.Helper()
 	stored := r.stored()
@@ -298,7 +313,7 @@ func TestContractFlappingRoundGetsAnAlertPerChange(t *testing.T) {
 		rp.published = fmt.Sprintf("2026-02-%02dT09:00:00Z", 2+2*i)
 		r.send(rp)
 	}
-	as := r.stored()
+	as := r.storedAtLeast(4)
 	if kinds(as) != "new_round round_updated round_updated round_updated" {
 		t.Fatalf("alerts:\n%s want new_round and three round_updated", describe(as))
 	}
