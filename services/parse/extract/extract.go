@@ -1540,7 +1540,8 @@ func (t *sideTally) hostAndMediators(cl *cluster, mask cueMask, parties []string
 // word for talks, a city, or a day (a week or month will do for a meeting
 // that is over).
 func inheritSides(ev *Event, cl *cluster, k clusterCues, inherit []string, pd time.Time) bool {
-	if len(ev.Parties) >= 2 || !k.meetNoun && k.mask&cMeetVerb == 0 || !k.hard || !cl.hasDate {
+	// Consultations with a place are a meeting, not a call.
+	if len(ev.Parties) >= 2 || !k.meetNoun && k.mask&cMeetVerb == 0 || !k.hard && !cl.hasLoc || !cl.hasDate {
 		return false
 	}
 	// A day, or for a round that is over a week or month: "the last

@@ -152,6 +152,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"CO"}, mediators: []string{"CU", "NO", "VE"}, city: "Caracas", start: "2026-03-03",
 		},
 		{
+			name:    "Georgian and South Ossetian representatives meet inside Georgia",
+			text:    "Georgian and South Ossetian representatives met on Tuesday in the village of Ergneti for the latest session of the incident prevention mechanism.",
+			parties: []string{"GE"}, city: "Ergneti", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
@@ -899,6 +904,12 @@ func TestEarlierRounds(t *testing.T) {
 			text: "Ukraine and Russia exchanged 150 prisoners each on Tuesday, a day after their delegations met in Abu Dhabi, the United Arab Emirates said.",
 			want: []string{"RU,UA@Abu Dhabi 2026-03-02"},
 			not:  []string{"RU,UA@Abu Dhabi 2026-03-03"},
+		},
+		{
+			name: "earlier consultations with a place take the sides of the round announced",
+			text: "Новый раунд российско-американских консультаций пройдет в Эр-Рияде в ближайшие дни, заявил Песков. " +
+				"Предыдущие консультации состоялись в столице Саудовской Аравии 18 февраля.",
+			want: []string{"RU,US@Riyadh 2026-02-18"},
 		},
 		{
 			name: "two rounds dated in one list",
