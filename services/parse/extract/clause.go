@@ -1185,6 +1185,14 @@ func (cr *clauseReader) sourceAfter(st *annSite, r int) bool {
 			return true
 		}
 	}
+	// "the EU's foreign policy chief said": whose office speaks.
+	if t[e-1].poss {
+		for k := e; k < sb && k < e+5 && t[k].kind == tWord && p.startM[k]&cMeeting == 0; k++ {
+			if p.startM[k]&cSpeech != 0 {
+				return true
+			}
+		}
+	}
 	return false
 }
 

@@ -157,6 +157,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"GE"}, city: "Ergneti", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "an organisation whose official announces the meeting is no side",
+			text:    "Kosovo Prime Minister Albin Kurti and Serbian President Aleksandar Vucic will meet in Brussels on Friday for a high-level dialogue meeting, the EU's foreign policy chief said on Tuesday.",
+			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-06", status: StatusScheduled,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
