@@ -1071,7 +1071,9 @@ func (cr *clauseReader) sideBefore(st *annSite, l int, ev *entEv) {
 	if k := cr.afterGroup(l); k >= sa && p.endM[k]&cBetween != 0 {
 		ev.score, ev.between = 2, true
 	}
-	if l >= sa && (betweenWord(t[l].low) || st.fromSide || betweenBefore(p, sa, l)) && ev.score == 2 {
+	// "counterparts from France, Britain and Germany" are the other
+	// sides, not all of them.
+	if l >= sa && (betweenWord(t[l].low) || st.fromSide && !counterpartsBefore(t, l, sa) || betweenBefore(p, sa, l)) && ev.score == 2 {
 		ev.between = true // "talks between X and Y", "delegations from X, Y and Z"
 	}
 }
@@ -1082,6 +1084,19 @@ func (cr *clauseReader) sideBefore(st *annSite, l int, ev *entEv) {
 func (cr *clauseReader) conflictWith(l int) bool {
 	p, sa := cr.p, cr.sa
 	return l-1 >= sa && p.endM[l]&cBetween != 0 && p.endM[l-1]&cConflict != 0
+}
+
+// counterpartsBefore: "counterparts" stands right before the preposition
+// at l ("counterparts from France").
+func counterpartsBefore(t []token, l, sa int) bool {
+	if l-1 < sa {
+		return false
+	}
+	switch t[l-1].low {
+	case "counterparts", "counterpart", "коллегами", "колегами", "коллеги", "колеги":
+		return true
+	}
+	return false
 }
 
 // groupBefore: when token l opens a parenthesis after a short plain noun

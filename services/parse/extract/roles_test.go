@@ -162,6 +162,12 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-06", status: StatusScheduled,
 		},
 		{
+			name: "counterparts from other countries are the other sides, not all",
+			text: "Witkoff is expected to discuss the latest version of the peace plan in Berlin. " +
+				"He is also due to hold talks on Friday with counterparts from France, Britain and Germany.",
+			parties: []string{"DE", "FR", "GB", "US"}, start: "2026-03-06", status: StatusScheduled,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
