@@ -809,7 +809,7 @@ func (cr *clauseReader) backFromTalks(st *annSite) bool {
 func (cr *clauseReader) penalty(st *annSite) bool {
 	p, sa, sb, e, k := cr.p, cr.sa, cr.sb, st.e, st.k
 	// "the regime in Naypyidaw": the seat of a side, not a venue.
-	penalty := st.prep && k-1 >= sa && p.endM[k-1]&cSeat != 0
+	penalty := st.prep && k-1 >= sa && p.endM[k-1]&(cSeat|cTopicPlace) != 0
 	for j := k; j >= sa && j >= k-6; j-- {
 		// "confirmed the Istanbul talks" names the meeting's place all
 		// the same; "announced at the Antalya forum" does not.

@@ -18,6 +18,7 @@ func TestReadingByRoles(t *testing.T) {
 		mediators         []string
 		city, start       string
 		end               string // checked when set
+		country           string // checked when set; "-" for none
 		status            Status
 	}{
 		{
@@ -166,6 +167,11 @@ func TestReadingByRoles(t *testing.T) {
 			text: "Witkoff is expected to discuss the latest version of the peace plan in Berlin. " +
 				"He is also due to hold talks on Friday with counterparts from France, Britain and Germany.",
 			parties: []string{"DE", "FR", "GB", "US"}, start: "2026-03-06", status: StatusScheduled,
+		},
+		{
+			name:    "what the talks settle in a country is not where they are",
+			text:    "Президенты России и США встретятся в пятницу, сообщил Ушаков. По его словам, переговоры будут посвящены урегулированию на Украине.",
+			parties: []string{"RU", "US"}, country: "-", start: "2026-03-06", status: StatusScheduled,
 		},
 		{
 			name:    "talks between two sides, an envoy joins",
@@ -809,6 +815,9 @@ func TestReadingByRoles(t *testing.T) {
 			}
 			if tc.end != "" && e.EndDate() != tc.end {
 				t.Errorf("end = %s, want %s", e.EndDate(), tc.end)
+			}
+			if want := strings.TrimPrefix(tc.country, "-"); tc.country != "" && e.Location.Country != want {
+				t.Errorf("country = %q, want %q", e.Location.Country, want)
 			}
 		})
 	}
