@@ -82,7 +82,7 @@ var numberWords = map[string]int{"a": 1, "an": 1, "one": 1, "two": 2, "three": 3
 var speechGap = map[string]bool{"on": true, "in": true, "late": true, "early": true, ",": true,
 	"a": true, "an": true, "the": true, "his": true, "her": true, "its": true, "their": true,
 	"at": true, "during": true, "video": true, "televised": true, "joint": true, "written": true,
-	"earlier": true, "later": true, "nightly": true, "evening": true, "в": true, "у": true,
+	"earlier": true, "later": true, "nightly": true, "evening": true, "в": true, "во": true, "у": true,
 	"вечірньому": true, "вечернем": true, "своєму": true, "своем": true, "щоденному": true, "ежедневном": true}
 
 // parseDates finds date expressions in the tokens [a, b) of p. tenseAt gives
@@ -244,7 +244,9 @@ func (s *dateScan) setRole(c *dateCand) {
 		for names := 0; k >= a; k-- {
 			// "told Reuters on Monday", "confirmed to Al Mayadeen yesterday":
 			// whom the statement was made to stands between.
-			if t[k].upper && t[k].kind == tWord && names < 3 {
+			// "сообщили в правительстве Армении во вторник": the
+			// office spoken for stands between too.
+			if (t[k].upper || s.p.startM[k]&(cGovt|cNegotiator|cCommentator) != 0) && t[k].kind == tWord && names < 3 {
 				names++
 				continue
 			}

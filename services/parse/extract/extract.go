@@ -614,6 +614,18 @@ func (x *Extractor) impliedDate(m *mention, c *clause, pub time.Time) {
 	if pub.IsZero() {
 		return
 	}
+	// "провели заседание, сообщили … во вторник": a meeting told as over
+	// by a report of a day took place in the week up to that day.
+	if c.mask&cPast != 0 && c.mask&(cFuture|cHypo) == 0 && c.hasCue() {
+		for _, d := range c.dates {
+			if d.speech && d.prec == PrecisionDay && !d.start.After(day(pub)) {
+				m.hasDate = true
+				m.start, m.end, m.prec, m.endTn = addDays(d.end, -6), d.end, PrecisionWeek, tensePast
+				c.metPast = true
+				return
+			}
+		}
+	}
 	if c.mask&(cPast|cFuture) == 0 {
 		// "delegations are back for a second day": day N is today.
 		if n := x.dayOrdinal(c); n > 0 {

@@ -174,6 +174,12 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"RU", "US"}, country: "-", start: "2026-03-06", status: StatusScheduled,
 		},
 		{
+			name: "a meeting told as held by a report of a day took place by that day",
+			text: "Комиссии Армении и Азербайджана по делимитации границы провели очередное заседание, сообщили в правительстве Армении во вторник. " +
+				"Следующее заседание пройдет в Баку.",
+			parties: []string{"AM", "AZ"}, start: "2026-02-25", end: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
