@@ -1376,7 +1376,10 @@ func (cr *clauseReader) readDays() {
 	}
 	// "тривали два дні", "продлятся три дня", "протягом двох днів"
 	for i := a + 1; i+1 < b && c.days == 0; i++ {
-		if n, ok := numberWords[t[i].low]; ok && n >= 2 && cyrillicDayWord(t[i+1].low) && lastingWord(t[i-1].low) && len(cr.nearPos) > 0 {
+		if !cyrillicDayWord(t[i+1].low) {
+			continue
+		}
+		if n, ok := numberWords[t[i].low]; ok && n >= 2 && lastingWord(t[i-1].low) && len(cr.nearPos) > 0 {
 			c.days = n
 		}
 	}
