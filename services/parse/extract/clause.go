@@ -171,6 +171,7 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 		cr.readAnn(an)
 	}
 	cr.readHeOrShe()
+	cr.readSpeakerHe()
 	cr.readHisMeeting()
 	cr.readRound()
 	cr.readDays()
@@ -228,6 +229,49 @@ func (cr *clauseReader) readHisMeeting() {
 		}
 		for _, an := range p.anns {
 			if an.a < cr.sa || an.a >= i || an.a >= cr.sa+8 {
+				continue
+			}
+			for _, en := range an.entries {
+				if en.kind == kPerson {
+					st := annSite{s: i, e: i + 1, k: cr.prevTok(i)}
+					cr.readPerson(&st, en)
+					return
+				}
+			}
+		}
+		return
+	}
+}
+
+// readSpeakerHe reads "he" or "she" right after a verb of saying as the
+// person who said it: "Trump said on Monday he would meet Xi in South
+// Korea" is Trump's meeting.
+func (cr *clauseReader) readSpeakerHe() {
+	p, t := cr.p, cr.t
+	if !cr.c.hasCue() {
+		return
+	}
+	for i := cr.a + 1; i < cr.b; i++ {
+		switch t[i].low {
+		case "he", "she", "он", "она", "він", "вона":
+		default:
+			continue
+		}
+		// the verb of saying within four tokens before: "said", "said
+		// on Monday", "said that"
+		sp := -1
+		for q := i - 1; q >= cr.sa && q >= i-5; q-- {
+			if p.startM[q]&cSpeech != 0 {
+				sp = q
+				break
+			}
+		}
+		if sp < 0 {
+			continue
+		}
+		// the person who says it, in the few tokens before the verb
+		for _, an := range p.anns {
+			if an.b > sp || an.b < sp-2 || an.a < cr.sa {
 				continue
 			}
 			for _, en := range an.entries {

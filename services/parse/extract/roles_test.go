@@ -180,6 +180,15 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, start: "2026-02-25", end: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "he who says he will meet is a side",
+			text:    "U.S. President Donald Trump said on Monday he would meet Chinese President Xi Jinping in South Korea next week on the sidelines of a regional summit.",
+			parties: []string{"CN", "US"}, start: "2026-03-09", status: StatusScheduled,
+		},
+		{
+			name: "no reason to meet is no meeting",
+			text: "Trump wrote on social media that he saw no reason to meet Chinese leader Xi Jinping at a regional summit later this month.",
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
