@@ -189,6 +189,11 @@ func TestReadingByRoles(t *testing.T) {
 			text: "Trump wrote on social media that he saw no reason to meet Chinese leader Xi Jinping at a regional summit later this month.",
 		},
 		{
+			name:    "a meeting that was scheduled for a weekday and called off",
+			text:    "A meeting between Serbian President Aleksandar Vucic and Kosovo Prime Minister Albin Kurti that was scheduled for Monday in Brussels was called off at the last minute.",
+			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-02", status: StatusCancelled,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
