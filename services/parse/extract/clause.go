@@ -1647,12 +1647,22 @@ func cyrillicDays(w string) int {
 // betweenBefore: "between the delegations of", "между делегациями",
 // "between regional foes" ends at l: a few lower-case words after "between".
 func betweenBefore(p *para, sa, l int) bool {
-	for k := l; k >= sa && k > l-4; k-- {
+	govt := false
+	for k := l; k >= sa && k > l-6; k-- {
 		t := &p.toks[k]
 		if k < l && betweenWord(t.low) {
 			return true
 		}
-		if t.kind != tWord || t.upper || p.annAt[k] >= 0 {
+		// "between the Yemeni government and the Houthis": a side named
+		// by its government, then the list goes on.
+		if p.startM[k]&cGovt != 0 {
+			govt = true
+			continue
+		}
+		if govt && p.annAt[k] >= 0 {
+			continue
+		}
+		if t.kind != tWord || t.upper || p.annAt[k] >= 0 || !govt && k <= l-4 {
 			return false
 		}
 	}

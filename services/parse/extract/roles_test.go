@@ -194,6 +194,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-02", status: StatusCancelled,
 		},
 		{
+			name:    "a side named by its government, then the list goes on after 'between'",
+			text:    "The UN special envoy for Yemen convened talks between the Yemeni government and the Houthis in Muscat on Tuesday, his office said.",
+			parties: []string{"YE"}, mediators: []string{"UN"}, city: "Muscat", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
