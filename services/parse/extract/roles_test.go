@@ -199,6 +199,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"YE"}, mediators: []string{"UN"}, city: "Muscat", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "the Houthis in Russian",
+			text:    "Переговоры между правительством Йемена и хуситами начались в Маскате во вторник.",
+			parties: []string{"YE"}, city: "Muscat", start: "2026-03-03",
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
