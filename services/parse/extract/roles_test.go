@@ -204,6 +204,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"YE"}, city: "Muscat", start: "2026-03-03",
 		},
 		{
+			name:    "Colombia's ELN in Russian",
+			text:    "Переговоры между правительством Колумбии и Армией национального освобождения возобновились в Каракасе во вторник.",
+			parties: []string{"CO"}, city: "Caracas", start: "2026-03-03",
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
