@@ -209,6 +209,10 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"CO"}, city: "Caracas", start: "2026-03-03",
 		},
 		{
+			name: "talks over the hotline are a call",
+			text: "The directors general of military operations of India and Pakistan held talks over the hotline on Tuesday and agreed to keep the ceasefire along the Line of Control.",
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
