@@ -768,7 +768,8 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 		// on (or ended), or names the same place.
 		// The day after, unplaced, between the same sides ("On Friday,
 		// Akazawa was to hold talks with Bessent") goes on too.
-		if !overlaps(m.start, m.end, cl.start, cl.end, 0) && m.c.mask&(cContinue|cStart|cEnd) == 0 && !(m.hasLoc && cl.hasLoc) && !(!m.hasLoc && sameSides(m.strong, cl.strong)) {
+		samePlace := m.hasLoc && cl.hasLoc && (m.loc.city < 0) == (cl.loc.city < 0)
+		if !overlaps(m.start, m.end, cl.start, cl.end, 0) && m.c.mask&(cContinue|cStart|cEnd) == 0 && !samePlace && !(!m.hasLoc && sameSides(m.strong, cl.strong)) {
 			return -1
 		}
 		score += 3

@@ -213,6 +213,12 @@ func TestReadingByRoles(t *testing.T) {
 			text: "The directors general of military operations of India and Pakistan held talks over the hotline on Tuesday and agreed to keep the ceasefire along the Line of Control.",
 		},
 		{
+			name: "the day before, in the same country but no named city, is another meeting",
+			text: "Ukrainian and U.S. delegations began talks in Jeddah on Wednesday, Yermak said. " +
+				"President Volodymyr Zelensky, who arrived in Saudi Arabia a day earlier and met the crown prince, will not take part in the talks.",
+			parties: []string{"UA", "US"}, city: "Jeddah", start: "2026-03-04", status: StatusUnderway,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
