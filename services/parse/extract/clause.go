@@ -1117,7 +1117,10 @@ func (cr *clauseReader) sideBefore(st *annSite, l int, ev *entEv) {
 	}
 	// "counterparts from France, Britain and Germany" are the other
 	// sides, not all of them.
-	if l >= sa && (betweenWord(t[l].low) || st.fromSide && !counterpartsBefore(t, l, sa) || betweenBefore(p, sa, l)) && ev.score == 2 {
+	// "Water ministers of Egypt, Ethiopia and Sudan" name all the sides too;
+	// "met senior diplomats from Britain, France and Germany" the others.
+	ofList := l-1 >= sa && t[l].low == "of" && p.endM[l-1]&cNegotiator != 0
+	if l >= sa && (betweenWord(t[l].low) || (st.fromSide || ofList) && !counterpartsBefore(t, l, sa) && !cr.objectOfMeeting(l) || betweenBefore(p, sa, l)) && ev.score == 2 {
 		ev.between = true // "talks between X and Y", "delegations from X, Y and Z"
 	}
 }
@@ -1128,6 +1131,20 @@ func (cr *clauseReader) sideBefore(st *annSite, l int, ev *entEv) {
 func (cr *clauseReader) conflictWith(l int) bool {
 	p, sa := cr.p, cr.sa
 	return l-1 >= sa && p.endM[l]&cBetween != 0 && p.endM[l-1]&cConflict != 0
+}
+
+// objectOfMeeting: the people named before the preposition at l are whom
+// a meeting verb just before meets ("met senior diplomats from …").
+func (cr *clauseReader) objectOfMeeting(l int) bool {
+	for q := l - 1; q >= cr.sa && q >= l-5; q-- {
+		if cr.p.startM[q]&cMeetVerb != 0 {
+			return true
+		}
+		if cr.t[q].kind != tWord {
+			return false
+		}
+	}
+	return false
 }
 
 // counterpartsBefore: "counterparts" stands right before the preposition

@@ -1014,9 +1014,10 @@ func parseRelMonth(t []token, a, i int, pd time.Time) (dateCand, bool) {
 			c.start, c.end, c.a = addDays(s, 10), addDays(s, 19), k
 		case w == "late" || w == "end" || w == "конце" || w == "кінці" || w == "наприкінці":
 			c.start, c.a = addDays(s, 20), k
-		case w == "later" && s.Equal(first) && pd.After(first):
-			// "later this month": the rest of it
-			c.start, c.a = pd, k
+		case w == "later" && s.Equal(first) && pd.After(first) && addDays(pd, 1).Before(c.end.AddDate(0, 0, 1)):
+			// "later this month": the rest of it, from tomorrow as "later
+			// this week" is
+			c.start, c.a = addDays(pd, 1), k
 		case w == "earlier" && s.Equal(first) && pd.After(first):
 			// "earlier this month": the part gone
 			c.end, c.a = addDays(pd, -1), k

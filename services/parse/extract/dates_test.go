@@ -39,7 +39,7 @@ func TestDateResolution(t *testing.T) {
 		{"They will meet in Geneva in March.", "2026-03-01", "2026-03-31", PrecisionMonth},
 		{"They met in Geneva in December.", "2025-12-01", "2025-12-31", PrecisionMonth},
 		{"They will meet in Geneva next month.", "2026-02-01", "2026-02-28", PrecisionMonth},
-		{"They will meet in Geneva later this month.", "2026-01-21", "2026-01-31", PrecisionMonth},
+		{"They will meet in Geneva later this month.", "2026-01-22", "2026-01-31", PrecisionMonth},
 		{"Talks in Geneva between the two sides ended on Friday after a week of negotiations.", "2026-01-10", "2026-01-16", PrecisionDay},
 		{"Pakistani and Afghan officials held talks in Doha on Sunday after a week of border clashes.", "2026-01-18", "2026-01-18", PrecisionDay},
 		{"They met in Geneva earlier this month.", "2026-01-01", "2026-01-20", PrecisionMonth},

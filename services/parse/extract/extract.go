@@ -1679,9 +1679,10 @@ func status(mask cueMask, metPast bool, cl *cluster, pd time.Time) Status {
 		switch {
 		case ended || metPast && !future:
 			return StatusHeld
-		case future && cl.start.Equal(pd) && !slices.ContainsFunc(cl.ms, func(m *mention) bool { return m.tn != tenseFuture && m.c.mask&cStart != 0 }):
+		case future && !slices.ContainsFunc(cl.ms, func(m *mention) bool { return m.tn != tenseFuture && m.c.mask&cStart != 0 }):
 			// "talks are set to continue this weekend", said on the
-			// Saturday: the days ahead, with no word that they began.
+			// Saturday, "will resume … this month": the days ahead, with
+			// no word that they began.
 			return StatusScheduled
 		case started:
 			return StatusUnderway

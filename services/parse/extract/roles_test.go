@@ -219,6 +219,16 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"UA", "US"}, city: "Jeddah", start: "2026-03-04", status: StatusUnderway,
 		},
 		{
+			name:    "ministers of three countries, one of them the host, are all sides; resuming this month is still to come",
+			text:    "Water ministers of Egypt, Ethiopia and Sudan will resume negotiations on the dam in Khartoum this month, Sudan's irrigation ministry said on Tuesday.",
+			parties: []string{"EG", "ET", "SD"}, city: "Khartoum", status: StatusScheduled,
+		},
+		{
+			name:    "diplomats from other countries whom a side met are the others",
+			text:    "Iranian deputy foreign ministers met senior diplomats from Britain, France and Germany in Istanbul on Tuesday to discuss the nuclear programme.",
+			parties: []string{"DE", "FR", "GB", "IR"}, city: "Istanbul", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
