@@ -1232,6 +1232,15 @@ func (cr *clauseReader) meetingAfter(st *annSite, r int) bool {
 		if p.startM[q]&cInternal != 0 || t[q].low == "government" {
 			lim++
 		}
+		// "the Joint Military Commission, which brings together officers
+		// of both forces, met": the relative clause stands between.
+		if (t[q].low == "which" || t[q].low == "who") && q-1 >= 0 && t[q-1].orig == "," {
+			if end := commaAfter(t, q+1, min(sb, q+25)); end > 0 {
+				lim += end + 1 - q
+				q = end
+				continue
+			}
+		}
 		if t[q].kind == tPunct && t[q].orig != "-" {
 			break
 		}
@@ -1240,6 +1249,16 @@ func (cr *clauseReader) meetingAfter(st *annSite, r int) bool {
 		}
 	}
 	return false
+}
+
+// commaAfter is the first comma in t[from:to], or -1.
+func commaAfter(t []token, from, to int) int {
+	for k := from; k < to; k++ {
+		if t[k].orig == "," {
+			return k
+		}
+	}
+	return -1
 }
 
 // sourceAfter: a source, not a side: "Turkish officials said",

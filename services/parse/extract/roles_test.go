@@ -229,6 +229,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"DE", "FR", "GB", "IR"}, city: "Istanbul", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "a relative clause between the sides and their meeting verb",
+			text:    "Members of Libya's 5+5 Joint Military Commission, which brings together officers from the rival eastern and western forces, met in Sirte on Tuesday under the auspices of the UN mission.",
+			parties: []string{"LY"}, mediators: []string{"UN"}, city: "Sirte", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
