@@ -116,6 +116,36 @@ func (x *Extractor) parseDates(p *para, a, b int, pub time.Time, tenseAt func(in
 	return out
 }
 
+// aboutAntecedent: c stands in a relative clause set off by commas that
+// tells of something other than a meeting ("Starmer, who became leader in
+// April 2020, is hosting…"); "the talks, which began on Monday, …" are the
+// meeting's own.
+func (s *dateScan) aboutAntecedent(c *dateCand) bool {
+	t, p := s.t, s.p
+	open := -1
+	for k := c.a - 1; k >= 1 && k >= c.a-12; k-- {
+		if t[k].orig == "," {
+			return false
+		}
+		if (t[k].low == "who" || t[k].low == "which") && t[k-1].orig == "," {
+			open = k
+			break
+		}
+	}
+	if open < 0 || open-2 < 0 || p.endM[open-2]&(cMeeting|cWeakMeet) != 0 {
+		return false
+	}
+	for k := open; k < len(t) && k <= c.b+12; k++ {
+		if p.startM[k]&(cMeeting|cWeakMeet) != 0 {
+			return false
+		}
+		if k >= c.b && t[k].orig == "," {
+			return true
+		}
+	}
+	return false
+}
+
 // daysAfter dates a clause opened by "after" or "before" that follows "a
 // day" or "two days" by the day named before it in the sentence: "swapped
 // prisoners on Thursday, a day after their delegations met" met on
@@ -311,6 +341,9 @@ func (s *dateScan) setRole(c *dateCand) {
 		if s.p.endM[k]&cTenure != 0 {
 			c.speech = true // "who took office in July 2024"
 		}
+	}
+	if s.aboutAntecedent(c) {
+		c.speech = true
 	}
 	// "ended on Saturday", "wrapped up two days of talks on Tuesday": the
 	// nearest start/end verb before the date says which end it is.

@@ -992,6 +992,11 @@ func TestEarlierRounds(t *testing.T) {
 			want: []string{"RU,US@Riyadh 2026-02-18"},
 		},
 		{
+			name: "the day in a relative clause about a person is the person's",
+			text: "Prime Minister Keir Starmer, who became party leader in April 2020, is hosting Ursula von der Leyen, the President of the European Commission, in London for an EU-UK summit.",
+			not:  []string{"EU,GB@London 2020-04-01"},
+		},
+		{
 			name: "two rounds dated in one list",
 			text: "Delegations of Armenia and Azerbaijan opened a new round of talks in Vienna on Tuesday. " +
 				"Two earlier rounds, held in Tbilisi on January 12-13 and February 2-3, ended without a deal.",
