@@ -227,20 +227,28 @@ func (cr *clauseReader) readHisMeeting() {
 		if p.startM[i+1]&cMeetNoun == 0 && (i+2 >= cr.b || p.startM[i+2]&cMeetNoun == 0) {
 			continue
 		}
-		for _, an := range p.anns {
-			if an.a < cr.sa || an.a >= i || an.a >= cr.sa+8 {
-				continue
-			}
-			for _, en := range an.entries {
-				if en.kind == kPerson {
-					st := annSite{s: i, e: i + 1, k: cr.prevTok(i)}
-					cr.readPerson(&st, en)
-					return
-				}
-			}
+		if en, ok := cr.personIn(func(an *ann) bool { return an.a >= cr.sa && an.a < i && an.a < cr.sa+8 }); ok {
+			st := annSite{s: i, e: i + 1, k: cr.prevTok(i)}
+			cr.readPerson(&st, en)
 		}
 		return
 	}
+}
+
+// personIn is the first person among the annotations that in accepts.
+func (cr *clauseReader) personIn(in func(an *ann) bool) (entry, bool) {
+	for ai := range cr.p.anns {
+		an := &cr.p.anns[ai]
+		if !in(an) {
+			continue
+		}
+		for _, en := range an.entries {
+			if en.kind == kPerson {
+				return en, true
+			}
+		}
+	}
+	return entry{}, false
 }
 
 // readSpeakerHe reads "he" or "she" right after a verb of saying as the
@@ -270,17 +278,9 @@ func (cr *clauseReader) readSpeakerHe() {
 			continue
 		}
 		// the person who says it, in the few tokens before the verb
-		for _, an := range p.anns {
-			if an.b > sp || an.b < sp-2 || an.a < cr.sa {
-				continue
-			}
-			for _, en := range an.entries {
-				if en.kind == kPerson {
-					st := annSite{s: i, e: i + 1, k: cr.prevTok(i)}
-					cr.readPerson(&st, en)
-					return
-				}
-			}
+		if en, ok := cr.personIn(func(an *ann) bool { return an.b <= sp && an.b >= sp-2 && an.a >= cr.sa }); ok {
+			st := annSite{s: i, e: i + 1, k: cr.prevTok(i)}
+			cr.readPerson(&st, en)
 		}
 		return
 	}

@@ -383,14 +383,7 @@ func (x *Extractor) findDateline(p *para) int {
 	// "ISLAMABAD: Pakistan and Afghanistan agreed…": a place in capitals
 	// and a colon.
 	if c := colonDateline(t); c > 0 {
-		p.dateln = p.text[t[0].start:t[c-1].end]
-		if id := p.annAt[0]; id >= 0 && int(p.anns[id].b) == c {
-			for _, e := range p.anns[id].entries {
-				if e.kind == kCity {
-					p.datelineCity = e.idx
-				}
-			}
-		}
+		p.setDateline(c)
 		return c + 1
 	}
 	dash := -1
@@ -453,6 +446,14 @@ func (x *Extractor) findDateline(p *para) int {
 	if dash-end > 10 {
 		return 0
 	}
+	p.setDateline(end)
+	return dash + 1
+}
+
+// setDateline takes the tokens [0, end) of p as its dateline, and their
+// city, when they name one, as the dateline's.
+func (p *para) setDateline(end int) {
+	t := p.toks
 	p.dateln = p.text[t[0].start:t[end-1].end]
 	if id := p.annAt[0]; id >= 0 && int(p.anns[id].b) == end {
 		for _, e := range p.anns[id].entries {
@@ -461,7 +462,6 @@ func (x *Extractor) findDateline(p *para) int {
 			}
 		}
 	}
-	return dash + 1
 }
 
 // colonDateline is the index of the colon after one to three words in
