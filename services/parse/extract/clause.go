@@ -1021,8 +1021,8 @@ func (cr *clauseReader) readMediator(ent entity, l, r int, ev *entEv) {
 		ev.place = false
 		return
 	}
-	// "hosted by X", "mediators from X and Y"
-	if l >= sa && (p.endM[l]&cMediatorPre != 0 ||
+	// "hosted by X", "mediators from X and Y", "в присутствии президента США"
+	if l >= sa && (p.endM[l]&cMediatorPre != 0 || p.endM[l]&cNegotiator != 0 && l-1 >= sa && p.endM[l-1]&cMediatorPre != 0 ||
 		(t[l].low == "from" || t[l].low == "of") && l-1 >= sa && p.endM[l-1]&cMediator != 0) {
 		ev.mediator = 1
 		ev.place = false
@@ -1359,8 +1359,12 @@ func (cr *clauseReader) readPerson(st *annSite, en entry) {
 	}
 	// "a ceremony hosted by President X": the host, not a side.
 	l := s - 1
-	for l >= sa && (cr.isListy(l) || p.endM[l]&cNegotiator != 0) {
-		l-- // titles: "hosted by President X"
+	for given := 0; l >= sa && (cr.isListy(l) || p.endM[l]&cNegotiator != 0 || given < 2 && cr.t[l].upper && cr.t[l].kind == tWord && p.annAt[l] < 0); l-- {
+		// titles: "hosted by President X"; given names the gazetteer
+		// leaves out: "в присутствии президента США Дональда Трампа"
+		if p.annAt[l] < 0 && cr.t[l].upper && !cr.isListy(l) && p.endM[l]&cNegotiator == 0 {
+			given++
+		}
 	}
 	if l >= sa && p.endM[l]&cMediatorPre != 0 {
 		ev.mediator, ev.score, speech = 1, 0, true

@@ -234,6 +234,16 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"LY"}, mediators: []string{"UN"}, city: "Sirte", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "who witnesses a signing is no side (Russian)",
+			text:    "Президент Азербайджана Ильхам Алиев и премьер-министр Армении Никол Пашинян во вторник подписали в Белом доме мирное соглашение в присутствии президента США Дональда Трампа. Церемония прошла после трехсторонней встречи лидеров.",
+			parties: []string{"AM", "AZ"}, mediators: []string{"US"}, city: "Washington", start: "2026-03-03", status: StatusHeld,
+		},
+		{
+			name:    "who witnesses a signing is no side",
+			text:    "Azerbaijani President Ilham Aliyev and Armenian Prime Minister Nikol Pashinyan signed a peace agreement at the White House on Tuesday in the presence of U.S. President Donald Trump. The ceremony followed a trilateral meeting of the leaders.",
+			parties: []string{"AM", "AZ"}, mediators: []string{"US"}, city: "Washington", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
