@@ -1312,8 +1312,8 @@ func (x *Extractor) event(cl *cluster, pd time.Time, inherit []string) (Event, b
 }
 
 // lastedDays widens the one day start..end of cl by a duration another
-// sentence gives: "talks ended on Thursday … The two-day meeting was the
-// first since …" began on Wednesday.
+// sentence gives: "talks ended on Tuesday … The two-day meeting in Addis
+// Ababa was the first in two years" began on Monday.
 func lastedDays(cl *cluster, start, end time.Time) (time.Time, time.Time) {
 	if cl.prec != PrecisionDay || !start.Equal(end) {
 		return start, end
