@@ -244,6 +244,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, mediators: []string{"US"}, city: "Washington", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "St Vincent and the Caribbean Community",
+			text:    "Venezuelan President Nicolas Maduro and Guyanese President Irfaan Ali met on Tuesday in St Vincent and the Grenadines in talks brokered by the Caribbean Community.",
+			parties: []string{"GY", "VE"}, mediators: []string{"CARICOM"}, country: "VC", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
