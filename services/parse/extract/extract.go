@@ -943,7 +943,7 @@ func (x *Extractor) clusterMentions(ms []*mention, pd time.Time) []*cluster {
 		if !anchored || m.weak {
 			if cur == nil {
 				pending = append(pending, m)
-			} else if fit(cur, m, pd) >= 0 {
+			} else if fit(cur, m, pd) >= 0 && !beforeOrAfter(m, cur) {
 				cur.add(m)
 			}
 			continue
@@ -978,7 +978,9 @@ func (x *Extractor) clusterMentions(ms []*mention, pd time.Time) []*cluster {
 			// meeting they fit: a headline's "second round" waits for the
 			// second round when the first is told first.
 			pending = slices.DeleteFunc(pending, func(pm *mention) bool {
-				if fit(best, pm, pd) >= 0 {
+				// "… to meet Umerov in Geneva before Iran talks": what
+				// comes before or after it, between others, is not it.
+				if fit(best, pm, pd) >= 0 && !beforeOrAfter(pm, best) {
 					best.add(pm)
 					return true
 				}
@@ -1016,9 +1018,7 @@ func meetingNow(m *mention) bool {
 func leadScore(cl *cluster) int {
 	s := len(cl.ms)
 	for _, m := range cl.ms {
-		// "… meet in Paris after Moscow talks": a clause opened by
-		// "after" or "before" tells what the news came after.
-		sub := m.c.a > 0 && m.c.p.startM[m.c.a]&cBreak != 0 && m.c.p.startM[m.c.a]&cSubordinate != 0
+		sub := subordinate(m)
 		switch {
 		case m.title && sub:
 			s += 4
@@ -1041,6 +1041,18 @@ func leadScore(cl *cluster) int {
 		s++
 	}
 	return s
+}
+
+// subordinate: m is told in a clause opened by "after" or "before", which
+// tells what the news came after ("… meet in Paris after Moscow talks").
+func subordinate(m *mention) bool {
+	return m.c.a > 0 && m.c.p.startM[m.c.a]&cBreak != 0 && m.c.p.startM[m.c.a]&cSubordinate != 0
+}
+
+// beforeOrAfter: m tells, between other sides, what came before or after
+// the meeting of cl ("… to meet Umerov in Geneva before Iran talks").
+func beforeOrAfter(m *mention, cl *cluster) bool {
+	return subordinate(m) && otherSides(m.strong, cl.strong)
 }
 
 // agreedLater: cl is a meeting still to come for no day yet ("… agree to

@@ -249,6 +249,12 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"GY", "VE"}, mediators: []string{"CARICOM"}, country: "VC", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "what comes after the meeting, between others, is not it",
+			title:   "Witkoff, Kushner to meet Umerov in Geneva on Thursday before Iran talks",
+			text:    "U.S. envoys Steve Witkoff and Jared Kushner will meet Ukraine's Rustem Umerov in Geneva on Thursday, a U.S. official said, before the Americans hold separate talks with an Iranian delegation in the Swiss city.",
+			parties: []string{"UA", "US"}, city: "Geneva", start: "2026-03-05", status: StatusScheduled,
+		},
+		{
 			name:    "talks between two sides, an envoy joins",
 			text:    "A US envoy flew to Doha on Tuesday to join indirect talks between Israel and Hamas that resumed in the Qatari capital.",
 			parties: []string{"IL", "PS"}, city: "Doha", start: "2026-03-03",
