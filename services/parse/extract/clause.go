@@ -390,9 +390,14 @@ func (cr *clauseReader) scanCues() {
 		cr.pronoun = true
 	}
 	// A clause about a phone or video call: its names are not at the meeting.
+	// "was to hold talks with the Ukrainians separately": another meeting
+	// than the one the article is about, wherever the adverb stands.
 	for i := a; i < b; i++ {
 		if p.startM[i]&cRemote != 0 {
 			cr.remote = true
+		}
+		if w := t[i].low; w == "separately" || w == "отдельно" || w == "окремо" {
+			c.separate = true
 		}
 	}
 	for i := sa; i < sb; i++ {

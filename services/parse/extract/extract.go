@@ -76,6 +76,7 @@ func (x *Extractor) extract(a Article) []Event {
 	datedByArrivalDay(clusters)
 	datedByArrival(clusters, r.arrivals)
 	datedByHeadline(clusters, day(pub))
+	datedBySameVisit(clusters)
 	if countsThree(r.paras) {
 		for _, cl := range clusters {
 			cl.threeSides = true
@@ -149,6 +150,25 @@ func datedByHeadline(cls []*cluster, pd time.Time) {
 				break
 			}
 		}
+	}
+}
+
+// datedBySameVisit dates a meeting held apart from the article's own, in its
+// city, with no day of its own: "the US team was to hold talks with the
+// Ukrainians separately in Miami" is part of the same visit to Miami.
+func datedBySameVisit(cls []*cluster) {
+	if len(cls) < 2 {
+		return
+	}
+	lead := leadCluster(cls)
+	if !lead.hasDate || !lead.hasLoc || lead.loc.city < 0 {
+		return
+	}
+	for _, cl := range cls {
+		if cl == lead || cl.hasDate || !cl.hasLoc || cl.loc.city != lead.loc.city || !slices.ContainsFunc(cl.ms, func(m *mention) bool { return m.c.separate }) {
+			continue
+		}
+		cl.start, cl.end, cl.prec, cl.hasDate = lead.start, lead.end, lead.prec, true
 	}
 }
 

@@ -928,6 +928,12 @@ func TestEarlierRounds(t *testing.T) {
 		not        []string // … and none of these
 	}{
 		{
+			name: "a meeting held apart in the same city, on the same visit, while contact with the others is ruled out",
+			text: "Azerbaijan's foreign minister is flying to Washington on Wednesday to meet US officials, his office said. " +
+				"While the US team was also expected to hold talks with Armenian officials separately in Washington, an aide said that any direct contact between the two delegations had been ruled out.",
+			want: []string{"AZ,US@Washington 2026-03-04", "AM,US@Washington 2026-03-04"},
+		},
+		{
 			name: "a meeting the sides held, told of by reference: no place needed",
 			text: "Serbian and Kosovar negotiators will resume their dialogue in Brussels on Thursday, the EU said. " +
 				"When they last met, in November 2025, the sides agreed on a plan for missing persons.",

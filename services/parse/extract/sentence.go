@@ -12,6 +12,11 @@ var pairConj = map[string]bool{"and": true, "with": true, "whereas": true, "whil
 // "while", ";") and merges the pieces back so that every clause with a
 // meeting word carries the place and date that belong to it.
 func (x *Extractor) sentenceClauses(p *para, a, b int, pub time.Time) []*clause {
+	if k := openingClauseEnd(p, a, b); k > 0 {
+		if first := x.sentenceClauses(p, a, k, pub); len(first) == 1 && first[0].hasCue() && first[0].hasAnchor() {
+			return append(first, x.sentenceClauses(p, k, b, pub)...)
+		}
+	}
 	var cs []*clause
 	start := a
 	for i := a + 1; i < b; i++ {
@@ -28,6 +33,22 @@ func (x *Extractor) sentenceClauses(p *para, a, b int, pub time.Time) []*clause 
 	cs = attachParts(p, joinBare(cs))
 	placePrevious(p, cs)
 	return cs
+}
+
+// openingClauseEnd is the comma that ends a clause opening the sentence [a, b)
+// with "while" or "although", or -1. When that clause reports a meeting whole,
+// the main clause's doubt or denial ("…, a source said any direct contact was
+// ruled out") is not the meeting's, and the two are read apart.
+func openingClauseEnd(p *para, a, b int) int {
+	if p.startM[a]&cConcessive == 0 {
+		return -1
+	}
+	for i := a + 1; i < b; i++ {
+		if p.toks[i].low == "," {
+			return i
+		}
+	}
+	return -1
 }
 
 // placePrevious gives an earlier meeting the sentence leaves unplaced the
