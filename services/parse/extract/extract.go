@@ -978,6 +978,12 @@ func (x *Extractor) clusterMentions(ms []*mention, pd time.Time) []*cluster {
 			if cl == cur {
 				s++
 			}
+			// Of two meetings in one city, the one between the sides the
+			// mention names: "asked Umerov's leave for the meeting in
+			// Geneva" is not the talks with Iran there.
+			if len(m.strong) > 0 && sidesWithin(m.strong, cl.strong) {
+				s++
+			}
 			if s > bestScore {
 				best, bestScore = cl, s
 			}
@@ -1026,6 +1032,16 @@ func (x *Extractor) clusterMentions(ms []*mention, pd time.Time) []*cluster {
 		}
 	}
 	return cls
+}
+
+// sidesWithin: every side of a is one of b's.
+func sidesWithin(a, b map[string]bool) bool {
+	for code := range a {
+		if !b[code] {
+			return false
+		}
+	}
+	return true
 }
 
 // meetingNow: two named sides meet as the article is written ("are

@@ -934,6 +934,15 @@ func TestEarlierRounds(t *testing.T) {
 			want: []string{"AZ,US@Washington 2026-03-04", "AM,US@Washington 2026-03-04"},
 		},
 		{
+			name: "an upcoming meeting dated by the arrival, and a mention kept with the sides it names",
+			text: "Спецпосланник США Стив Уиткофф анонсировал встречу с Рустемом Умеровым в Женеве. " +
+				"По словам Уиткоффа, он прилетит в Женеву в четверг. " +
+				"Как пояснил Уиткофф, главная цель его пребывания в Женеве — предстоящая встреча с представителями Ирана. " +
+				"Уиткофф сказал, что попросил у Умерова согласия на встречу в Женеве.",
+			want: []string{"UA,US@Geneva 2026-03-05", "IR,US@Geneva 2026-03-05"},
+			not:  []string{"IR,UA,US@Geneva 2026-03-05"},
+		},
+		{
 			name: "a meeting the sides held, told of by reference: no place needed",
 			text: "Serbian and Kosovar negotiators will resume their dialogue in Brussels on Thursday, the EU said. " +
 				"When they last met, in November 2025, the sides agreed on a plan for missing persons.",
