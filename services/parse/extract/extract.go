@@ -634,6 +634,15 @@ func (x *Extractor) impliedDate(m *mention, c *clause, pub time.Time) {
 	if pub.IsZero() {
 		return
 	}
+	// "held three days of talks in Pyongyang", with no day and no sign of
+	// long ago: the news of talks that have just ended.
+	if c.days > 1 && c.metPast && c.mask&cHypo == 0 && !c.prev && !c.longAgo && len(c.dates) == 0 && c.hasCue() && !c.p.title {
+		end := addDays(day(pub), -1)
+		m.hasDate = true
+		m.start, m.end, m.prec, m.endTn = addDays(end, -(c.days-1)), end, PrecisionDay, tensePast
+		c.metPast = true
+		return
+	}
 	// "провели заседание, сообщили … во вторник": a meeting told as over
 	// by a report of a day took place in the week up to that day.
 	if c.mask&cPast != 0 && c.mask&(cFuture|cHypo) == 0 && c.hasCue() {

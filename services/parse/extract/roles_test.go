@@ -943,6 +943,12 @@ func TestEarlierRounds(t *testing.T) {
 			not:  []string{"IR,UA,US@Geneva 2026-03-05"},
 		},
 		{
+			name: "days of talks held with no day named are the news of talks just over",
+			text: "The leaders of Japan and the United States will hold a summit in Tokyo on March 20, the government said. " +
+				"Japan's chief trade negotiator held three days of talks with American officials in Washington to prepare for the summit, officials said.",
+			want: []string{"JP,US@Tokyo 2026-03-20", "JP,US@Washington 2026-03-01"},
+		},
+		{
 			name: "a meeting the sides held, told of by reference: no place needed",
 			text: "Serbian and Kosovar negotiators will resume their dialogue in Brussels on Thursday, the EU said. " +
 				"When they last met, in November 2025, the sides agreed on a plan for missing persons.",
