@@ -705,6 +705,10 @@ type annSite struct {
 // its people.
 func (cr *clauseReader) readAnn(an *ann) {
 	st := cr.site(an)
+	if code := cr.pairedCapital(an); code != "" {
+		cr.c.ents = append(cr.c.ents, entEv{code: code, score: 2, between: true})
+		return
+	}
 	cr.readPlaces(an, &st)
 	for _, en := range an.entries {
 		switch en.kind {
@@ -714,6 +718,51 @@ func (cr *clauseReader) readAnn(an *ann) {
 			cr.readPerson(&st, en)
 		}
 	}
+}
+
+// pairedCapital is the country whose capital an names in "between Manila
+// and Beijing": two capitals paired by "between" are their governments, as
+// the data lists for a few capitals ("Kyiv") and news writes of any. "" when
+// an is not such a capital.
+func (cr *clauseReader) pairedCapital(an *ann) string {
+	p, t, sa, sb := cr.p, cr.t, cr.sa, cr.sb
+	capitalAt := func(i int) string {
+		if i < sa || i >= sb || p.annAt[i] < 0 {
+			return ""
+		}
+		for _, en := range p.anns[p.annAt[i]].entries {
+			if en.kind != kCity {
+				continue
+			}
+			if code := cr.x.cities[en.idx].country; cr.x.capital[code] == en.idx {
+				return code
+			}
+		}
+		return ""
+	}
+	code := capitalAt(an.a)
+	if code == "" {
+		return ""
+	}
+	k := cr.prevTok(an.a)
+	switch {
+	case k >= sa && betweenWord(t[k].low):
+		// "between Manila and Beijing"
+		if an.b+1 < sb && pairConj[t[an.b].low] {
+			if other := capitalAt(an.b + 1); other != "" && other != code {
+				return code
+			}
+		}
+	case k >= sa && pairConj[t[k].low] && k-1 >= sa && p.annAt[k-1] >= 0:
+		// "… and Beijing"
+		first := &p.anns[p.annAt[k-1]]
+		if other := capitalAt(first.a); other != "" && other != code {
+			if j := cr.prevTok(first.a); j >= sa && betweenWord(t[j].low) {
+				return code
+			}
+		}
+	}
+	return ""
 }
 
 // site reads the words around the annotation an.

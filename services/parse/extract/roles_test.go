@@ -32,6 +32,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"KP", "RU"}, city: "Vladivostok", start: "2026-03-03",
 		},
 		{
+			name:    "two capitals paired by between are their governments",
+			text:    "The first round of border talks between Bangkok and Phnom Penh was held in Kuala Lumpur on Monday, officials said.",
+			parties: []string{"KH", "TH"}, city: "Kuala Lumpur", start: "2026-03-02", status: StatusHeld,
+		},
+		{
 			name:    "a tense word inside a comparison says nothing of when",
 			text:    "The summit of Kim Jong Un and Vladimir Putin in Vladivostok on Monday ran an hour longer than scheduled.",
 			parties: []string{"KP", "RU"}, city: "Vladivostok", start: "2026-03-02", status: StatusHeld,
