@@ -15,16 +15,16 @@ import (
 var realdevDir = filepath.Join("..", "..", "..", "..", "shared", "realdev")
 
 // realdevFloors are the scores the reader has reached on realdev; the test
-// fails when a change drops below one. The target is 95 % on the
-// primary fields and clean negatives, 80 % secondary recall and 90 % event
-// precision; these floors rise as the reader gets there.
+// fails when a change drops below one. Each is at or above the target: 95 %
+// on the primary fields and clean negatives, 80 % secondary recall and 90 %
+// event precision.
 var realdevFloors = map[string]float64{
 	FieldParties:   0.97,
 	FieldCity:      0.98,
 	FieldStart:     0.96,
 	FieldStatus:    0.96,
 	FieldNegatives: 0.97,
-	FieldSecondary: 0.74,
+	FieldSecondary: 0.80,
 	FieldPrecision: 0.90,
 }
 
