@@ -54,13 +54,16 @@ type clause struct {
 	// separate: "a separate meeting": not any other meeting the article
 	// tells of
 	separate bool
-	locs     []locCand
-	dates    []dateCand
-	ents     []entEv
-	people   []personEv
-	topics   uint32
-	round    int
-	days     int // stated duration ("two-day talks")
+	// apart: "held talks with them separately": another meeting than one
+	// between other sides.
+	apart  bool
+	locs   []locCand
+	dates  []dateCand
+	ents   []entEv
+	people []personEv
+	topics uint32
+	round  int
+	days   int // stated duration ("two-day talks")
 	// longAgo: the clause dates itself by a year long past ("the treaty
 	// was signed there in 1991").
 	longAgo bool
@@ -119,6 +122,7 @@ func (c *clause) merge(o *clause, fill bool) {
 	c.hard = c.hard || o.hard
 	c.next = c.next || o.next
 	c.separate = c.separate || o.separate
+	c.apart = c.apart || o.apart
 	c.prev = c.prev || o.prev
 	_, hasLoc := c.bestLoc()
 	if !fill || !hasLoc {
@@ -397,7 +401,7 @@ func (cr *clauseReader) scanCues() {
 			cr.remote = true
 		}
 		if w := t[i].low; w == "separately" || w == "отдельно" || w == "окремо" {
-			c.separate = true
+			c.apart = true
 		}
 	}
 	for i := sa; i < sb; i++ {

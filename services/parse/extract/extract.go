@@ -165,7 +165,7 @@ func datedBySameVisit(cls []*cluster) {
 		return
 	}
 	for _, cl := range cls {
-		if cl == lead || cl.hasDate || !cl.hasLoc || cl.loc.city != lead.loc.city || !slices.ContainsFunc(cl.ms, func(m *mention) bool { return m.c.separate }) {
+		if cl == lead || cl.hasDate || !cl.hasLoc || cl.loc.city != lead.loc.city || !slices.ContainsFunc(cl.ms, func(m *mention) bool { return m.c.separate || m.c.apart }) {
 			continue
 		}
 		cl.start, cl.end, cl.prec, cl.hasDate = lead.start, lead.end, lead.prec, true
@@ -636,7 +636,7 @@ func (x *Extractor) impliedDate(m *mention, c *clause, pub time.Time) {
 	}
 	// "held three days of talks in Pyongyang", with no day and no sign of
 	// long ago: the news of talks that have just ended.
-	if c.days > 1 && c.metPast && c.mask&cHypo == 0 && !c.prev && !c.longAgo && len(c.dates) == 0 && c.hasCue() && !c.p.title {
+	if c.days > 1 && c.metPast && c.mask&cHypo == 0 && !c.prev && !c.longAgo && len(c.dates) == 0 && c.hasCue() && !c.p.title && toldAsNews(c) {
 		end := addDays(day(pub), -1)
 		m.hasDate = true
 		m.start, m.end, m.prec, m.endTn = addDays(end, -(c.days-1)), end, PrecisionDay, tensePast
@@ -669,6 +669,19 @@ func (x *Extractor) impliedDate(m *mention, c *clause, pub time.Time) {
 		// round … The talks, which took place from July 14 to 17").
 		m.titleDay = true
 	}
+}
+
+// toldAsNews: c tells its meeting in the plain past of news ("held three
+// days of talks"), not as something done before ("have held talks there
+// before", "had met earlier").
+func toldAsNews(c *clause) bool {
+	for i := c.a; i < c.b; i++ {
+		switch c.p.toks[i].low {
+		case "have", "has", "had", "before", "previously", "earlier", "once", "ранее", "раньше", "прежде", "раніше":
+			return false
+		}
+	}
+	return true
 }
 
 // leadNews: c is in the lead sentence, which reports what talks just
@@ -806,6 +819,11 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 	// "a separate meeting … will take place on Wednesday": not the one
 	// the article is about
 	if m.c.separate {
+		return -1
+	}
+	// "was to hold talks with the Ukrainians separately" is another meeting;
+	// "mediators met separately with both delegations" is the same one.
+	if m.c.apart && len(cl.strong) > 0 && !sidesWithin(m.strong, cl.strong) {
 		return -1
 	}
 	// "preparations for the next round": not the round already begun

@@ -928,9 +928,9 @@ func TestEarlierRounds(t *testing.T) {
 	x := newTestExtractor(t)
 	pub := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
-		name, text string
-		want       []string // "parties@city start", each among the events
-		not        []string // … and none of these
+		name, title, text string
+		want              []string // "parties@city start", each among the events
+		not               []string // … and none of these
 	}{
 		{
 			name: "a meeting held apart in the same city, on the same visit, while contact with the others is ruled out",
@@ -952,6 +952,19 @@ func TestEarlierRounds(t *testing.T) {
 			text: "The leaders of Japan and the United States will hold a summit in Tokyo on March 20, the government said. " +
 				"Japan's chief trade negotiator held three days of talks with American officials in Washington to prepare for the summit, officials said.",
 			want: []string{"JP,US@Tokyo 2026-03-20", "JP,US@Washington 2026-03-01"},
+		},
+		{
+			name: "days of talks held there before are no news of this week",
+			text: "Serbian and Kosovar negotiators ended two days of talks in Brussels on Tuesday, the EU said. " +
+				"The sides have held two days of talks in Ohrid before, when they agreed on a plan.",
+			want: []string{"RS,XK@Brussels 2026-03-02"},
+			not:  []string{"RS,XK@Ohrid 2026-03-02"},
+		},
+		{
+			name:  "mediators meeting the sides separately hold one meeting with them",
+			title: "Indirect talks resume in Doha",
+			text:  "Qatari mediators met separately with Israeli and Hamas negotiators in Doha on Wednesday as indirect talks resumed, officials said.",
+			want:  []string{"IL,PS@Doha 2026-03-04"},
 		},
 		{
 			name: "a meeting the sides held, told of by reference: no place needed",
@@ -1309,8 +1322,12 @@ func TestEarlierRounds(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
-			for _, e := range x.Extract(Article{Text: tc.text, Published: pub}) {
-				got = append(got, strings.Join(e.Parties, ",")+"@"+e.Location.City+" "+e.StartDate())
+			for _, e := range x.Extract(Article{Title: tc.title, Text: tc.text, Published: pub}) {
+				key := strings.Join(e.Parties, ",") + "@" + e.Location.City + " " + e.StartDate()
+				if slices.Contains(got, key) {
+					t.Errorf("%s reported twice", key)
+				}
+				got = append(got, key)
 			}
 			for _, w := range tc.want {
 				if !slices.Contains(got, w) {
