@@ -55,6 +55,10 @@ type Gold struct {
 	ParticipantsInclude []string `json:"participants_include,omitempty"`
 	ParticipantsExclude []string `json:"participants_exclude,omitempty"`
 	MinEvents           int      `json:"min_events,omitempty"`
+	// Secondary are the other meetings the article reports, in the realdev
+	// form ("city" a list, "start", "date_tolerance_days", "optional"), so
+	// that event precision counts them as found rather than as false.
+	Secondary []realdevMeeting `json:"secondary,omitempty"`
 }
 
 // articleExts are the article files of a corpus; each has a NAME.json beside it.
@@ -132,6 +136,12 @@ func loadCase(articlePath, goldPath string) (Case, error) {
 		m := g.meeting()
 		c.Primary = &m
 		c.Track = trackOf(g.Parties)
+	}
+	for i, s := range g.Secondary {
+		if len(s.Parties) == 0 || len(s.Status) == 0 {
+			return Case{}, fmt.Errorf("gold %s: secondary %d needs parties and status", goldPath, i)
+		}
+		c.Secondary = append(c.Secondary, s.meeting())
 	}
 	return c, nil
 }

@@ -107,6 +107,7 @@ func TestLoadDirErrors(t *testing.T) {
 		{"no header", map[string]string{"a.txt": "just text", "a.json": "null"}},
 		{"bad published", map[string]string{"a.txt": "published: yesterday\n---\nbody", "a.json": "null"}},
 		{"gold without parties", map[string]string{"a.txt": "published: 2026-01-01T00:00:00Z\n---\nbody", "a.json": `{"city":"Geneva"}`}},
+		{"secondary without status", map[string]string{"a.txt": "published: 2026-01-01T00:00:00Z\n---\nbody", "a.json": `{"parties":["IR","US"],"secondary":[{"parties":["IR","US"],"city":["Muscat"]}]}`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
