@@ -180,6 +180,7 @@ func (x *Extractor) mentions(a Article) *reading {
 	x.learnPeople(paras)
 	r := &reading{dateline: -1}
 	var prevDay time.Time
+	var prevPlace *mention // the last meeting told of with its city
 	prevMeeting := false
 	prevPerson := int32(-1)
 	for _, p := range paras {
@@ -206,6 +207,12 @@ func (x *Extractor) mentions(a Article) *reading {
 				}
 				if m.hasDate && m.prec == PrecisionDay {
 					prevDay = m.start
+				}
+				if !m.hasLoc && prevPlace != nil && c.mask&cSamePlace != 0 {
+					m.loc, m.hasLoc = prevPlace.loc, true // "in the same city"
+				}
+				if m.hasLoc && m.loc.city >= 0 {
+					prevPlace = m
 				}
 				prevMeeting = prevMeeting || !m.weak
 				m.order = len(r.mentions)

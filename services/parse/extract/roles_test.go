@@ -967,6 +967,12 @@ func TestEarlierRounds(t *testing.T) {
 			want:  []string{"IL,PS@Doha 2026-03-04"},
 		},
 		{
+			name: "a meeting held in the same city as the one told of before",
+			text: "Russian envoys met the American team in Doha on Tuesday. " +
+				"The meeting came a day after American envoys wrapped up two days of talks with Ukrainian negotiators in the same city on Sunday and Monday.",
+			want: []string{"RU,US@Doha 2026-03-03", "UA,US@Doha 2026-03-01"},
+		},
+		{
 			name: "a meeting the sides held, told of by reference: no place needed",
 			text: "Serbian and Kosovar negotiators will resume their dialogue in Brussels on Thursday, the EU said. " +
 				"When they last met, in November 2025, the sides agreed on a plan for missing persons.",
