@@ -973,6 +973,12 @@ func TestEarlierRounds(t *testing.T) {
 			want: []string{"RU,US@Doha 2026-03-03", "UA,US@Doha 2026-03-01"},
 		},
 		{
+			name: "places listed each with its own date",
+			text: "Serbian and Kosovar negotiators will meet in Brussels on Friday. " +
+				"They last met in Ohrid in February and in Vienna in December.",
+			want: []string{"RS,XK@Brussels 2026-03-06", "RS,XK@Ohrid 2026-02-01", "RS,XK@Vienna 2025-12-01"},
+		},
+		{
 			name: "a meeting the sides held, told of by reference: no place needed",
 			text: "Serbian and Kosovar negotiators will resume their dialogue in Brussels on Thursday, the EU said. " +
 				"When they last met, in November 2025, the sides agreed on a plan for missing persons.",

@@ -208,7 +208,21 @@ func splitPlaceList(p *para, c *clause) (*clause, *clause) {
 		}
 		for j := range c.locs {
 			l2 := &c.locs[j]
-			if l2.e == 0 || l2.score < 3 || l2.city == l1.city || l2.s < l1.e || !listed(p, l1.e, l2.s) {
+			if l2.e == 0 || l2.score < 3 || l2.city == l1.city || l2.s < l1.e {
+				continue
+			}
+			if k := datedItem(p, c, l1.e, l2.s); k >= 0 {
+				// "in London in June and in Geneva in May": each place
+				// with its own date.
+				l, r := *c, *c
+				l.locs = slices.Delete(slices.Clone(c.locs), j, j+1)
+				l.dates = slices.DeleteFunc(slices.Clone(c.dates), func(d dateCand) bool { return d.a >= l2.s })
+				r.locs = []locCand{*l2}
+				r.ents, r.people = slices.Clone(c.ents), slices.Clone(c.people)
+				r.dates = slices.DeleteFunc(slices.Clone(c.dates), func(d dateCand) bool { return d.a < l2.e })
+				return &l, &r
+			}
+			if !listed(p, l1.e, l2.s) {
 				continue
 			}
 			l, r := *c, *c
@@ -225,6 +239,26 @@ func splitPlaceList(p *para, c *clause) (*clause, *clause) {
 		}
 	}
 	return nil, nil
+}
+
+// datedItem: the tokens [a, b) between two places are the first place's
+// date and the word that joins the next ("… in June and in …"); the index
+// of that date in c.dates, or -1.
+func datedItem(p *para, c *clause, a, b int) int {
+	for k, d := range c.dates {
+		if d.a < a || d.b > b || d.a-a > 1 {
+			continue
+		}
+		rest := b - d.b
+		if rest < 1 || rest > 2 || !pairConj[p.toks[d.b].low] && p.toks[d.b].low != "," {
+			continue
+		}
+		if rest == 2 && p.endM[b-1]&cLocPrep == 0 {
+			continue
+		}
+		return k
+	}
+	return -1
 }
 
 // sinceDate: d opens a span that runs to now ("since mid-May", whose
