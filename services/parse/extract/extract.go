@@ -1325,6 +1325,25 @@ func completeThreeWay(ev *Event, others iter.Seq[*Event]) {
 			return
 		}
 	}
+	// "Trump met Zelensky in Davos, his envoys met Putin in Moscow …
+	// trilateral talks begin on Friday": the three are the sides the
+	// article's meetings name between them, when they are three.
+	union := slices.Clone(ev.Parties)
+	for o := range others {
+		if len(o.Parties) == 2 && (slices.Contains(o.Parties, ev.Parties[0]) || slices.Contains(o.Parties, ev.Parties[1])) {
+			for _, code := range o.Parties {
+				if !slices.Contains(union, code) {
+					union = append(union, code)
+				}
+			}
+		}
+	}
+	if len(union) == 3 {
+		sort.Strings(union)
+		ev.Parties = union
+		ev.Mediators = slices.DeleteFunc(ev.Mediators, func(m string) bool { return slices.Contains(union, m) })
+		return
+	}
 	// "trilateral talks between Russia and Ukraine", with the US read as a
 	// go-between: the one helper that is not the host is the third side.
 	var third []string

@@ -979,6 +979,12 @@ func TestEarlierRounds(t *testing.T) {
 			want: []string{"RS,XK@Brussels 2026-03-06", "RS,XK@Ohrid 2026-02-01", "RS,XK@Vienna 2025-12-01"},
 		},
 		{
+			name: "trilateral talks with no sides named are between the sides of the article's meetings",
+			text: "On Monday the US president met the Armenian prime minister in Washington, and hours later American envoys sat down with Azerbaijan's president in Baku. " +
+				"Trilateral talks in Vienna begin on Friday.",
+			want: []string{"AM,AZ,US@Vienna 2026-03-06"},
+		},
+		{
 			name: "a meeting the sides held, told of by reference: no place needed",
 			text: "Serbian and Kosovar negotiators will resume their dialogue in Brussels on Thursday, the EU said. " +
 				"When they last met, in November 2025, the sides agreed on a plan for missing persons.",
