@@ -1376,11 +1376,35 @@ func (cr *clauseReader) demoteSide(st *annSite, en entry, ent entity, ev *entEv)
 	if ev.score > 1 && !ev.between && (cr.near(s, e, cAlly, 4) || cr.allyBefore(s)) {
 		ev.score = 1 // "European leaders joined the talks", "accompanied by French officials"
 	}
+	if ev.score > 1 && cr.joinsMeetingAfter(e) {
+		// "officials from the U.S., Qatar and Turkey arrived to join the
+		// negotiations": they join a meeting of others.
+		ev.score, ev.between = 1, false
+	}
 	if ev.score > 1 && cr.asWellAsBefore(s) {
 		// "…the Syrian government and the opposition, as well as
 		// representatives from the UN, Jordan and Iraq": observers.
 		ev.score, ev.between = 1, false
 	}
+}
+
+// joinsMeetingAfter: after token e the clause says its subject joins a
+// meeting already named ("… to join the negotiations", "joined the talks").
+func (cr *clauseReader) joinsMeetingAfter(e int) bool {
+	t, p := cr.t, cr.p
+	for i := e; i < cr.b; i++ {
+		switch t[i].low {
+		case "join", "joins", "joined", "joining":
+		default:
+			continue
+		}
+		for k := i + 1; k < cr.b && k <= i+3; k++ {
+			if p.startM[k]&cMeetNoun != 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // asWellAsBefore: "as well as" stands within the eight tokens before the

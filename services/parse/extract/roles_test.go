@@ -985,6 +985,13 @@ func TestEarlierRounds(t *testing.T) {
 			want: []string{"AM,AZ,US@Vienna 2026-03-06"},
 		},
 		{
+			name: "officials who arrive to join the negotiations hold no meeting of their own",
+			text: "Indirect talks between Israel and Hamas went on in Cairo on Tuesday for a second day. " +
+				"Senior officials from Jordan, Qatar and Turkey continued to arrive in Cairo to join the negotiations, an Egyptian official said.",
+			want: []string{"IL,PS@Cairo 2026-03-02"},
+			not:  []string{"JO,QA,TR@Cairo 2026-03-04"},
+		},
+		{
 			name: "a meeting the sides held, told of by reference: no place needed",
 			text: "Serbian and Kosovar negotiators will resume their dialogue in Brussels on Thursday, the EU said. " +
 				"When they last met, in November 2025, the sides agreed on a plan for missing persons.",
