@@ -32,6 +32,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"KP", "RU"}, city: "Vladivostok", start: "2026-03-03",
 		},
 		{
+			name:    "a side described before its name stays in the list of sides",
+			text:    "Negotiations between Sudan's army and the paramilitary Rapid Support Forces broke down in Jeddah on Tuesday, US mediators said.",
+			parties: []string{"SD"}, city: "Jeddah", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "two capitals paired by between are their governments",
 			text:    "The first round of border talks between Bangkok and Phnom Penh was held in Kuala Lumpur on Monday, officials said.",
 			parties: []string{"KH", "TH"}, city: "Kuala Lumpur", start: "2026-03-02", status: StatusHeld,
