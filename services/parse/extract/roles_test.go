@@ -37,6 +37,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"SD"}, city: "Jeddah", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "the headquarters of a bloc is a venue in its city, not a side",
+			text:    "The leaders of Serbia and Kosovo met at the EU headquarters on Tuesday for their first talks in a year.",
+			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "two capitals paired by between are their governments",
 			text:    "The first round of border talks between Bangkok and Phnom Penh was held in Kuala Lumpur on Monday, officials said.",
 			parties: []string{"KH", "TH"}, city: "Kuala Lumpur", start: "2026-03-02", status: StatusHeld,
@@ -995,6 +1000,12 @@ func TestEarlierRounds(t *testing.T) {
 				"Senior officials from Jordan, Qatar and Turkey continued to arrive in Cairo to join the negotiations, an Egyptian official said.",
 			want: []string{"IL,PS@Cairo 2026-03-02"},
 			not:  []string{"JO,QA,TR@Cairo 2026-03-04"},
+		},
+		{
+			name: "an earlier round held 'there too'",
+			text: "Делегации Японии и России провели во вторник в Токио консультации по мирному договору, сообщил МИД Японии. " +
+				"Предыдущий раунд консультаций состоялся там же 20 февраля. Следующая встреча может пройти в Москве.",
+			want: []string{"JP,RU@Tokyo 2026-03-03", "JP,RU@Tokyo 2026-02-20"},
 		},
 		{
 			name: "a meeting the sides held, told of by reference: no place needed",
