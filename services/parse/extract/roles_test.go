@@ -42,6 +42,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "UN headquarters is a venue in New York",
+			text:    "The foreign ministers of Armenia and Azerbaijan met at UN headquarters on Tuesday on the sidelines of the General Assembly.",
+			parties: []string{"AM", "AZ"}, city: "New York", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "two capitals paired by between are their governments",
 			text:    "The first round of border talks between Bangkok and Phnom Penh was held in Kuala Lumpur on Monday, officials said.",
 			parties: []string{"KH", "TH"}, city: "Kuala Lumpur", start: "2026-03-02", status: StatusHeld,
