@@ -309,6 +309,12 @@ func (s *dateScan) setRole(c *dateCand) {
 		case "until", "till", "through":
 			// "postponed until mid-week" is the new day, not a last day
 			c.until = !c.moved
+		case "до":
+			// "продлятся до пятницы": a last day; "до 10 марта" may be a
+			// deadline, so only a day of the week
+			if _, wd := s.x.weekdays[t[c.a].low]; wd && k < c.a {
+				c.until = !c.moved
+			}
 		case "since":
 			// "reworked several times since November": when a span
 			// began, not the day of a meeting, unless it names the day
@@ -352,6 +358,11 @@ func (s *dateScan) setRole(c *dateCand) {
 			c.finish = m&cEnd != 0
 			break
 		}
+	}
+	// "talks, which began on Tuesday, …, a source said": a day a start
+	// verb governs is the meeting's, whoever tells it.
+	if k := c.a - 1; k-1 >= a && c.speech && (s.t[k].low == "on" || s.t[k].low == "во" || s.t[k].low == "в" || s.t[k].low == "у") && s.p.endM[k-1]&cStart != 0 && s.p.startM[k-1]&cMeeting == 0 {
+		c.speech = false
 	}
 }
 

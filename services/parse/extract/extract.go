@@ -491,6 +491,15 @@ func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
 		if best.until && c.mask&cContinue != 0 && m.start.After(day(pub)) {
 			m.start = day(pub)
 		}
+		// "which began on Tuesday, will last until Friday": from the one
+		// day to the other.
+		if d := dayBeforeUntil(c); d != nil && m.prec == PrecisionDay {
+			for _, u := range c.dates {
+				if u.until && u.prec == PrecisionDay {
+					m.start, m.end, m.endTn = d.start, u.end, u.tn
+				}
+			}
+		}
 		// "arrived in Washington on Wednesday for a second round of
 		// talks": the day is the arrival's. The talks take it only when
 		// nothing else dates them (see datedByArrivalDay).
@@ -519,6 +528,24 @@ func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
 	m.tn = clauseTense(c)
 	m.strong = strongCodes(c)
 	return m
+}
+
+// dayBeforeUntil is the day c says its meeting began, when c also names
+// the day it lasts until, up to a week later; nil otherwise.
+func dayBeforeUntil(c *clause) *dateCand {
+	for i := range c.dates {
+		u := &c.dates[i]
+		if !u.until || u.prec != PrecisionDay {
+			continue
+		}
+		for j := range c.dates {
+			d := &c.dates[j]
+			if j != i && !d.until && !d.speech && d.prec == PrecisionDay && d.start.Before(u.start) && !d.start.Before(addDays(u.start, -7)) {
+				return d
+			}
+		}
+	}
+	return nil
 }
 
 // precisionRank orders precisions, the finest highest.

@@ -47,6 +47,22 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "New York", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "talks that began on a day and last until another run from the one to the other",
+			title:   "Serbia-Kosovo talks to last until Friday",
+			text:    "Talks between Serbia and Kosovo, which began on Tuesday in Brussels, will last until Friday, an EU spokesman said.",
+			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", end: "2026-03-06", status: StatusUnderway,
+		},
+		{
+			name:    "talks begun on a day that last until another, in Russian",
+			text:    "Переговоры Сербии и Косова, начавшиеся во вторник в Брюсселе, продлятся до пятницы, сообщил представитель ЕС.",
+			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", end: "2026-03-06", status: StatusUnderway,
+		},
+		{
+			name:    "talks begun on a day that last until another, in Ukrainian",
+			text:    "Переговори Сербії та Косова, які розпочалися у вівторок у Брюсселі, триватимуть до п'ятниці, повідомив речник ЄС.",
+			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", end: "2026-03-06", status: StatusUnderway,
+		},
+		{
 			name:    "two capitals paired by between are their governments",
 			text:    "The first round of border talks between Bangkok and Phnom Penh was held in Kuala Lumpur on Monday, officials said.",
 			parties: []string{"KH", "TH"}, city: "Kuala Lumpur", start: "2026-03-02", status: StatusHeld,
