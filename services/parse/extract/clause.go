@@ -54,6 +54,9 @@ type clause struct {
 	// separate: "a separate meeting": not any other meeting the article
 	// tells of
 	separate bool
+	// hypoStart: its words of starting or ending are only possible
+	// ("ready to resume talks").
+	hypoStart bool
 	// apart: "held talks with them separately": another meeting than one
 	// between other sides.
 	apart  bool
@@ -154,7 +157,30 @@ func (c *clause) hypothetical() bool {
 	if c.mask&cHypo == 0 {
 		return false
 	}
-	return !(c.metPast || c.mask&(cStart|cEnd|cCancel|cPostpone) != 0)
+	return !(c.metPast || c.mask&(cStart|cEnd|cCancel|cPostpone) != 0 && !c.hypoStart)
+}
+
+// hypoStarts: every word of starting or ending in [a, b) is what a word
+// of possibility governs ("ready to resume talks", "hopes to conclude"),
+// and there is one.
+func hypoStarts(p *para, a, b int) bool {
+	found := false
+	for i := a; i < b; i++ {
+		if p.startM[i]&(cStart|cEnd) == 0 {
+			continue
+		}
+		governed := false
+		for k := max(a, i-3); k < i; k++ {
+			if p.endM[k]&cHypo != 0 {
+				governed = true
+			}
+		}
+		if !governed {
+			return false
+		}
+		found = true
+	}
+	return found
 }
 
 // analyzeClause reads the tokens [a, b) of p.
@@ -180,6 +206,7 @@ func (x *Extractor) analyzeClause(p *para, a, b, sa, sb int, pub time.Time) *cla
 	cr.readRound()
 	cr.readDays()
 	c.longAgo = yearLongAgo(p, a, b, pub)
+	c.hypoStart = hypoStarts(p, a, b)
 	c.invitedSide = cr.invitedSide()
 	if cr.pronoun && !c.hasCue() && c.mask&(cStart|cEnd|cFinish|cContinue) != 0 && len(c.ents) == 0 {
 		c.mask |= cMeetNoun

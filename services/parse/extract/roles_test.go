@@ -63,6 +63,16 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"RS", "XK"}, city: "Brussels", start: "2026-03-03", end: "2026-03-06", status: StatusUnderway,
 		},
 		{
+			name:    "a side ready to resume talks holds none",
+			text:    "Azerbaijan's foreign minister said on Wednesday that Baku was ready to resume peace talks with Armenia in Abu Dhabi without preconditions, but that Yerevan had so far refused.",
+			parties: nil,
+		},
+		{
+			name:    "a side ready to resume talks holds none, in Russian",
+			text:    "Глава МИД Азербайджана заявил в среду, что Баку готов возобновить мирные переговоры с Арменией в Абу-Даби без предварительных условий, но Ереван пока отказывается.",
+			parties: nil,
+		},
+		{
 			name:    "two capitals paired by between are their governments",
 			text:    "The first round of border talks between Bangkok and Phnom Penh was held in Kuala Lumpur on Monday, officials said.",
 			parties: []string{"KH", "TH"}, city: "Kuala Lumpur", start: "2026-03-02", status: StatusHeld,
