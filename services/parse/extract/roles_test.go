@@ -73,6 +73,12 @@ func TestReadingByRoles(t *testing.T) {
 			parties: nil,
 		},
 		{
+			name:    "the country a bloc's ministers meet to discuss is no side",
+			title:   "African Union ministers meet in Addis Ababa to discuss Sudan",
+			text:    "African Union foreign ministers met in Addis Ababa on Tuesday to discuss humanitarian aid to Sudan. Sudan's envoy joined the meeting by video link.",
+			parties: nil,
+		},
+		{
 			name:    "two capitals paired by between are their governments",
 			text:    "The first round of border talks between Bangkok and Phnom Penh was held in Kuala Lumpur on Monday, officials said.",
 			parties: []string{"KH", "TH"}, city: "Kuala Lumpur", start: "2026-03-02", status: StatusHeld,
