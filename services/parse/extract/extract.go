@@ -1242,11 +1242,17 @@ func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32, 
 		}
 		out = append(out, scored{ev, leadScore(cl), firstOrder(cl), cuesOf(cl).mask&cThreeWay != 0, cl})
 	}
-	if sides := x.inheritable(lead, pd, titleSides, named); sides != nil {
-		for _, cl := range rejected {
-			if ev, ok := x.event(cl, pd, sides); ok {
-				out = append(out, scored{ev, leadScore(cl), firstOrder(cl), cuesOf(cl).mask&cThreeWay != 0, cl})
-			}
+	sides := x.inheritable(lead, pd, titleSides, named)
+	for _, cl := range rejected {
+		inherit := sides
+		if inherit == nil {
+			inherit = x.mediatedSides(cl, pd, named)
+		}
+		if inherit == nil {
+			continue
+		}
+		if ev, ok := x.event(cl, pd, inherit); ok {
+			out = append(out, scored{ev, leadScore(cl), firstOrder(cl), cuesOf(cl).mask&cThreeWay != 0, cl})
 		}
 	}
 	if len(out) == 0 {

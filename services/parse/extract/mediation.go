@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"time"
 )
 
 // mediation is a track's standing arrangement: its sides negotiate through
@@ -78,6 +79,26 @@ func (x *Extractor) mediatedRounds(evs []Event, named map[string]bool) {
 	}
 }
 
+// mediatedSides are the sides of a track's mediated talks for cl, a
+// meeting of one of their sides with their mediators ("a Hamas delegation
+// will hold talks with Egyptian mediators in Cairo"), when the article
+// names every side; nil otherwise.
+func (x *Extractor) mediatedSides(cl *cluster, pd time.Time, named map[string]bool) []string {
+	if named == nil {
+		return nil
+	}
+	ev, _ := x.event(cl, pd, nil)
+	if len(ev.Parties) != 1 {
+		return nil
+	}
+	for _, md := range x.mediations {
+		if md.applies(&ev, named) {
+			return slices.Clone(md.sides)
+		}
+	}
+	return nil
+}
+
 func (md *mediation) applies(ev *Event, named map[string]bool) bool {
 	// Hamas's delegation with Egypt's mediators in Cairo is a round of
 	// the talks; Netanyahu with Trump at the White House is not.
@@ -97,6 +118,9 @@ func (md *mediation) applies(ev *Event, named map[string]bool) bool {
 			return false
 		}
 	}
+	// "A Hamas delegation will hold talks with Egyptian mediators in
+	// Cairo": the mediators may be named as helpers, not sides.
+	helper = helper || slices.ContainsFunc(ev.Mediators, func(m string) bool { return slices.Contains(md.mediators, m) })
 	if !side || !helper {
 		return false
 	}

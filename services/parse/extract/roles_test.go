@@ -79,6 +79,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: nil,
 		},
 		{
+			name:    "one side's talks with the mediators at their home are a round of the mediated talks",
+			text:    "A Hamas delegation will travel to Cairo on Thursday for talks with Egyptian mediators on the next phase of the truce, a Hamas official said. Israel has not said whether it will send negotiators.",
+			parties: []string{"IL", "PS"}, mediators: []string{"EG"}, city: "Cairo", start: "2026-03-05", status: StatusScheduled,
+		},
+		{
 			name:    "two capitals paired by between are their governments",
 			text:    "The first round of border talks between Bangkok and Phnom Penh was held in Kuala Lumpur on Monday, officials said.",
 			parties: []string{"KH", "TH"}, city: "Kuala Lumpur", start: "2026-03-02", status: StatusHeld,
