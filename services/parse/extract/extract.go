@@ -885,6 +885,12 @@ func fit(cl *cluster, m *mention, pd time.Time) int {
 	if conflictParties(m.strong, cl.strong) {
 		return -1
 	}
+	// "met on the sidelines of the summit … Xi is hosting the summit": a
+	// meeting on the sidelines is between its own sides; others at the
+	// gathering are not at it.
+	if len(cl.strong) >= 2 && !sidesWithin(m.strong, cl.strong) && !sidesWithin(cl.strong, m.strong) && slices.ContainsFunc(cl.ms, func(o *mention) bool { return o.c.mask&cSidelines != 0 }) {
+		return -1
+	}
 	// "Turkey and Qatar, which mediated the talks, said they would go on
 	// with their efforts": the tense of what the go-betweens do next.
 	if !m.hasDate && cl.hasDate && !onlyHelpers(m) {

@@ -84,6 +84,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"IL", "PS"}, mediators: []string{"EG"}, city: "Cairo", start: "2026-03-05", status: StatusScheduled,
 		},
 		{
+			name:    "the host of a summit is no side of a meeting on its sidelines",
+			text:    "Japan's prime minister met South Korea's president on the sidelines of the G20 summit in Johannesburg on Tuesday, discussing trade. South African President Cyril Ramaphosa is hosting the two-day summit.",
+			parties: []string{"JP", "KR"}, city: "Johannesburg", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "two capitals paired by between are their governments",
 			text:    "The first round of border talks between Bangkok and Phnom Penh was held in Kuala Lumpur on Monday, officials said.",
 			parties: []string{"KH", "TH"}, city: "Kuala Lumpur", start: "2026-03-02", status: StatusHeld,
