@@ -89,6 +89,16 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"JP", "KR"}, city: "Johannesburg", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "delegations that did not meet, in Ukrainian",
+			text:    "Делегації Сербії та Косова не зустрічалися в Брюсселі у вівторок, хоча такі повідомлення з'явилися в соцмережах, заявили в ЄС.",
+			parties: nil,
+		},
+		{
+			name:    "a treaty initialled, in Russian",
+			text:    "Министры иностранных дел Эфиопии и Эритреи во вторник парафировали в Джидде текст мирного соглашения, сообщил МИД Эфиопии.",
+			parties: []string{"ER", "ET"}, city: "Jeddah", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "two capitals paired by between are their governments",
 			text:    "The first round of border talks between Bangkok and Phnom Penh was held in Kuala Lumpur on Monday, officials said.",
 			parties: []string{"KH", "TH"}, city: "Kuala Lumpur", start: "2026-03-02", status: StatusHeld,
