@@ -97,7 +97,12 @@ func (x *Extractor) extract(a Article) []Event {
 	if len(evs) > 0 && named != nil {
 		x.mediatedRounds(evs, named)
 	}
-	x.placedByDateline(evs, r.dateline)
+	// "met on the border": the meeting has its place, no city.
+	if len(evs) == 0 || !slices.ContainsFunc(r.mentions, func(m *mention) bool {
+		return m.c.mask&cBorderPlace != 0 && slices.Contains(evs[0].Evidence, m.evidence)
+	}) {
+		x.placedByDateline(evs, r.dateline)
+	}
 	return evs
 }
 

@@ -99,6 +99,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"ER", "ET"}, city: "Jeddah", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "a meeting on the border is not in the dateline's city",
+			text:    "BAKU, March 4 - The commissions on border delimitation of Azerbaijan and Armenia met on Tuesday on the border between the two countries, the Azerbaijani government said.",
+			parties: []string{"AM", "AZ"}, city: "", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "two capitals paired by between are their governments",
 			text:    "The first round of border talks between Bangkok and Phnom Penh was held in Kuala Lumpur on Monday, officials said.",
 			parties: []string{"KH", "TH"}, city: "Kuala Lumpur", start: "2026-03-02", status: StatusHeld,
