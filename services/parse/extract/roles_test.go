@@ -104,6 +104,11 @@ func TestReadingByRoles(t *testing.T) {
 			parties: []string{"AM", "AZ"}, city: "", start: "2026-03-03", status: StatusHeld,
 		},
 		{
+			name:    "officers from two countries are their sides",
+			text:    "Military officers from India and Pakistan held a flag meeting at the Wagah border crossing on Tuesday, the Indian army said.",
+			parties: []string{"IN", "PK"}, city: "Wagah", start: "2026-03-03", status: StatusHeld,
+		},
+		{
 			name:    "two capitals paired by between are their governments",
 			text:    "The first round of border talks between Bangkok and Phnom Penh was held in Kuala Lumpur on Monday, officials said.",
 			parties: []string{"KH", "TH"}, city: "Kuala Lumpur", start: "2026-03-02", status: StatusHeld,
