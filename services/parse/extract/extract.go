@@ -535,6 +535,15 @@ func (x *Extractor) newMention(c *clause, pub time.Time) *mention {
 	return m
 }
 
+// longPast: ev ended more than a month before pd.
+func longPast(ev Event, pd time.Time) bool {
+	end := ev.End
+	if end.IsZero() {
+		end = ev.Start
+	}
+	return !end.IsZero() && end.Before(addDays(pd, -31))
+}
+
 // dayBeforeUntil is the day c says its meeting began, when c also names
 // the day it lasts until, up to a week later; nil otherwise.
 func dayBeforeUntil(c *clause) *dateCand {
@@ -1266,7 +1275,10 @@ func (x *Extractor) events(cls []*cluster, pub time.Time, articleTopics uint32, 
 			out = append(out, scored{ev, leadScore(cl), firstOrder(cl), cuesOf(cl).mask&cThreeWay != 0, cl})
 		}
 	}
-	if len(out) == 0 {
+	// An article that tells only of meetings long past reports none: they
+	// are its background ("Russia handed over the document at the last
+	// round in Istanbul in June").
+	if !slices.ContainsFunc(out, func(o scored) bool { return !longPast(o.ev, pd) }) {
 		return nil
 	}
 	for i := range out {

@@ -19,7 +19,9 @@ func TestRelativeDates(t *testing.T) {
 		{"past tense month-day", "Russian and US talks in Riyadh were held on Feb. 18.", "Riyadh", "2025-02-18", "held"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			evs := x.Extract(Article{Title: "Talks", Text: tc.text, Published: pub})
+			// A meeting of the week keeps the article from being only
+			// background (see longPast), whatever the case reads.
+			evs := x.Extract(Article{Title: "Talks", Text: tc.text + " Both sides will meet again in Vienna on Friday.", Published: pub})
 			for _, e := range evs {
 				if e.Location.City == tc.city {
 					if e.StartDate() != tc.start || string(e.Status) != tc.status {
