@@ -13,12 +13,10 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"sync"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
-	"github.com/nats-io/nats.go"
 	"github.com/parleyhq/parley/cmd/parley/internal/web"
 	"github.com/parleyhq/parley/platform/bus"
 	"github.com/parleyhq/parley/platform/config"
@@ -74,24 +72,17 @@ func Run(ctx context.Context, c Config) error {
 	log := c.Logger
 
 	natsURL := f.NATS.URL
-	var inProcess []nats.Option
 	if natsURL == "" {
-		srv, stop, err := startStore(ctx, c)
+		url, stop, err := startStore(ctx, c)
 		if err != nil {
 			return err
 		}
 		defer stop()
-		natsURL = srv.ClientURL()
-		// The services reach their own server through memory rather than loopback TCP,
-		// sparing system calls and poller wake-ups on both sides of every message; a changed
-		// poll makes some ten round trips (seen checks, the item, its marks, parse's delivery,
-		// record and ack), one after the other. A KV get and put, a few at a time as polls
-		// make them, took 14–17 µs of CPU instead of 16–37. Others still connect at natsURL.
-		inProcess = append(inProcess, nats.InProcessServer(srv))
+		natsURL = url
 	}
 
 	opsSrv := ops.New(log)
-	conns, err := connectAll(ctx, natsURL, f, log, opsSrv, inProcess...)
+	conns, err := connectAll(ctx, natsURL, f, log, opsSrv)
 	if err != nil {
 		return err
 	}
@@ -124,38 +115,38 @@ func Run(ctx context.Context, c Config) error {
 }
 
 // startStore locks the embedded server's store and starts the server on it. It returns the
-// server and a function that shuts it down and releases the store.
-func startStore(ctx context.Context, c Config) (*server.Server, func(), error) {
+// server's client URL and a function that shuts the server down and releases the store.
+func startStore(ctx context.Context, c Config) (string, func(), error) {
 	f, log := c.File, c.Logger
 	// A relative store_dir would follow the working directory: started from elsewhere,
 	// Parley would begin with empty state and alert everything again.
 	dir, err := filepath.Abs(f.NATS.StoreDir)
 	if err != nil {
-		return nil, nil, fmt.Errorf("pipeline: nats.store_dir %q: %w", f.NATS.StoreDir, err)
+		return "", nil, fmt.Errorf("pipeline: nats.store_dir %q: %w", f.NATS.StoreDir, err)
 	}
 	f.NATS.StoreDir = dir
 	// One process per store: a second one would corrupt it and deliver alerts twice.
 	release, err := natsembed.LockStore(dir)
 	if err != nil {
-		return nil, nil, fmt.Errorf("pipeline: %w", err)
+		return "", nil, fmt.Errorf("pipeline: %w", err)
 	}
 	srv, err := startEmbedded(ctx, f, log, c.FallbackPorts)
 	if err != nil {
 		release()
-		return nil, nil, err
+		return "", nil, err
 	}
 	stop := func() {
 		srv.Shutdown()
 		srv.WaitForShutdown()
 		release()
 	}
-	log.Info("embedded nats started", "nats_url", srv.ClientURL(), "store_dir", f.NATS.StoreDir)
-	return srv, stop, nil
+	natsURL := srv.ClientURL()
+	log.Info("embedded nats started", "nats_url", natsURL, "store_dir", f.NATS.StoreDir)
+	return natsURL, stop, nil
 }
 
-// connectAll gives each service its own connection, checked by the ops server's readiness;
-// extra are options of every connection.
-func connectAll(ctx context.Context, natsURL string, f *config.File, log *slog.Logger, opsSrv *ops.Server, extra ...nats.Option) (map[string]*bus.Bus, error) {
+// connectAll gives each service its own connection, checked by the ops server's readiness.
+func connectAll(ctx context.Context, natsURL string, f *config.File, log *slog.Logger, opsSrv *ops.Server) (map[string]*bus.Bus, error) {
 	// Said before waiting: an unreachable NATS otherwise looks like a hang.
 	log.Info("connecting to nats", "nats_url", natsURL)
 	secure, err := bus.SecurityOptions(f.NATS)
@@ -168,7 +159,7 @@ func connectAll(ctx context.Context, natsURL string, f *config.File, log *slog.L
 	}
 	conns := map[string]*bus.Bus{}
 	for _, name := range []string{"fetch", "parse", "notify"} {
-		nc, err := bus.Connect(ctx, natsURL, "parley-"+name, log, append(slices.Clone(secure), extra...)...)
+		nc, err := bus.Connect(ctx, natsURL, "parley-"+name, log, secure...)
 		if err != nil {
 			closeAll(conns)
 			return nil, fmt.Errorf("pipeline: %w", err)
