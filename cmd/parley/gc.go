@@ -10,9 +10,10 @@ import (
 
 // gcPercent is the collector's GOGC for the long-running commands unless the operator sets
 // one. At Go's 100, marking and assists were a twelfth of `parley run`'s CPU in the farm
-// benchmark, for garbage that is mostly net/http's, made on every poll: 150 cut that by a
-// third for a quarter more heap. The farm's peak RSS went from 215–230 MB to 268–280 (its
-// bound is 300; 200 took it past), 100,000 feeds' from 612 to 744 MB (bound 1 GB).
+// benchmark, for garbage that is mostly net/http's, made on every poll; 140 has them mark
+// about 30 % less often for 40 % more heap. The farm's peak RSS went from 214–228 MB to
+// 254–272 (its bound is 300: 150 reached 285, 200 319), 100,000 feeds' from 609 to 693 MB
+// (bound 1 GB).
 const gcPercent = 140
 
 // cgroupMemoryFiles hold the container's memory limit: cgroup v2's, then v1's.
