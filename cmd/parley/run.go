@@ -51,6 +51,7 @@ func cmdRun(ctx context.Context, args []string, io stdio) error {
 	if err != nil {
 		return err
 	}
+	tuneGC(log)
 	pc := pipeline.Config{File: f, Logger: log, Console: io.out}
 	if demoMode {
 		stop, err := startDemo(ctx, &pc, io, log)

@@ -36,6 +36,7 @@ func serviceCommand(name string) func(context.Context, []string, stdio) error {
 			return err
 		}
 		log = log.With("service", name)
+		tuneGC(log)
 		secure, err := bus.SecurityOptions(f.NATS)
 		if err != nil {
 			return err

@@ -358,7 +358,7 @@ func (w *worker) publish(ctx context.Context, ni newItem, fetched time.Time) (bo
 			w.log().Debug("new guid for a link already published; not publishing it again", "item_id", it.Id, "item_url", it.Url)
 			opCtx, cancel := context.WithTimeout(ctx, opTimeout)
 			defer cancel()
-			return false, w.markSeen(opCtx, it.Id, seenRecord{at: fetched, hash: hash})
+			return false, w.markSeen(opCtx, seenRecord{at: fetched, hash: hash}, it.Id)
 		}
 	}
 
@@ -391,15 +391,10 @@ func (w *worker) publish(ctx context.Context, ni newItem, fetched time.Time) (bo
 		// this copy.
 		w.log().Debug("item already in the stream; marking it seen", "item_id", it.Id)
 	}
-	for _, key := range []string{it.Id, ni.linkID} {
-		if key == "" {
-			continue
-		}
-		// If this fails, the next poll publishes it again under the same Nats-Msg-Id, which
-		// the stream drops while its duplicate window lasts.
-		if err := w.markSeen(opCtx, key, seenRecord{at: fetched, hash: hash}); err != nil {
-			return fresh, err
-		}
+	// If this fails, the next poll publishes it again under the same Nats-Msg-Id, which the
+	// stream drops while its duplicate window lasts.
+	if err := w.markSeen(opCtx, seenRecord{at: fetched, hash: hash}, it.Id, ni.linkID); err != nil {
+		return fresh, err
 	}
 	return fresh, nil
 }
@@ -413,5 +408,5 @@ func (w *worker) renewSeen(ctx context.Context, key string, rec seenRecord) erro
 	opCtx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
 	rec.at = time.Now()
-	return w.markSeen(opCtx, key, rec)
+	return w.markSeen(opCtx, rec, key)
 }

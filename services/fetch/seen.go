@@ -75,9 +75,34 @@ func (w *worker) lookupSeen(ctx context.Context, key string) (seenRecord, bool, 
 	return seenRecord{}, false, fmt.Errorf("seen check: %w", err)
 }
 
-func (w *worker) markSeen(ctx context.Context, key string, rec seenRecord) error {
-	if _, err := w.r.seen.Put(ctx, key, []byte(rec.String())); err != nil {
-		return fmt.Errorf("mark seen: %w", err)
+// markSeen writes rec under each key but "". An item's two keys are written together, both
+// puts sent before either ack is awaited: one round trip to the server rather than two, on
+// every new item.
+func (w *worker) markSeen(ctx context.Context, rec seenRecord, keys ...string) error {
+	val := []byte(rec.String())
+	var acks [2]jetstream.PubAckFuture
+	pending := acks[:0]
+	for _, key := range keys {
+		if key == "" {
+			continue
+		}
+		f, err := w.r.bus.JS.PublishAsync(seenSubject+key, val)
+		if err != nil {
+			return fmt.Errorf("mark seen: %w", err)
+		}
+		pending = append(pending, f)
+	}
+	for _, f := range pending {
+		select {
+		case <-f.Ok():
+		case err := <-f.Err():
+			return fmt.Errorf("mark seen: %w", err)
+		case <-ctx.Done():
+			return fmt.Errorf("mark seen: %w", ctx.Err())
+		}
 	}
 	return nil
 }
+
+// seenSubject prefixes a key of the seen bucket to make the subject a put is published on.
+const seenSubject = "$KV." + BucketSeenItems + "."

@@ -123,7 +123,6 @@ func (s *service) handle(ctx context.Context, msg jetstream.Msg) error {
 		s.m.articles.WithLabelValues("error").Inc()
 		return bus.Permanent(fmt.Errorf("parse: item on %s is not a FeedItem: %w", msg.Subject(), err))
 	}
-	log := s.c.Logger.With("item_id", item.GetId(), "article_url", item.GetUrl())
 	article, err := ArticleFromItem(item)
 	if err != nil {
 		s.m.articles.WithLabelValues("error").Inc()
@@ -152,10 +151,13 @@ func (s *service) handle(ctx context.Context, msg jetstream.Msg) error {
 	}
 	if len(events) == 0 {
 		s.m.articles.WithLabelValues("no_event").Inc()
-		log.Debug("no event in article")
+		// Most articles hold no event: their line's arguments are not even boxed unless logged.
+		if log := s.c.Logger; log.Enabled(ctx, slog.LevelDebug) {
+			log.Debug("no event in article", "item_id", item.GetId(), "article_url", item.GetUrl())
+		}
 		return nil
 	}
 	s.m.articles.WithLabelValues("event").Inc()
-	log.Info("events extracted", "events", len(events), "status", StatusToken(events[0].GetStatus()))
+	s.c.Logger.Info("events extracted", "item_id", item.GetId(), "article_url", item.GetUrl(), "events", len(events), "status", StatusToken(events[0].GetStatus()))
 	return nil
 }

@@ -31,3 +31,16 @@ func BenchmarkGet304(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParse is the parse of a changed poll's body: one item, as most changes bring.
+func BenchmarkParse(b *testing.B) {
+	body := []byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>Busy desk</title><link>https://example.org/</link>
+<item><guid>busy-20-1</guid><link>https://example.org/busy/20/1</link><title>Delegations meet again in Abu Dhabi</title><pubDate>Tue, 17 Feb 2026 08:00:00 GMT</pubDate></item>
+</channel></rss>`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(body, "application/rss+xml"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

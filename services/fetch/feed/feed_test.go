@@ -279,3 +279,49 @@ func TestPageDecodesMetaCharset(t *testing.T) {
 		t.Error("a PDF was accepted as a page")
 	}
 }
+
+// Parsing by the root element's name must give what gofeed's own detection gives, and leave
+// to it whatever the name does not settle.
+func TestParseFeedAsGofeed(t *testing.T) {
+	bodies := map[string][]byte{
+		"rss":                 read(t, "rss.xml"),
+		"atom":                read(t, "atom.xml"),
+		"full text":           read(t, "fulltext.xml"),
+		"rdf":                 []byte(`<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"><channel><title>t</title></channel><item><title>a</title><link>https://example.org/a</link></item></rdf:RDF>`),
+		"comment and doctype": []byte("\n<?xml version=\"1.0\"?>\n<!-- made by hand -->\n<!DOCTYPE rss>\n<?xml-stylesheet href=\"s.xsl\"?>\n<RSS version=\"2.0\"><channel><title>t</title><item><guid>g</guid><title>a</title></item></channel></RSS>"),
+		"json":                []byte(`{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[{"id":"1","title":"a"}]}`),
+		"internal subset":     []byte(`<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x "y">]><rss version="2.0"><channel><title>t</title></channel></rss>`),
+	}
+	for name, body := range bodies {
+		t.Run(name, func(t *testing.T) {
+			p := gofeed.NewParser()
+			p.RSSTranslator = rssTranslator
+			want, wantErr := p.Parse(bytes.NewReader(body))
+			got, err := parseFeed(body)
+			if (err != nil) != (wantErr != nil) {
+				t.Fatalf("error %v, gofeed's %v", err, wantErr)
+			}
+			if err != nil {
+				return
+			}
+			if got.FeedType != want.FeedType || got.Title != want.Title || len(got.Items) != len(want.Items) {
+				t.Fatalf("got %s %q with %d items, gofeed %s %q with %d", got.FeedType, got.Title, len(got.Items), want.FeedType, want.Title, len(want.Items))
+			}
+			for i := range got.Items {
+				if g, w := *got.Items[i], *want.Items[i]; g.GUID != w.GUID || g.Title != w.Title || g.Link != w.Link || g.Published != w.Published {
+					t.Errorf("item %d: %+v, gofeed's %+v", i, g, w)
+				}
+			}
+		})
+	}
+	for body, want := range map[string]string{
+		"<!-- unterminated": "",
+		"<?xml version='1.0'?>\n<rdf:RDF xmlns:rdf='x'>": "RDF",
+		"\xEF\xBB\xBF<feed xmlns='x'>":                   "feed",
+		"<!DOCTYPE rss [<!ENTITY x 'y'>]><rss>":          "",
+	} {
+		if got := string(rootElement([]byte(body))); got != want {
+			t.Errorf("root of %q: %q, want %q", body, got, want)
+		}
+	}
+}
