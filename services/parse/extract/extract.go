@@ -97,13 +97,18 @@ func (x *Extractor) extract(a Article) []Event {
 	if len(evs) > 0 && named != nil {
 		x.mediatedRounds(evs, named)
 	}
-	// "met on the border": the meeting has its place, no city.
-	if len(evs) == 0 || !slices.ContainsFunc(r.mentions, func(m *mention) bool {
-		return m.c.mask&cBorderPlace != 0 && slices.Contains(evs[0].Evidence, m.evidence)
-	}) {
+	if !onTheBorder(r.mentions, evs) {
 		x.placedByDateline(evs, r.dateline)
 	}
 	return evs
+}
+
+// onTheBorder: the primary of evs is told of as met on a border ("met on
+// the border", "at the crossing point"): it has its place, and no city.
+func onTheBorder(ms []*mention, evs []Event) bool {
+	return len(evs) > 0 && slices.ContainsFunc(ms, func(m *mention) bool {
+		return m.c.mask&cBorderPlace != 0 && slices.Contains(evs[0].Evidence, m.evidence)
+	})
 }
 
 // countsThree: a word of three sides stands anywhere in the article.
@@ -185,7 +190,8 @@ func (x *Extractor) mentions(a Article) *reading {
 	x.learnPeople(paras)
 	r := &reading{dateline: -1}
 	var prevDay time.Time
-	var prevPlace *mention // the last meeting told of with its city
+	var prevPlace locCand // the place of the last meeting told of with its city
+	hasPrevPlace := false
 	prevMeeting := false
 	prevPerson := int32(-1)
 	for _, p := range paras {
@@ -213,11 +219,11 @@ func (x *Extractor) mentions(a Article) *reading {
 				if m.hasDate && m.prec == PrecisionDay {
 					prevDay = m.start
 				}
-				if !m.hasLoc && prevPlace != nil && c.mask&cSamePlace != 0 {
-					m.loc, m.hasLoc = prevPlace.loc, true // "in the same city"
+				if !m.hasLoc && hasPrevPlace && c.mask&cSamePlace != 0 {
+					m.loc, m.hasLoc = prevPlace, true // "in the same city"
 				}
 				if m.hasLoc && m.loc.city >= 0 {
-					prevPlace = m
+					prevPlace, hasPrevPlace = m.loc, true
 				}
 				prevMeeting = prevMeeting || !m.weak
 				m.order = len(r.mentions)
