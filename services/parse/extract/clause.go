@@ -19,6 +19,10 @@ type entEv struct {
 	// member: read from a bloc or format's name; a host that is a member
 	// is a side ("the Normandy format met in Paris").
 	member bool
+	// subject: one of a pair opening the sentence that tells of the
+	// meeting ("Israeli and Lebanese officers met in Naqoura"): a side even
+	// where it hosts.
+	subject bool
 }
 
 type personEv struct {
@@ -1150,9 +1154,9 @@ func (cr *clauseReader) readSide(st *annSite, l, r int, ev *entEv) {
 	// a pair of sides opening a sentence with a meeting word
 	// is who met.
 	if l < sa && cr.sentCue && r < sb && r-(l+1) >= 3 && p.startM[r]&cSpeech == 0 && cr.hasAnd(l+1, r) {
-		ev.score = 2
+		ev.score, ev.subject = 2, true
 	}
-	if cr.meetingAfter(st, r) {
+	if cr.meetingAfter(st, r) || cr.govtAndRivals(l, r) {
 		ev.score = 2
 	}
 	if cr.sourceAfter(st, r) {
@@ -1164,6 +1168,26 @@ func (cr *clauseReader) readSide(st *annSite, l, r int, ev *entEv) {
 	if cr.conflictWith(l) {
 		ev.score, ev.between = 1, false
 	}
+}
+
+// govtAndRivals: the names (l, r) open a sentence that tells of a
+// meeting as their government's, paired with its rivals ("South Sudan's
+// government and a coalition of opposition groups resumed talks"): the
+// one side of talks inside that country.
+func (cr *clauseReader) govtAndRivals(l, r int) bool {
+	p, t, sb := cr.p, cr.t, cr.sb
+	if l >= cr.sa || !cr.sentCue || r+1 >= sb || p.startM[r]&cGovt == 0 || !cr.hasAnd(r+1, r+2) {
+		return false
+	}
+	for q := r + 2; q < sb && q < r+8; q++ {
+		if p.startM[q]&cInternal != 0 {
+			return true
+		}
+		if t[q].kind != tWord {
+			return false
+		}
+	}
+	return false
 }
 
 // sideBefore reads the words before the list of names, which ends at l.

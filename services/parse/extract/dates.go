@@ -27,7 +27,10 @@ type dateCand struct {
 	until      bool // "until Wednesday": the last day of something under way
 	// moved: the new day of a postponed meeting ("postponed to next week")
 	moved bool
-	tn    tense
+	// arrival: the day someone arrived ("delegations arrived on Monday"),
+	// which comes before the meeting rather than opening it
+	arrival bool
+	tn      tense
 }
 
 func day(t time.Time) time.Time {
@@ -359,6 +362,16 @@ func (s *dateScan) setRole(c *dateCand) {
 			break
 		}
 	}
+	// "arrived on Monday", "arrived in Nairobi on Monday"
+	for k := c.a - 1; k >= a && k >= c.a-4; k-- {
+		if s.p.startM[k]&cMeeting != 0 {
+			break
+		}
+		if s.p.startM[k]&cArrive != 0 {
+			c.arrival = true
+			break
+		}
+	}
 	// "talks, which began on Tuesday, …, a source said": a day a start
 	// verb governs is the meeting's, whoever tells it.
 	if k := c.a - 1; k-1 >= a && c.speech && (s.t[k].low == "on" || s.t[k].low == "во" || s.t[k].low == "в" || s.t[k].low == "у") && s.p.endM[k-1]&cStart != 0 && s.p.startM[k-1]&cMeeting == 0 {
@@ -403,6 +416,10 @@ func (s *dateScan) read(i int, tenseAt func(int) tense) (dateCand, bool, int) {
 	if n, ok := x.relDays[tk.low]; ok {
 		d := addDays(pd, n)
 		return dateCand{start: d, end: d, prec: PrecisionDay, a: i, b: i + 1}, true, i
+	}
+	// "the plenary opened this morning": the day of publication
+	if tk.low == "this" && i+1 < b && partOfDay(t[i+1].low) {
+		return dateCand{start: pd, end: pd, prec: PrecisionDay, a: i, b: i + 2}, true, i + 1
 	}
 	return s.readWord(i, tenseAt)
 }
@@ -1270,4 +1287,12 @@ func parseCyrillicWeek(t []token, a, i int, pd time.Time, tn tense) (dateCand, b
 		return dateCand{}, false
 	}
 	return dateCand{start: s, end: e, prec: PrecisionWeek, a: i - 1, b: i + 1}, true
+}
+
+func partOfDay(w string) bool {
+	switch w {
+	case "morning", "afternoon", "evening":
+		return true
+	}
+	return false
 }

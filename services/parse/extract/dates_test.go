@@ -53,6 +53,8 @@ func TestDateResolution(t *testing.T) {
 		{"The delegations began two-day talks in Geneva on Monday.", "2026-01-19", "2026-01-20", PrecisionDay},
 		{"The talks in Geneva ended on Tuesday after two days.", "2026-01-19", "2026-01-20", PrecisionDay},
 		{"They met in Geneva three days ago.", "2026-01-18", "2026-01-18", PrecisionDay},
+		{"The second round of talks in Geneva opened this morning.", "2026-01-21", "2026-01-21", PrecisionDay},
+		{"Delegations arrived in Geneva on Tuesday and the talks opened this afternoon.", "2026-01-21", "2026-01-21", PrecisionDay},
 		{"Trump and Zelensky met at Mar-a-Lago on Sunday.", "2026-01-18", "2026-01-18", PrecisionDay},
 		{"Officials confirmed on Wednesday that the delegations would meet in Geneva on Friday.", "2026-01-23", "2026-01-23", PrecisionDay},
 		{"A source confirmed to Al Jazeera on Monday that talks would be held in Geneva on Friday.", "2026-01-23", "2026-01-23", PrecisionDay},

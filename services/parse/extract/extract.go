@@ -645,7 +645,9 @@ func (m *mention) dateFrom(c *clause, best *dateCand) {
 		return
 	}
 	for _, d := range c.dates {
-		if d.speech || d.prec != PrecisionDay {
+		// "arrived on Monday and the plenary opened this morning": the
+		// day before is the journey's
+		if d.speech || d.prec != PrecisionDay || d.arrival && !best.arrival {
 			continue
 		}
 		if !d.start.After(addDays(m.end, 1)) && !d.end.Before(addDays(m.start, -1)) {
@@ -1444,6 +1446,7 @@ func (x *Extractor) event(cl *cluster, pd time.Time, inherit []string) (Event, b
 		between: map[string]bool{},
 		groups:  map[string]bool{},
 		members: map[string]bool{},
+		subject: map[string]bool{},
 	}
 	t.tally(cl)
 	ev.Participants = x.participants(cl)
@@ -1539,6 +1542,7 @@ type sideTally struct {
 	between map[string]bool
 	groups  map[string]bool // movements and armed groups named as sides
 	members map[string]bool // sides read from a bloc or format's name
+	subject map[string]bool // sides of a pair that opens a sentence (entEv.subject)
 }
 
 // tally adds up what the clauses of cl say of each entity.
@@ -1568,6 +1572,9 @@ func (t *sideTally) tally(cl *cluster) {
 			t.named[e.code] = true
 			if e.member && e.score >= 2 {
 				t.members[e.code] = true
+			}
+			if e.subject {
+				t.subject[e.code] = true
 			}
 		}
 	}
@@ -1700,7 +1707,7 @@ func (t *sideTally) hostAndMediators(cl *cluster, mask cueMask, parties []string
 		// the two leaders at the White House", "talks in Riyadh between
 		// Russia and the US with the Saudi minister attending"), unless the
 		// text counts three sides.
-		if slices.Contains(parties, hc) && len(parties) >= 3 && mask&cThreeWay == 0 && !cl.threeSides && !t.members[hc] && !t.between[hc] {
+		if slices.Contains(parties, hc) && len(parties) >= 3 && mask&cThreeWay == 0 && !cl.threeSides && !t.members[hc] && !t.between[hc] && !t.subject[hc] {
 			parties = slices.DeleteFunc(parties, func(p string) bool { return p == hc })
 		}
 		if t.named[hc] && !slices.Contains(parties, hc) && !slices.Contains(mediators, hc) {
