@@ -85,7 +85,7 @@ const (
 	cTopicPlace
 	cConcessive
 	cSamePlace
-	cBorderPlace
+	cNoCity
 )
 
 var cueNames = map[string]cueMask{
@@ -97,7 +97,7 @@ var cueNames = map[string]cueMask{
 	"between": cBetween, "list": cList, "rel": cRel, "city_noun": cCityNoun, "back": cBack,
 	"clause_break": cBreak, "block": cBlock, "end": cEnd, "ally": cAlly, "continuation": cContinue, "object_prep": cObjPrep,
 	"remote": cRemote, "denial": cDeny, "place_adjective": cPlaceAdj,
-	"absent": cAbsent, "three_way": cThreeWay, "seat": cSeat, "title": cTitle, "soft_meeting": cSoftMeet, "internal": cInternal, "conflict": cConflict, "about": cAbout, "arrival": cArrive, "indirect": cIndirect, "nearly": cNearly, "recall": cRecall, "deadline": cDeadline, "prepare": cPrepare, "now": cNow, "govt": cGovt, "sidelines": cSidelines, "envoy": cEnvoy, "depart": cDepart, "unnamed_source": cUnnamed, "side_ref": cSideRef, "by_date": cByDate, "receive": cReceive, "no_tense": cNoTense, "determiner": cDeterminer, "subordinate": cSubordinate, "tenure": cTenure, "invite": cInvite, "topic_place": cTopicPlace, "concessive": cConcessive, "same_place": cSamePlace, "border_place": cBorderPlace,
+	"absent": cAbsent, "three_way": cThreeWay, "seat": cSeat, "title": cTitle, "soft_meeting": cSoftMeet, "internal": cInternal, "conflict": cConflict, "about": cAbout, "arrival": cArrive, "indirect": cIndirect, "nearly": cNearly, "recall": cRecall, "deadline": cDeadline, "prepare": cPrepare, "now": cNow, "govt": cGovt, "sidelines": cSidelines, "envoy": cEnvoy, "depart": cDepart, "unnamed_source": cUnnamed, "side_ref": cSideRef, "by_date": cByDate, "receive": cReceive, "no_tense": cNoTense, "determiner": cDeterminer, "subordinate": cSubordinate, "tenure": cTenure, "invite": cInvite, "topic_place": cTopicPlace, "concessive": cConcessive, "same_place": cSamePlace, "no_city": cNoCity,
 }
 
 const cMeeting = cMeetNoun | cMeetVerb

@@ -97,17 +97,18 @@ func (x *Extractor) extract(a Article) []Event {
 	if len(evs) > 0 && named != nil {
 		x.mediatedRounds(evs, named)
 	}
-	if !onTheBorder(r.mentions, evs) {
+	if !noCityTold(r.mentions, evs) {
 		x.placedByDateline(evs, r.dateline)
 	}
 	return evs
 }
 
-// onTheBorder: the primary of evs is told of as met on a border ("met on
-// the border", "at the crossing point"): it has its place, and no city.
-func onTheBorder(ms []*mention, evs []Event) bool {
+// noCityTold: the primary of evs is told of as met on a border ("met on
+// the border", "at the crossing point") or at a place kept secret ("at an
+// undisclosed location"): no city, the dateline's least of all.
+func noCityTold(ms []*mention, evs []Event) bool {
 	return len(evs) > 0 && slices.ContainsFunc(ms, func(m *mention) bool {
-		return m.c.mask&cBorderPlace != 0 && slices.Contains(evs[0].Evidence, m.evidence)
+		return m.c.mask&cNoCity != 0 && slices.Contains(evs[0].Evidence, m.evidence)
 	})
 }
 
@@ -706,6 +707,10 @@ func (x *Extractor) impliedDate(m *mention, c *clause, pub time.Time) {
 			if d.speech && d.prec == PrecisionDay && !d.start.After(day(pub)) {
 				m.hasDate = true
 				m.start, m.end, m.prec, m.endTn = addDays(d.end, -6), d.end, PrecisionWeek, tensePast
+				if c.mask&cEnd != 0 {
+					// "said on Friday that the round had ended": news of an end is news that day
+					m.start, m.prec = d.end, PrecisionDay
+				}
 				c.metPast = true
 				return
 			}
