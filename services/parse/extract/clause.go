@@ -338,13 +338,19 @@ func (cr *clauseReader) readHeOrShe() {
 // yearLongAgo: "in 1991", a year at least two before pub, dates the
 // clause.
 func yearLongAgo(p *para, a, b int, pub time.Time) bool {
+	// Last year is long past once January is: "Turkey hosted two rounds in
+	// 2025".
+	last := pub.Year() - 2
+	if pub.YearDay() > 31 {
+		last = pub.Year() - 1
+	}
 	for i := a; i+1 < b; i++ {
 		switch p.toks[i].low {
 		case "in", "в", "у":
 		default:
 			continue
 		}
-		if y := &p.toks[i+1]; y.kind == tNum && y.numLen == 4 && y.num >= 1900 && y.num <= pub.Year()-2 {
+		if y := &p.toks[i+1]; y.kind == tNum && y.numLen == 4 && y.num >= 1900 && y.num <= last {
 			return true
 		}
 	}
@@ -1001,7 +1007,7 @@ func (cr *clauseReader) readEntity(st *annSite, en entry) {
 	}
 	// "Russian spokesman": the commentator's country. "…and Georgia, said
 	// a spokesman": the attribution after the comma is not about it.
-	if cr.near(st.s, st.e, cCommentator, 3) && !(st.e+1 < cr.sb && cr.t[st.e].orig == "," && cr.p.startM[st.e+1]&cSpeech != 0) {
+	if cr.near(st.s, st.e, cCommentator, 3) && !cr.attributionAfter(st.e) {
 		return
 	}
 	if cr.besideGathering(st.s) {
@@ -1095,6 +1101,24 @@ func (cr *clauseReader) entityPlace(st *annSite, en entry, ent entity, ev *entEv
 			c.locs = append(c.locs, locCand{city: cid, venue: -1, country: ent.code, score: sc})
 		}
 		return true
+	}
+	return false
+}
+
+// attributionAfter: the comma at e opens the attribution of the sentence
+// (", said a spokesman", ", his spokesman said"), which is not about the
+// name before it.
+func (cr *clauseReader) attributionAfter(e int) bool {
+	t, p := cr.t, cr.p
+	if e+1 >= cr.sb || t[e].orig != "," {
+		return false
+	}
+	if p.startM[e+1]&cSpeech != 0 {
+		return true
+	}
+	switch t[e+1].low {
+	case "his", "her", "their", "its", "the", "a":
+		return e+2 < cr.sb && p.startM[e+2]&cCommentator != 0
 	}
 	return false
 }

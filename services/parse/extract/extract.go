@@ -213,6 +213,9 @@ func (x *Extractor) mentions(a Article) *reading {
 				if ar, ok := arrivalOf(c, pub); ok {
 					r.arrivals = append(r.arrivals, ar)
 				}
+				if !p.title && p.index == 0 && c.hasCue() && c.hypothetical() {
+					r.leadHypo = append(r.leadHypo, c)
+				}
 				m := x.clauseMention(c, pub)
 				if m == nil {
 					continue
@@ -238,8 +241,35 @@ func (x *Extractor) mentions(a Article) *reading {
 	if len(paras) > 0 && paras[0].title {
 		r.titleSides = x.sidesNamed(paras[0])
 	}
+	r.mentions = slices.DeleteFunc(r.mentions, r.offeredInLead)
 	r.paras = paras
 	return r
+}
+
+// offeredInLead: m is an undated headline whose lead tells of the meeting
+// only as offered, hoped for or refused ("Kenya to host talks between
+// Sudan's warring sides" over "Ruto said Nairobi was ready to host talks
+// … but neither side had agreed"): the headline is the lead cut short.
+func (r *reading) offeredInLead(m *mention) bool {
+	if !m.title || m.hasDate || m.tn == tensePast || len(r.leadHypo) == 0 {
+		return false
+	}
+	if slices.ContainsFunc(r.mentions, func(o *mention) bool { return !o.title && o.paraIdx == 0 && !o.weak }) {
+		return false // the lead tells of a meeting too
+	}
+	sides := strongCodes(m.c)
+	return slices.ContainsFunc(r.leadHypo, func(c *clause) bool {
+		hypo := strongCodes(c)
+		if len(sides) == 0 || len(hypo) == 0 {
+			return true
+		}
+		for code := range sides {
+			if hypo[code] {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // namedCodes are the sides every country, group or known person of the
@@ -286,6 +316,9 @@ type reading struct {
 	// titleSides: the sides the headline names
 	titleSides []string
 	arrivals   []arrival
+	// leadHypo: the lead's clauses that tell of a meeting only as
+	// hypothetical
+	leadHypo []*clause
 	// paras: the article as read, for what looks at all of it after the
 	// meetings are found (a track's standing talks)
 	paras []*para
