@@ -195,6 +195,7 @@ func (x *Extractor) mentions(a Article) *reading {
 	hasPrevPlace := false
 	prevMeeting := false
 	prevPerson := int32(-1)
+	titleHypo := false
 	for _, p := range paras {
 		if p.dateln != "" && r.dateline < 0 {
 			r.dateline = p.datelineCity
@@ -215,6 +216,9 @@ func (x *Extractor) mentions(a Article) *reading {
 				}
 				if !p.title && p.index == 0 && c.hasCue() && c.hypothetical() {
 					r.leadHypo = append(r.leadHypo, c)
+				}
+				if p.title && c.hasCue() && c.hypothetical() {
+					titleHypo = true
 				}
 				m := x.clauseMention(c, pub)
 				if m == nil {
@@ -238,7 +242,9 @@ func (x *Extractor) mentions(a Article) *reading {
 			}
 		}
 	}
-	if len(paras) > 0 && paras[0].title {
+	// A headline that only offers talks ("Ukraine and Russia may hold a
+	// new round") lends its sides to no meeting the story recalls.
+	if len(paras) > 0 && paras[0].title && !titleHypo {
 		r.titleSides = x.sidesNamed(paras[0])
 	}
 	r.mentions = slices.DeleteFunc(r.mentions, r.offeredInLead)
