@@ -137,7 +137,10 @@ func (x *Extractor) splitHypo(p *para, c *clause, a, b int, pub time.Time) (*cla
 		switch {
 		case p.startM[i]&cMeeting != 0 && meet < 0:
 			meet = i
-		case p.startM[i]&cHypo != 0 && meet >= 0 && meetingWordIn(p, i+1, c.b):
+		// The possible meeting follows its word closely: "possibly at a
+		// meeting", not "a proposed trade agreement on Tuesday after five
+		// days of discussions".
+		case p.startM[i]&cHypo != 0 && meet >= 0 && meetingWordIn(p, i+1, min(i+5, c.b)):
 			r := x.analyzeClause(p, i, c.b, a, b, pub)
 			r.maybe = true
 			return x.analyzeClause(p, c.a, i, a, b, pub), r
