@@ -1147,6 +1147,9 @@ func (cr *clauseReader) readMediator(ent entity, l, r int, ev *entEv) {
 	if q0+1 < sb && t[q0].orig == "-" && !t[q0].spaceBefore {
 		q0++ // "China-brokered talks", "Qatar-mediated"
 	}
+	// "U.S. envoy Tom Barrack hosted the sessions": the envoy hosts, and
+	// where he does is no more his country than his name is.
+	person := false
 	for q, n := q0, 0; q < sb && n < 6; q, n = q+1, n+1 {
 		m := p.startM[q]
 		if m&cMediatorPre != 0 {
@@ -1154,10 +1157,15 @@ func (cr *clauseReader) readMediator(ent entity, l, r int, ev *entEv) {
 		}
 		if m&cMediator != 0 {
 			ev.mediator = 1
-			hosts = hostWord(t[q].low)
+			hosts = hostWord(t[q].low) && !person
 			break
 		}
-		if m&(cNegotiator|cRel|cList) == 0 {
+		if an := p.annAt[q]; an >= 0 && hasKind(p.anns[an], kPerson) && q > q0 && p.startM[q-1]&cEnvoy != 0 {
+			person = true
+			q = max(q, p.anns[an].b-1)
+			continue
+		}
+		if m&(cNegotiator|cRel|cList|cEnvoy) == 0 {
 			break
 		}
 	}
@@ -1237,6 +1245,9 @@ func (cr *clauseReader) sideBefore(st *annSite, l int, ev *entEv) {
 	if l >= sa && betweenBefore(p, sa, l) {
 		ev.score = 2 // "talks between regional foes Iran and Saudi Arabia"
 	}
+	if cr.appositiveSides(l) {
+		ev.score = 2
+	}
 	// "with the participation of the guarantor states (Iran, Russia,
 	// Turkey)": members listed after the group they make up.
 	if k := cr.groupBefore(l); k >= sa && p.endM[k]&cBetween != 0 {
@@ -1256,6 +1267,32 @@ func (cr *clauseReader) sideBefore(st *annSite, l int, ev *entEv) {
 	if l >= sa && (betweenWord(t[l].low) || (st.fromSide || ofList) && !counterpartsBefore(t, l, sa) && !cr.objectOfMeeting(l) || betweenBefore(p, sa, l)) && ev.score == 2 {
 		ev.between = true // "talks between X and Y", "delegations from X, Y and Z"
 	}
+}
+
+// appositiveSides: the list of names after the comma that ends at l
+// spells out a group named just before as a side: "delegations from Iran
+// and the three European powers, Britain, France and Germany", "the
+// foreign ministers of the guarantor powers, Greece, Turkey and Britain".
+func (cr *clauseReader) appositiveSides(l int) bool {
+	p, t, sa := cr.p, cr.t, cr.sa
+	// the walk to the list's left end has taken the comma in
+	if l >= sa && t[l].orig == "," {
+		l--
+	} else if l < sa || l+1 >= cr.sb || t[l+1].orig != "," {
+		return false
+	}
+	for k, n := l, 0; k-1 >= sa && n < 5; k, n = k-1, n+1 {
+		switch t[k].low {
+		case "and":
+			return n > 0 && cr.fromListBefore(k+1)
+		case "of", "from":
+			return n > 0 && p.endM[k-1]&cNegotiator != 0
+		}
+		if t[k].kind != tWord && t[k].kind != tNum || t[k].upper && n == 0 && p.annAt[k] < 0 {
+			return false
+		}
+	}
+	return false
 }
 
 // conflictWith: the list of names after token l is the other side of a
@@ -1676,12 +1713,25 @@ func lastingWord(w string) bool {
 	return false
 }
 
+// meetingWithin: a meeting word stands among the n tokens from i, with
+// only words of a compound before it ("two days of U.S.-mediated talks").
+func (cr *clauseReader) meetingWithin(i, n int) bool {
+	for k := i; k < cr.b && k < i+n; k++ {
+		if cr.p.startM[k]&cMeeting != 0 {
+			return true
+		}
+		if w := cr.t[k].orig; w == "," || w == "." || w == ";" {
+			return false
+		}
+	}
+	return false
+}
+
 // readDaysAt reads the duration n at token i, whose "day" word is token j.
 func (cr *clauseReader) readDaysAt(i, j, n int) {
 	c, p, t, a, b := cr.c, cr.p, cr.t, cr.a, cr.b
 	// "two-day talks", "two days of (trilateral) talks"
-	if j+1 < b && (p.startM[j+1]&cMeetNoun != 0 || t[j+1].low == "of" &&
-		(j+2 < b && p.startM[j+2]&cMeeting != 0 || j+3 < b && p.startM[j+3]&cMeeting != 0)) {
+	if j+1 < b && (p.startM[j+1]&cMeetNoun != 0 || t[j+1].low == "of" && cr.meetingWithin(j+2, 4)) {
 		c.days = n
 	}
 	// "ended on Wednesday after two days", "is expected to last three days"
