@@ -679,6 +679,10 @@ func (x *Extractor) parseMonth(p *para, a, b, i int, m time.Month, pd time.Time,
 	if i-1 >= a && dayNum(&t[i-1]) {
 		return r.dayBefore()
 	}
+	// "the 3rd of March", "the 14th of December"
+	if i-2 >= a && t[i-1].low == "of" && dayNum(&t[i-2]) && t[i-2].numLen < len(t[i-2].orig) {
+		return r.days(i-2, j, m, t[i-2].num, m, t[i-2].num, j)
+	}
 	// A month alone: "in February", "early March", "last December".
 	return r.alone()
 }

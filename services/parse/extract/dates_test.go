@@ -54,6 +54,7 @@ func TestDateResolution(t *testing.T) {
 		{"The talks in Geneva ended on Tuesday after two days.", "2026-01-19", "2026-01-20", PrecisionDay},
 		{"They met in Geneva three days ago.", "2026-01-18", "2026-01-18", PrecisionDay},
 		{"The second round of talks in Geneva opened this morning.", "2026-01-21", "2026-01-21", PrecisionDay},
+		{"The sides will meet in Geneva on the 3rd of March.", "2026-03-03", "2026-03-03", PrecisionDay},
 		{"The minister said on Monday that the third round of talks in Geneva had ended without agreement.", "2026-01-19", "2026-01-19", PrecisionDay},
 		{"Delegations arrived in Geneva on Tuesday and the talks opened this afternoon.", "2026-01-21", "2026-01-21", PrecisionDay},
 		{"Trump and Zelensky met at Mar-a-Lago on Sunday.", "2026-01-18", "2026-01-18", PrecisionDay},
