@@ -1271,8 +1271,7 @@ func (cr *clauseReader) sideBefore(st *annSite, l int, ev *entEv) {
 
 // appositiveSides: the list of names after the comma that ends at l
 // spells out a group named just before as a side: "delegations from Iran
-// and the three European powers, Britain, France and Germany", "the
-// foreign ministers of the guarantor powers, Greece, Turkey and Britain".
+// and the three European powers, Britain, France and Germany".
 func (cr *clauseReader) appositiveSides(l int) bool {
 	p, t, sa := cr.p, cr.t, cr.sa
 	// the walk to the list's left end has taken the comma in
@@ -1285,8 +1284,6 @@ func (cr *clauseReader) appositiveSides(l int) bool {
 		switch t[k].low {
 		case "and":
 			return n > 0 && cr.fromListBefore(k+1)
-		case "of", "from":
-			return n > 0 && p.endM[k-1]&cNegotiator != 0
 		}
 		if t[k].kind != tWord && t[k].kind != tNum || t[k].upper && n == 0 && p.annAt[k] < 0 {
 			return false
