@@ -101,7 +101,7 @@ func (x *Extractor) furniture(p string) bool {
 	// the full date it was taken:
 	// "…during their meeting at the Kremlin in Moscow, Russia, on
 	// Wednesday, Aug. 13, 2025." Text names the year only of the past.
-	if len(p) < 600 && captionDate.MatchString(p[max(0, len(p)-40):]) &&
+	if len(p) < 600 && endsWithYear(p) && captionDate.MatchString(p[max(0, len(p)-40):]) &&
 		slices.ContainsFunc(x.captionVerbs, func(v string) bool { return strings.Contains(lp, v) }) {
 		return true
 	}
@@ -109,6 +109,18 @@ func (x *Extractor) furniture(p string) bool {
 	// labels, navigation) is not text.
 	last, _ := utf8.DecodeLastRuneInString(p)
 	return !strings.ContainsRune(".!?\"”»:)…", last) && len(strings.Fields(p)) <= 14
+}
+
+// endsWithYear: p ends with a year of this or the last century, then maybe
+// a full stop or a bracket ("…, Aug. 13, 2025."), which captionDate needs;
+// checked first since the expression is run on every paragraph.
+func endsWithYear(p string) bool {
+	p = strings.TrimRight(p, " \t\n\f\r.)")
+	if len(p) < 4 {
+		return false
+	}
+	y := p[len(p)-4:]
+	return (y[:2] == "19" || y[:2] == "20") && y[2] >= '0' && y[2] <= '9' && y[3] >= '0' && y[3] <= '9'
 }
 
 // pageStamp is a publication stamp a page puts before its story ("date

@@ -180,11 +180,15 @@ func mkWord(w string, start, end int) token {
 		}
 		t.allUpper = all && n >= 2
 	}
-	if strings.ContainsAny(t.low, "’ʼ") {
-		t.low = strings.NewReplacer("’", "'", "ʼ", "'").Replace(t.low)
+	// The apostrophes' lead bytes first: ContainsAny with non-ASCII runes
+	// decodes every rune of every word.
+	if (strings.IndexByte(t.low, 0xE2) >= 0 || strings.IndexByte(t.low, 0xCA) >= 0) && strings.ContainsAny(t.low, "’ʼ") {
+		t.low = apostrophes.Replace(t.low)
 	}
 	return t
 }
+
+var apostrophes = strings.NewReplacer("’", "'", "ʼ", "'")
 
 // lower is strings.ToLower with an allocation-free path for lower-case ASCII.
 func lower(s string) string {
