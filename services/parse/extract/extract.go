@@ -247,7 +247,11 @@ func (x *Extractor) mentions(a Article) *reading {
 	if len(paras) > 0 && paras[0].title && !titleHypo {
 		r.titleSides = x.sidesNamed(paras[0])
 	}
-	r.mentions = slices.DeleteFunc(r.mentions, r.offeredInLead)
+	// Asked before any headline goes: DeleteFunc moves the slice it reads.
+	leadMeets := slices.ContainsFunc(r.mentions, func(o *mention) bool { return !o.title && o.paraIdx == 0 && !o.weak })
+	if !leadMeets {
+		r.mentions = slices.DeleteFunc(r.mentions, r.offeredInLead)
+	}
 	r.paras = paras
 	return r
 }
@@ -256,12 +260,10 @@ func (x *Extractor) mentions(a Article) *reading {
 // only as offered, hoped for or refused ("Kenya to host talks between
 // Sudan's warring sides" over "Ruto said Nairobi was ready to host talks
 // … but neither side had agreed"): the headline is the lead cut short.
+// Only asked when the lead tells of no meeting of its own.
 func (r *reading) offeredInLead(m *mention) bool {
 	if !m.title || m.hasDate || m.tn == tensePast || len(r.leadHypo) == 0 {
 		return false
-	}
-	if slices.ContainsFunc(r.mentions, func(o *mention) bool { return !o.title && o.paraIdx == 0 && !o.weak }) {
-		return false // the lead tells of a meeting too
 	}
 	sides := strongCodes(m.c)
 	return slices.ContainsFunc(r.leadHypo, func(c *clause) bool {
